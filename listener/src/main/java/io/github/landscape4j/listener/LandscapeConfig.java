@@ -1,0 +1,143 @@
+package io.github.landscape4j.listener;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The listener's options, validated. Made by {@link LandscapeListener#builder()} or, from strings (agent
+ * arguments, system properties), by {@link #parse(Map)}. See {@link ConfigOption} for names and defaults.
+ *
+ * @param store           store file, when the listener opens its own store
+ * @param runName         run name
+ * @param tags            run tags
+ * @param seed            seed of the plugin's own random generator
+ * @param every           record scalars every {@code every} iterations
+ * @param perTensor       whether norms are also recorded per parameter tensor
+ * @param checkpointEvery initial interval between periodic checkpoints, in iterations
+ * @param maxCheckpoints  periodic checkpoints kept; when full, every other one is dropped and the interval doubles
+ * @param commitEvery     scalar rows per commit, at most
+ * @param commitMillis    milliseconds between commits, at most
+ */
+public record LandscapeConfig(Optional<Path> store, String runName, List<String> tags, long seed, int every,
+                              boolean perTensor, int checkpointEvery, int maxCheckpoints, int commitEvery,
+                              long commitMillis) {
+
+    public LandscapeConfig {
+        tags = List.copyOf(tags);
+    }
+
+    /** The defaults, with no store. */
+    public static LandscapeConfig defaults() {
+        return parse(Map.of());
+    }
+
+    /**
+     * Parses options given as strings by their {@link ConfigOption#key()}; missing keys take their defaults.
+     *
+     * @throws InvalidConfigException listing every unknown key and every bad value with what is allowed
+     */
+    public static LandscapeConfig parse(Map<String, String> options) {
+        Parser p = new Parser(options);
+        for (String key : options.keySet()) {
+            if (ConfigOption.byKey(key).isEmpty()) {
+                p.problems.add(key + "=" + options.get(key) + ": unknown option; known options: "
+                        + Arrays.stream(ConfigOption.values()).map(ConfigOption::key).collect(Collectors.joining(", ")));
+            }
+        }
+        Optional<Path> store = p.path(ConfigOption.STORE);
+        String run = p.string(ConfigOption.RUN);
+        if (run.isBlank() || !run.matches("[A-Za-z0-9._-]+")) {
+            p.bad(ConfigOption.RUN, "must be a non-empty name of letters, digits, '.', '_' or '-'");
+        }
+        List<String> tags = Arrays.stream(p.string(ConfigOption.TAGS).split(";")).map(String::trim)
+                .filter(t -> !t.isEmpty()).toList();
+        long seed = p.longIn(ConfigOption.SEED, Long.MIN_VALUE, Long.MAX_VALUE);
+        int every = (int) p.longIn(ConfigOption.EVERY, 1, 1_000_000);
+        boolean perTensor = p.bool(ConfigOption.PER_TENSOR);
+        int checkpointEvery = (int) p.longIn(ConfigOption.CHECKPOINT_EVERY, 1, 1_000_000);
+        int maxCheckpoints = (int) p.longIn(ConfigOption.MAX_CHECKPOINTS, 4, 100_000);
+        int commitEvery = (int) p.longIn(ConfigOption.COMMIT_EVERY, 1, 1_000_000);
+        long commitMillis = p.longIn(ConfigOption.COMMIT_MILLIS, 1, 3_600_000);
+        if (!p.problems.isEmpty()) {
+            throw new InvalidConfigException(p.problems);
+        }
+        return new LandscapeConfig(store, run, tags, seed, every, perTensor, checkpointEvery, maxCheckpoints,
+                commitEvery, commitMillis);
+    }
+
+    /** The options as strings by key, as written into the run's metadata. */
+    public Map<String, String> asOptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(ConfigOption.STORE.key(), store.map(Path::toString).orElse(""));
+        m.put(ConfigOption.RUN.key(), runName);
+        m.put(ConfigOption.TAGS.key(), String.join(";", tags));
+        m.put(ConfigOption.SEED.key(), Long.toString(seed));
+        m.put(ConfigOption.EVERY.key(), Integer.toString(every));
+        m.put(ConfigOption.PER_TENSOR.key(), Boolean.toString(perTensor));
+        m.put(ConfigOption.CHECKPOINT_EVERY.key(), Integer.toString(checkpointEvery));
+        m.put(ConfigOption.MAX_CHECKPOINTS.key(), Integer.toString(maxCheckpoints));
+        m.put(ConfigOption.COMMIT_EVERY.key(), Integer.toString(commitEvery));
+        m.put(ConfigOption.COMMIT_MILLIS.key(), Long.toString(commitMillis));
+        return m;
+    }
+
+    private static final class Parser {
+        final Map<String, String> options;
+        final List<String> problems = new ArrayList<>();
+
+        Parser(Map<String, String> options) {
+            this.options = options;
+        }
+
+        String string(ConfigOption o) {
+            String v = options.get(o.key());
+            return v == null ? o.defaultValue() : v.trim();
+        }
+
+        void bad(ConfigOption o, String allowed) {
+            problems.add(o.key() + "=" + string(o) + ": " + allowed);
+        }
+
+        long longIn(ConfigOption o, long min, long max) {
+            try {
+                long v = Long.parseLong(string(o));
+                if (v >= min && v <= max) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            bad(o, "must be an integer in [" + min + ", " + max + "]");
+            return min;
+        }
+
+        boolean bool(ConfigOption o) {
+            String v = string(o);
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            bad(o, "must be true or false");
+            return false;
+        }
+
+        Optional<Path> path(ConfigOption o) {
+            String v = string(o);
+            if (v.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Path.of(v));
+            } catch (InvalidPathException e) {
+                bad(o, "must be a file path (" + e.getReason() + ")");
+                return Optional.empty();
+            }
+        }
+    }
+}

@@ -1,0 +1,305 @@
+package io.github.landscape4j.listener;
+
+import io.github.landscape4j.listener.internal.FaultGuard;
+import io.github.landscape4j.listener.internal.Models;
+import io.github.landscape4j.listener.internal.RunRecorder;
+import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.RunInfo;
+import org.deeplearning4j.core.storage.StatsStorageRouter;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A DL4J training listener that records where training goes in weight space into a landscape4j run store:
+ *
+ * <pre>{@code
+ * net.addListeners(LandscapeListener.builder().store(Path.of("runs/mnist.db")).build());
+ * }</pre>
+ *
+ * <p>Works with {@code MultiLayerNetwork} and {@code ComputationGraph} and any fit loop. Each model the listener
+ * sees becomes its own run. Per recorded iteration (every {@code every} iterations) it writes the minibatch score,
+ * learning rate, and L2 norms, global and per parameter tensor, of: the gradient of the mean minibatch loss before
+ * the updater (read in {@code onGradientCalculation}), the parameter update actually applied (the change since the
+ * previous recorded row), and the parameters. It also keeps parameter checkpoints: the initial parameters, every
+ * {@code checkpointEvery} iterations thinned to {@code maxCheckpoints} (when full, every other one is dropped and
+ * the interval doubles), and the final parameters (rewritten at each epoch end and on {@link #close()}).
+ *
+ * <p>It never changes training: it reads parameters and gradients and writes only its own copies. It never breaks
+ * training: a fault inside it is logged once and recording of that run stops while {@code fit} goes on. Writes go
+ * through a background thread; scalars are committed in batches ({@code commitEvery} rows or
+ * {@code commitMillis}), so a crash loses at most one batch.
+ *
+ * <p>Lifecycle: {@link #close()} commits everything and, if the listener opened the store itself (builder
+ * {@code store(Path)}), closes it; it is idempotent and also run by a JVM shutdown hook. Callbacks come from the
+ * training thread; the read methods may be called from any thread.
+ */
+public final class LandscapeListener extends BaseTrainingListener implements AutoCloseable {
+
+    private final LandscapeConfig config;
+    private final StatsStorageRouter router;
+    private final LandscapeStore store;
+    private final boolean ownsStore;
+    private final Map<Model, RunRecorder> runs = new IdentityHashMap<>();
+    private final FaultGuard guard = new FaultGuard("(not started)");
+    private final Thread shutdownHook;
+    private volatile boolean closed;
+
+    private LandscapeListener(LandscapeConfig config, StatsStorageRouter router, LandscapeStore store,
+                              boolean ownsStore) {
+        this.config = config;
+        this.router = router;
+        this.store = store;
+        this.ownsStore = ownsStore;
+        this.shutdownHook = new Thread(this::closeQuietly, "landscape4j-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** A builder with every option at its default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The validated options. */
+    public LandscapeConfig config() {
+        return config;
+    }
+
+    /**
+     * The store this listener writes to, for reading in the same JVM; empty when it writes to a bare
+     * {@link StatsStorageRouter} (e.g. DL4J's remote router).
+     */
+    public java.util.Optional<LandscapeStore> store() {
+        return java.util.Optional.ofNullable(store);
+    }
+
+    /** The runs this listener has started, oldest first. */
+    public synchronized List<RunInfo> runs() {
+        return runs.values().stream().map(RunRecorder::info).toList();
+    }
+
+    /** Waits until everything recorded so far is committed to the store. */
+    public void flush() {
+        for (RunRecorder r : recorders()) {
+            r.flush();
+        }
+    }
+
+    /** Whether recording has stopped after a fault (training is unaffected). */
+    public synchronized boolean faulted() {
+        return guard.tripped() || runs.values().stream().anyMatch(r -> r.guard().tripped());
+    }
+
+    private synchronized List<RunRecorder> recorders() {
+        return new ArrayList<>(runs.values());
+    }
+
+    /** The recorder of this model, started on first sight; null when recording is off. */
+    private RunRecorder recorder(Model model) {
+        if (closed || guard.tripped()) {
+            return null;
+        }
+        synchronized (this) {
+            RunRecorder r = runs.get(model);
+            if (r == null) {
+                if (!Models.supported(model)) {
+                    guard.trip("start", new IllegalArgumentException("landscape4j watches MultiLayerNetwork and"
+                            + " ComputationGraph, not " + model.getClass().getName()));
+                    return null;
+                }
+                try {
+                    r = new RunRecorder(model, config, router);
+                } catch (RuntimeException e) {
+                    guard.trip("start of a run for " + model.getClass().getSimpleName(), e);
+                    return null;
+                }
+                runs.put(model, r);
+            }
+            return r.guard().tripped() ? null : r;
+        }
+    }
+
+    private void guarded(Model model, String where, java.util.function.Consumer<RunRecorder> action) {
+        RunRecorder r = recorder(model);
+        if (r != null) {
+            r.guard().run(where, () -> action.accept(r));
+        }
+    }
+
+    @Override
+    public void onEpochStart(Model model) {
+        guarded(model, "onEpochStart", r -> r.start(model));
+    }
+
+    @Override
+    public void onForwardPass(Model model, List<INDArray> activations) {
+        guarded(model, "onForwardPass", r -> r.start(model));
+    }
+
+    @Override
+    public void onForwardPass(Model model, Map<String, INDArray> activations) {
+        guarded(model, "onForwardPass", r -> r.start(model));
+    }
+
+    @Override
+    public void onGradientCalculation(Model model) {
+        guarded(model, "onGradientCalculation", r -> r.gradient(model));
+    }
+
+    @Override
+    public void iterationDone(Model model, int iteration, int epoch) {
+        guarded(model, "iterationDone (iteration " + iteration + ", epoch " + epoch + ")",
+                r -> r.iterationDone(model, iteration, epoch));
+    }
+
+    @Override
+    public void onEpochEnd(Model model) {
+        guarded(model, "onEpochEnd", r -> r.epochEnd(model));
+    }
+
+    /** Commits everything, writes each run's final checkpoint, closes the store if this listener opened it. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (RunRecorder r : recorders()) {
+            r.close();
+        }
+        if (ownsStore) {
+            store.close();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook is running us
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            guard.trip("close at JVM shutdown", e);
+        }
+    }
+
+    /**
+     * Builds a {@link LandscapeListener}. Every option has a typed setter here and a string spelling
+     * ({@link ConfigOption}) for the agent and system properties; {@link #build()} validates them all at once.
+     */
+    public static final class Builder {
+        private final Map<String, String> options = new LinkedHashMap<>();
+        private LandscapeStore store;
+        private StatsStorageRouter router;
+
+        private Builder() {
+        }
+
+        private Builder set(ConfigOption option, Object value) {
+            options.put(option.key(), String.valueOf(Objects.requireNonNull(value, option.key())));
+            return this;
+        }
+
+        /** Store file to create or append to; the listener opens it at {@link #build()} and closes it. */
+        public Builder store(Path file) {
+            return set(ConfigOption.STORE, file);
+        }
+
+        /** An open store to write to (e.g. shared with DL4J's {@code StatsListener}); the caller closes it. */
+        public Builder store(LandscapeStore openStore) {
+            this.store = Objects.requireNonNull(openStore, "store");
+            return this;
+        }
+
+        /** Any DL4J router, e.g. {@code RemoteUIStatsStorageRouter} to post to a remote UI server. */
+        public Builder router(StatsStorageRouter statsRouter) {
+            this.router = Objects.requireNonNull(statsRouter, "router");
+            return this;
+        }
+
+        /** Run name (default {@code run}); letters, digits, '.', '_', '-'. */
+        public Builder runName(String name) {
+            return set(ConfigOption.RUN, name);
+        }
+
+        /** Tags of the run. */
+        public Builder tags(String... tags) {
+            return set(ConfigOption.TAGS, String.join(";", tags));
+        }
+
+        /** Seed of the plugin's own random generator (default 42). */
+        public Builder seed(long seed) {
+            return set(ConfigOption.SEED, seed);
+        }
+
+        /** Record scalars every N iterations (default 1). */
+        public Builder every(int iterations) {
+            return set(ConfigOption.EVERY, iterations);
+        }
+
+        /** Whether norms are also recorded per parameter tensor (default true). */
+        public Builder perTensor(boolean perTensor) {
+            return set(ConfigOption.PER_TENSOR, perTensor);
+        }
+
+        /** Initial interval between periodic checkpoints in iterations (default 10). */
+        public Builder checkpointEvery(int iterations) {
+            return set(ConfigOption.CHECKPOINT_EVERY, iterations);
+        }
+
+        /** Periodic checkpoints kept, in memory and in the store (default 64). */
+        public Builder maxCheckpoints(int count) {
+            return set(ConfigOption.MAX_CHECKPOINTS, count);
+        }
+
+        /** Commit scalars at least every N recorded iterations (default 100). */
+        public Builder commitEvery(int rows) {
+            return set(ConfigOption.COMMIT_EVERY, rows);
+        }
+
+        /** Commit scalars at least every N milliseconds (default 2000). */
+        public Builder commitMillis(long millis) {
+            return set(ConfigOption.COMMIT_MILLIS, millis);
+        }
+
+        /** Sets options by their string spelling ({@link ConfigOption#key()}), as the agent does. */
+        public Builder options(Map<String, String> byKey) {
+            options.putAll(byKey);
+            return this;
+        }
+
+        /**
+         * Validates every option and opens the store.
+         *
+         * @throws InvalidConfigException listing every bad option
+         * @throws io.github.landscape4j.store.StoreException naming the path when the store cannot be opened
+         */
+        public LandscapeListener build() {
+            LandscapeConfig config = LandscapeConfig.parse(options);
+            int targets = (store != null ? 1 : 0) + (router != null ? 1 : 0) + (config.store().isPresent() ? 1 : 0);
+            if (targets != 1) {
+                throw new InvalidConfigException(List.of(ConfigOption.STORE.key() + "="
+                        + config.store().map(Path::toString).orElse("") + ": give exactly one of store(Path),"
+                        + " store(LandscapeStore) or router(StatsStorageRouter); " + targets + " given"));
+            }
+            if (router != null) {
+                return new LandscapeListener(config, router, null, false);
+            }
+            if (store != null) {
+                return new LandscapeListener(config, store.statsStorage(), store, false);
+            }
+            LandscapeStore opened = LandscapeStore.open(config.store().orElseThrow());
+            return new LandscapeListener(config, opened.statsStorage(), opened, true);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.github.landscape4j.listener.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Internal: the listener's boundary. The first fault is logged once with its context and trips the guard; from
+ * then on recording is off and training goes on untouched.
+ */
+public final class FaultGuard {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
+
+    private final String run;
+    private final AtomicBoolean tripped = new AtomicBoolean();
+
+    public FaultGuard(String run) {
+        this.run = run;
+    }
+
+    /** Runs {@code action} unless the guard has tripped; a fault trips it. */
+    public void run(String where, Runnable action) {
+        if (tripped.get()) {
+            return;
+        }
+        try {
+            action.run();
+        } catch (Throwable t) {
+            trip(where, t);
+        }
+    }
+
+    /** Trips the guard: logs the fault once and stops recording. */
+    public void trip(String where, Throwable t) {
+        if (tripped.compareAndSet(false, true)) {
+            LOG.warn("landscape4j: recording of run {} stopped after a fault in {}; training goes on without it",
+                    run, where, t);
+        }
+    }
+
+    public boolean tripped() {
+        return tripped.get();
+    }
+}

@@ -1,0 +1,167 @@
+package io.github.landscape4j.listener.internal;
+
+import io.github.landscape4j.listener.LandscapeConfig;
+import io.github.landscape4j.store.Checkpoint;
+import io.github.landscape4j.store.ParameterTensor;
+import io.github.landscape4j.store.RunInfo;
+import io.github.landscape4j.store.internal.IterationRow;
+import io.github.landscape4j.store.internal.Json;
+import io.github.landscape4j.store.internal.RecordTypes;
+import io.github.landscape4j.store.internal.StoreWriter;
+import io.github.landscape4j.trajectory.internal.CheckpointKeeper;
+import io.github.landscape4j.trajectory.internal.NormRecorder;
+import org.deeplearning4j.core.storage.StatsStorageRouter;
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Internal: records one model's run: run metadata once, scalars at the configured cadence, checkpoints with
+ * thinning. Runs on the training thread except the writes, which its {@link StoreWriter} does on its own thread.
+ */
+public final class RunRecorder implements AutoCloseable {
+    private static final long INITIAL_KEY = -2;
+    private static final long FINAL_KEY = -1;
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    private final LandscapeConfig config;
+    private final RunInfo info;
+    private final FaultGuard guard;
+    private final StoreWriter writer;
+    private final NormRecorder norms;
+    private final CheckpointKeeper keeper;
+    private final long startNanos = System.nanoTime();
+    private final int tensorCount;
+    private Model lastModel;
+    private int lastEpoch;
+    private long lastIteration;
+    private boolean initialTaken;
+    private boolean gradientPending;
+    private double gradientNorm = Double.NaN;
+    private double[] gradientByTensor;
+
+    public RunRecorder(Model model, LandscapeConfig config, StatsStorageRouter router) {
+        this.config = config;
+        List<ParameterTensor> tensors = Models.tensors(model);
+        Instant start = Instant.now();
+        String runId = config.runName() + "-" + ID_TIME.format(start) + "-"
+                + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        String workerId = "pid" + ProcessHandle.current().pid();
+        this.info = new RunInfo(runId, workerId, config.runName(), config.tags(), config.seed(), start,
+                Models.kind(model), Models.configJson(model), model.numParams(), tensors, config.asOptions(),
+                Versions.all(), RecordTypes.SCHEMA_VERSION);
+        this.guard = new FaultGuard(runId);
+        this.tensorCount = tensors.size();
+        this.norms = new NormRecorder(tensors, config.perTensor());
+        this.keeper = new CheckpointKeeper(config.checkpointEvery(), config.maxCheckpoints());
+        this.writer = new StoreWriter(router, runId, workerId, config.perTensor()
+                ? tensors.stream().map(ParameterTensor::name).toList() : List.of(),
+                config.commitEvery(), config.commitMillis(), t -> guard.trip("the store writer", t));
+        writer.writeRunInfo(Json.GSON.toJson(info));
+    }
+
+    public RunInfo info() {
+        return info;
+    }
+
+    public FaultGuard guard() {
+        return guard;
+    }
+
+    /** Before the first update: the initial checkpoint. */
+    public void start(Model model) {
+        lastModel = model;
+        if (!initialTaken) {
+            initialTaken = true;
+            long iteration = Models.iterationCount(model);
+            writer.writeCheckpoint(INITIAL_KEY, iteration, lastEpoch, Checkpoint.Kind.INITIAL, model.params().dup());
+        }
+    }
+
+    /** In {@code onGradientCalculation}: the raw gradient, before the updater touches the buffer. */
+    public void gradient(Model model) {
+        start(model);
+        if (Models.iterationCount(model) % config.every() != 0) {
+            return;
+        }
+        INDArray g = model.gradient().gradient();
+        if (gradientByTensor == null) {
+            gradientByTensor = new double[tensorCount];
+        }
+        gradientNorm = norms.norms(g, 1.0 / Models.gradientDivisor(model), gradientByTensor);
+        gradientPending = true;
+    }
+
+    /** In {@code iterationDone}: the update has been applied. */
+    public void iterationDone(Model model, int iteration, int epoch) {
+        lastModel = model;
+        lastIteration = iteration;
+        lastEpoch = epoch;
+        if (iteration % config.every() == 0) {
+            INDArray params = model.params();
+            double[] weightByTensor = new double[tensorCount];
+            double[] updateByTensor = new double[tensorCount];
+            double weight = norms.norms(params, 1.0, weightByTensor);
+            double update = norms.updateNorms(params, updateByTensor);
+            double[] gradients = gradientPending ? gradientByTensor.clone() : nanArray();
+            double gradient = gradientPending ? gradientNorm : Double.NaN;
+            gradientPending = false;
+            writer.addRow(new IterationRow(iteration, epoch, (System.nanoTime() - startNanos) / 1_000_000L,
+                    model.score(), Models.learningRate(model), gradient, update, weight,
+                    config.perTensor() ? gradients : null, config.perTensor() ? updateByTensor : null,
+                    config.perTensor() ? weightByTensor : null));
+        }
+        if (keeper.due(iteration)) {
+            INDArray copy = model.params().dup();
+            writer.writeCheckpoint(iteration, iteration, epoch, Checkpoint.Kind.PERIODIC, copy);
+            for (CheckpointKeeper.Kept dropped : keeper.add(new CheckpointKeeper.Kept(iteration, epoch, copy))) {
+                writer.dropCheckpoint(dropped.iteration());
+            }
+        }
+    }
+
+    /** At an epoch end: refresh the final checkpoint and commit. */
+    public void epochEnd(Model model) {
+        lastModel = model;
+        writeFinal(model);
+        writer.flush();
+    }
+
+    /** The kept periodic checkpoints (in memory), oldest first. */
+    public List<CheckpointKeeper.Kept> checkpoints() {
+        return keeper.kept();
+    }
+
+    /** Waits until everything recorded so far is committed. */
+    public void flush() {
+        writer.flush();
+    }
+
+    private void writeFinal(Model model) {
+        writer.dropCheckpoint(FINAL_KEY);
+        writer.writeCheckpoint(FINAL_KEY, lastIteration, lastEpoch, Checkpoint.Kind.FINAL, model.params().dup());
+    }
+
+    private double[] nanArray() {
+        double[] a = new double[tensorCount];
+        java.util.Arrays.fill(a, Double.NaN);
+        return a;
+    }
+
+    /** Writes the final checkpoint from the last model seen, commits and stops the writer. Idempotent. */
+    @Override
+    public void close() {
+        guard.run("close", () -> {
+            if (lastModel != null) {
+                writeFinal(lastModel);
+            }
+        });
+        writer.close();
+    }
+}

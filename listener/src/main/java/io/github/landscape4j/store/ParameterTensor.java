@@ -1,0 +1,52 @@
+package io.github.landscape4j.store;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One parameter tensor of a model, as DL4J names it in {@code paramTable()} (e.g. {@code 0_W}, {@code 1_b}, or
+ * {@code dense_W} in a ComputationGraph), with its offset and shape in the flattened parameter vector.
+ *
+ * @param name   DL4J parameter key
+ * @param offset index of its first element in {@code model.params()}
+ * @param shape  tensor shape
+ */
+public record ParameterTensor(String name, long offset, long[] shape) {
+    public ParameterTensor {
+        Objects.requireNonNull(name, "name");
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset of tensor " + name + " must be >= 0, was " + offset);
+        }
+        shape = shape.clone();
+    }
+
+    /** Number of elements. */
+    public long length() {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        return n;
+    }
+
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ParameterTensor t && t.name.equals(name) && t.offset == offset
+                && Arrays.equals(t.shape, shape);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, offset, Arrays.hashCode(shape));
+    }
+
+    @Override
+    public String toString() {
+        return name + Arrays.toString(shape) + "@" + offset;
+    }
+}

@@ -1,0 +1,19 @@
+package io.github.landscape4j.store.internal;
+
+/** Internal: the DL4J {@code StatsStorage} type ids of landscape4j's records and the schema version. */
+public final class RecordTypes {
+    /** Static info, one per run and worker: the run's metadata. */
+    public static final String RUN = "landscape4j.run";
+    /** Updates: batches of per-iteration scalars. */
+    public static final String SCALARS = "landscape4j.scalars";
+    /** Updates: parameter checkpoints (flattened parameter vector). */
+    public static final String CHECKPOINT = "landscape4j.checkpoint";
+    /** Updates: landscape snapshots. */
+    public static final String SNAPSHOT = "landscape4j.snapshot";
+
+    /** Version of the record layout this code writes and the newest it reads. */
+    public static final int SCHEMA_VERSION = 1;
+
+    private RecordTypes() {
+    }
+}

@@ -1,0 +1,296 @@
+package io.github.landscape4j.store.internal;
+
+import io.github.landscape4j.store.Checkpoint;
+import io.github.landscape4j.store.ScalarSeries;
+import org.deeplearning4j.core.storage.StatsStorageRouter;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Internal: writes one run's records to a DL4J {@link StatsStorageRouter} on its own daemon thread, so the training
+ * thread only hands over values. Scalar rows are batched into one record per commit: a batch is written when it
+ * holds {@code commitEvery} rows or is {@code commitMillis} old, whichever comes first, so a crash loses at most
+ * that much. Checkpoints are written as they come. Any failure is handed to {@code onFault} once and the writer
+ * stops writing (later calls are ignored).
+ */
+public final class StoreWriter implements AutoCloseable {
+
+    private sealed interface Command permits Row, Put, Drop, Flush, Stop {
+    }
+
+    private record Row(IterationRow row) implements Command {
+    }
+
+    private record Put(String typeId, String json, INDArray floats, Long checkpointKey) implements Command {
+    }
+
+    private record Drop(long checkpointKey) implements Command {
+    }
+
+    private record Flush(CountDownLatch done) implements Command {
+    }
+
+    private record Stop(CountDownLatch done) implements Command {
+    }
+
+    private final StatsStorageRouter router;
+    private final String sessionId;
+    private final String workerId;
+    private final List<String> tensorNames;
+    private final int commitEvery;
+    private final long commitMillis;
+    private final Consumer<Throwable> onFault;
+    private final BlockingQueue<Command> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final List<IterationRow> batch = new ArrayList<>();
+    private final Map<String, Long> lastTimestamp = new HashMap<>();
+    private final Map<Long, Long> checkpointTimestamps = new HashMap<>();
+    private long batchStartNanos;
+    private volatile boolean failed;
+    private volatile boolean stopped;
+    private volatile long commits;
+
+    public StoreWriter(StatsStorageRouter router, String sessionId, String workerId, List<String> tensorNames,
+                       int commitEvery, long commitMillis, Consumer<Throwable> onFault) {
+        this.router = router;
+        this.sessionId = sessionId;
+        this.workerId = workerId;
+        this.tensorNames = List.copyOf(tensorNames);
+        this.commitEvery = commitEvery;
+        this.commitMillis = commitMillis;
+        this.onFault = onFault;
+        this.thread = new Thread(this::loop, "landscape4j-writer-" + sessionId);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Writes the run's static info (its metadata) synchronously: a store that cannot take it fails here. */
+    public void writeRunInfo(String json) {
+        router.putStaticInfo(new LandscapeRecord(sessionId, RecordTypes.RUN, workerId, System.currentTimeMillis(),
+                json, null));
+    }
+
+    public void addRow(IterationRow row) {
+        offer(new Row(row));
+    }
+
+    /**
+     * Queues a checkpoint. {@code params} must be a private copy: the writer converts and releases it.
+     * {@code key} identifies it for a later {@link #dropCheckpoint(long)}.
+     */
+    public void writeCheckpoint(long key, long iteration, int epoch, Checkpoint.Kind kind, INDArray params) {
+        String json = Json.GSON.toJson(new CheckpointHeader(iteration, epoch, kind.name()));
+        offer(new Put(RecordTypes.CHECKPOINT, json, params, key));
+    }
+
+    /** Removes a checkpoint written with {@code key}, when the store supports removal (file stores do). */
+    public void dropCheckpoint(long key) {
+        offer(new Drop(key));
+    }
+
+    /** Queues any other record (e.g. a snapshot) as JSON. */
+    public void writeRecord(String typeId, String json) {
+        offer(new Put(typeId, json, null, null));
+    }
+
+    /** Writes everything queued so far and returns when it is committed (or the writer has failed). */
+    public void flush() {
+        CountDownLatch done = new CountDownLatch(1);
+        if (offer(new Flush(done))) {
+            await(done);
+        }
+    }
+
+    /** Whether the writer has stopped after a failure. */
+    public boolean failed() {
+        return failed;
+    }
+
+    /** Number of records written (each one a MapDB commit for file stores). */
+    public long commits() {
+        return commits;
+    }
+
+    /** Flushes and stops the thread. Idempotent. */
+    @Override
+    public void close() {
+        if (stopped) {
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        if (offer(new Stop(done))) {
+            await(done);
+        }
+        stopped = true;
+    }
+
+    private boolean offer(Command c) {
+        if (failed || stopped || !thread.isAlive()) {
+            return false;
+        }
+        queue.add(c);
+        return true;
+    }
+
+    private static void await(CountDownLatch done) {
+        try {
+            if (!done.await(2, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("landscape4j store writer did not finish within 2 minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            Command c;
+            try {
+                c = batch.isEmpty() ? queue.take() : queue.poll(remainingMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                if (failed) {
+                    release(c);
+                } else {
+                    handle(c);
+                }
+            } catch (Throwable t) {
+                failed = true;
+                release(c);
+                onFault.accept(t);
+            }
+            if (c instanceof Stop) {
+                return;
+            }
+        }
+    }
+
+    private long remainingMillis() {
+        long age = (System.nanoTime() - batchStartNanos) / 1_000_000L;
+        return Math.max(0, commitMillis - age);
+    }
+
+    private void handle(Command c) {
+        if (c == null) { // batch timed out
+            writeBatch();
+        } else if (c instanceof Row r) {
+            if (batch.isEmpty()) {
+                batchStartNanos = System.nanoTime();
+            }
+            batch.add(r.row());
+            if (batch.size() >= commitEvery) {
+                writeBatch();
+            }
+        } else if (c instanceof Put p) {
+            float[] floats = p.floats() == null ? null : p.floats().toFloatVector();
+            if (p.floats() != null) {
+                p.floats().close();
+            }
+            long ts = nextTimestamp(p.typeId());
+            router.putUpdate(new LandscapeRecord(sessionId, p.typeId(), workerId, ts, p.json(), floats));
+            commits++;
+            if (p.checkpointKey() != null) {
+                checkpointTimestamps.put(p.checkpointKey(), ts);
+            }
+        } else if (c instanceof Drop d) {
+            Long ts = checkpointTimestamps.remove(d.checkpointKey());
+            if (ts != null && router instanceof LandscapeFileStatsStorage file) {
+                file.removeUpdate(sessionId, RecordTypes.CHECKPOINT, workerId, ts);
+            }
+        } else if (c instanceof Flush f) {
+            writeBatch();
+            f.done().countDown();
+        } else if (c instanceof Stop s) {
+            writeBatch();
+            s.done().countDown();
+        }
+    }
+
+    private void release(Command c) {
+        if (c instanceof Put p && p.floats() != null && !p.floats().wasClosed()) {
+            p.floats().close();
+        } else if (c instanceof Flush f) {
+            f.done().countDown();
+        } else if (c instanceof Stop s) {
+            s.done().countDown();
+        }
+    }
+
+    private void writeBatch() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        ScalarSeries series = toSeries(batch);
+        batch.clear();
+        router.putUpdate(new LandscapeRecord(sessionId, RecordTypes.SCALARS, workerId,
+                nextTimestamp(RecordTypes.SCALARS), Json.GSON.toJson(series), null));
+        commits++;
+    }
+
+    /** Record keys are timestamps in DL4J's storage: keep them unique per type even within one millisecond. */
+    private long nextTimestamp(String typeId) {
+        long now = System.currentTimeMillis();
+        Long last = lastTimestamp.get(typeId);
+        long ts = last == null ? now : Math.max(now, last + 1);
+        lastTimestamp.put(typeId, ts);
+        return ts;
+    }
+
+    private ScalarSeries toSeries(List<IterationRow> rows) {
+        int n = rows.size();
+        long[] it = new long[n];
+        int[] ep = new int[n];
+        long[] wall = new long[n];
+        double[] score = new double[n];
+        double[] lr = new double[n];
+        double[] g = new double[n];
+        double[] u = new double[n];
+        double[] w = new double[n];
+        Map<String, double[]> gt = new LinkedHashMap<>();
+        Map<String, double[]> ut = new LinkedHashMap<>();
+        Map<String, double[]> wt = new LinkedHashMap<>();
+        for (String name : tensorNames) {
+            gt.put(name, new double[n]);
+            ut.put(name, new double[n]);
+            wt.put(name, new double[n]);
+        }
+        for (int i = 0; i < n; i++) {
+            IterationRow r = rows.get(i);
+            it[i] = r.iteration();
+            ep[i] = r.epoch();
+            wall[i] = r.wallMillis();
+            score[i] = r.score();
+            lr[i] = r.learningRate();
+            g[i] = r.gradientNorm();
+            u[i] = r.updateNorm();
+            w[i] = r.weightNorm();
+            for (int k = 0; k < tensorNames.size(); k++) {
+                String name = tensorNames.get(k);
+                gt.get(name)[i] = valueAt(r.gradientNormByTensor(), k);
+                ut.get(name)[i] = valueAt(r.updateNormByTensor(), k);
+                wt.get(name)[i] = valueAt(r.weightNormByTensor(), k);
+            }
+        }
+        return new ScalarSeries(it, ep, wall, score, lr, g, u, w, gt, ut, wt);
+    }
+
+    private static double valueAt(double[] values, int k) {
+        return values == null || k >= values.length ? Double.NaN : values[k];
+    }
+
+    /** JSON header of a checkpoint record; the parameters are the record's float blob. */
+    public record CheckpointHeader(long iteration, int epoch, String kind) {
+    }
+}
