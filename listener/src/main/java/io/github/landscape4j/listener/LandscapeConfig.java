@@ -20,13 +20,14 @@ import java.util.stream.Collectors;
  * @param seed            seed of the plugin's own random generator
  * @param every           record scalars every {@code every} iterations
  * @param perTensor       whether norms are also recorded per parameter tensor
+ * @param tensorEvery     per-tensor norms on every {@code tensorEvery}-th recorded row
  * @param checkpointEvery initial interval between periodic checkpoints, in iterations
  * @param maxCheckpoints  periodic checkpoints kept; when full, every other one is dropped and the interval doubles
  * @param commitEvery     scalar rows per commit, at most
  * @param commitMillis    milliseconds between commits, at most
  */
 public record LandscapeConfig(Optional<Path> store, String runName, List<String> tags, long seed, int every,
-                              boolean perTensor, int checkpointEvery, int maxCheckpoints, int commitEvery,
+                              boolean perTensor, int tensorEvery, int checkpointEvery, int maxCheckpoints, int commitEvery,
                               long commitMillis) {
 
     public LandscapeConfig {
@@ -61,6 +62,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         long seed = p.longIn(ConfigOption.SEED, Long.MIN_VALUE, Long.MAX_VALUE);
         int every = (int) p.longIn(ConfigOption.EVERY, 1, 1_000_000);
         boolean perTensor = p.bool(ConfigOption.PER_TENSOR);
+        int tensorEvery = (int) p.longIn(ConfigOption.TENSOR_EVERY, 1, 1_000_000);
         int checkpointEvery = (int) p.longIn(ConfigOption.CHECKPOINT_EVERY, 1, 1_000_000);
         int maxCheckpoints = (int) p.longIn(ConfigOption.MAX_CHECKPOINTS, 4, 100_000);
         int commitEvery = (int) p.longIn(ConfigOption.COMMIT_EVERY, 1, 1_000_000);
@@ -68,7 +70,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         if (!p.problems.isEmpty()) {
             throw new InvalidConfigException(p.problems);
         }
-        return new LandscapeConfig(store, run, tags, seed, every, perTensor, checkpointEvery, maxCheckpoints,
+        return new LandscapeConfig(store, run, tags, seed, every, perTensor, tensorEvery, checkpointEvery, maxCheckpoints,
                 commitEvery, commitMillis);
     }
 
@@ -81,6 +83,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         m.put(ConfigOption.SEED.key(), Long.toString(seed));
         m.put(ConfigOption.EVERY.key(), Integer.toString(every));
         m.put(ConfigOption.PER_TENSOR.key(), Boolean.toString(perTensor));
+        m.put(ConfigOption.TENSOR_EVERY.key(), Integer.toString(tensorEvery));
         m.put(ConfigOption.CHECKPOINT_EVERY.key(), Integer.toString(checkpointEvery));
         m.put(ConfigOption.MAX_CHECKPOINTS.key(), Integer.toString(maxCheckpoints));
         m.put(ConfigOption.COMMIT_EVERY.key(), Integer.toString(commitEvery));

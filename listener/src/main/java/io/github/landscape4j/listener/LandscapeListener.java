@@ -8,7 +8,9 @@ import io.github.landscape4j.store.RunInfo;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,9 +29,9 @@ import java.util.Objects;
  *
  * <p>Works with {@code MultiLayerNetwork} and {@code ComputationGraph} and any fit loop. Each model the listener
  * sees becomes its own run. Per recorded iteration (every {@code every} iterations) it writes the minibatch score,
- * learning rate, and L2 norms, global and per parameter tensor, of: the gradient of the mean minibatch loss before
- * the updater (read in {@code onGradientCalculation}), the parameter update actually applied (the change since the
- * previous recorded row), and the parameters. It also keeps parameter checkpoints: the initial parameters, every
+ * learning rate, and L2 norms, global and (on every {@code tensorEvery}-th row) per parameter tensor, of: the gradient of the mean minibatch loss before
+ * the updater (read in {@code onGradientCalculation}), the update the updater applied at that iteration (read in
+ * {@code iterationDone}, where DL4J leaves it in the gradient buffer), and the parameters. It also keeps parameter checkpoints: the initial parameters, every
  * {@code checkpointEvery} iterations thinned to {@code maxCheckpoints} (when full, every other one is dropped and
  * the interval doubles), and the final parameters (rewritten at each epoch end and on {@link #close()}).
  *
@@ -127,10 +129,23 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         }
     }
 
-    private void guarded(Model model, String where, java.util.function.Consumer<RunRecorder> action) {
-        RunRecorder r = recorder(model);
-        if (r != null) {
-            r.guard().run(where, () -> action.accept(r));
+    @FunctionalInterface
+    private interface RecorderAction {
+        void accept(RunRecorder recorder) throws Exception;
+    }
+
+    /**
+     * Every callback runs here: outside DL4J's workspaces (callbacks such as {@code onForwardPass} come while an
+     * activation workspace is open, and arrays the plugin keeps must not live in it), and behind the run's guard.
+     */
+    private void guarded(Model model, String where, RecorderAction action) {
+        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            RunRecorder r = recorder(model);
+            if (r != null) {
+                r.guard().run(where, () -> action.accept(r));
+            }
+        } catch (RuntimeException e) {
+            guard.trip(where, e);
         }
     }
 
@@ -250,6 +265,11 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         /** Whether norms are also recorded per parameter tensor (default true). */
         public Builder perTensor(boolean perTensor) {
             return set(ConfigOption.PER_TENSOR, perTensor);
+        }
+
+        /** Per-tensor norms on every Nth recorded row, NaN on the others (default 10). */
+        public Builder tensorEvery(int rows) {
+            return set(ConfigOption.TENSOR_EVERY, rows);
         }
 
         /** Initial interval between periodic checkpoints in iterations (default 10). */

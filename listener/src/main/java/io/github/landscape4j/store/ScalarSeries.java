@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * Per-iteration scalars of a run, column by column; row {@code i} of every array belongs to {@code iteration[i]}.
  * Norms are L2 norms. The gradient is the gradient of the mean minibatch loss as DL4J computes it before the
- * updater (no learning rate, momentum or Adam scaling applied); the update is the parameter change since the previous
- * recorded row (what the updater actually applied, summed over the iterations in between when {@code every > 1}).
+ * updater (no learning rate, momentum or Adam scaling applied); the update is the step the updater applied at that
+ * iteration (learning rate, momentum, Adam and regularization included): the parameters after it are the parameters
+ * before it minus the update.
  *
  * @param iteration            DL4J iteration count
  * @param epoch                DL4J epoch count
@@ -16,7 +17,7 @@ import java.util.Map;
  * @param score                minibatch score DL4J reports (mean loss plus regularization)
  * @param learningRate         learning rate of the first layer that has one (NaN when none)
  * @param gradientNorm         global gradient norm
- * @param updateNorm           global update norm (NaN on the first row)
+ * @param updateNorm           global update norm
  * @param weightNorm           global parameter norm
  * @param gradientNormByTensor gradient norm per parameter tensor (e.g. {@code 0_W})
  * @param updateNormByTensor   update norm per parameter tensor

@@ -19,14 +19,23 @@ public final class FaultGuard {
         this.run = run;
     }
 
+    /** Work done under the guard. */
+    @FunctionalInterface
+    public interface Action {
+        void run() throws Exception;
+    }
+
     /** Runs {@code action} unless the guard has tripped; a fault trips it. */
-    public void run(String where, Runnable action) {
+    public void run(String where, Action action) {
         if (tripped.get()) {
             return;
         }
         try {
             action.run();
         } catch (Throwable t) {
+            if (t instanceof InterruptedException) {
+                Thread.currentThread().interrupt(); // keep the training thread's interrupt for its owner
+            }
             trip(where, t);
         }
     }

@@ -4,11 +4,11 @@ import io.github.landscape4j.listener.LandscapeConfig;
 import io.github.landscape4j.store.Checkpoint;
 import io.github.landscape4j.store.ParameterTensor;
 import io.github.landscape4j.store.RunInfo;
-import io.github.landscape4j.store.internal.IterationRow;
 import io.github.landscape4j.store.internal.Json;
 import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.store.internal.StoreWriter;
 import io.github.landscape4j.trajectory.internal.CheckpointKeeper;
+import io.github.landscape4j.store.internal.IterationRow;
 import io.github.landscape4j.trajectory.internal.NormRecorder;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.nn.api.Model;
@@ -35,15 +35,17 @@ public final class RunRecorder implements AutoCloseable {
     private final FaultGuard guard;
     private final StoreWriter writer;
     private final NormRecorder norms;
-    private final CheckpointKeeper keeper;
-    private final long startNanos = System.nanoTime();
     private final int tensorCount;
+    private final CheckpointKeeper keeper;
+    /** Copies of thinned checkpoints, handed back by the writer once written, reused for new ones. */
+    private final java.util.Queue<INDArray> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final long startNanos = System.nanoTime();
     private Model lastModel;
     private int lastEpoch;
     private long lastIteration;
     private boolean initialTaken;
-    private boolean gradientPending;
-    private double gradientNorm = Double.NaN;
+    private double gradientNorm;
+    private boolean gradientSeen;
     private double[] gradientByTensor;
 
     public RunRecorder(Model model, LandscapeConfig config, StatsStorageRouter router) {
@@ -57,13 +59,13 @@ public final class RunRecorder implements AutoCloseable {
                 Models.kind(model), Models.configJson(model), model.numParams(), tensors, config.asOptions(),
                 Versions.all(), RecordTypes.SCHEMA_VERSION);
         this.guard = new FaultGuard(runId);
-        this.tensorCount = tensors.size();
-        this.norms = new NormRecorder(tensors, config.perTensor());
         this.keeper = new CheckpointKeeper(config.checkpointEvery(), config.maxCheckpoints());
         this.writer = new StoreWriter(router, runId, workerId, config.perTensor()
                 ? tensors.stream().map(ParameterTensor::name).toList() : List.of(),
                 config.commitEvery(), config.commitMillis(), t -> guard.trip("the store writer", t));
         writer.writeRunInfo(Json.GSON.toJson(info));
+        this.norms = new NormRecorder(tensors);
+        this.tensorCount = tensors.size();
     }
 
     public RunInfo info() {
@@ -84,18 +86,26 @@ public final class RunRecorder implements AutoCloseable {
         }
     }
 
-    /** In {@code onGradientCalculation}: the raw gradient, before the updater touches the buffer. */
+    /** In {@code onGradientCalculation}: the raw gradient, before the updater overwrites the buffer. */
     public void gradient(Model model) {
         start(model);
-        if (Models.iterationCount(model) % config.every() != 0) {
+        int iteration = Models.iterationCount(model);
+        if (iteration % config.every() != 0) {
             return;
         }
         INDArray g = model.gradient().gradient();
-        if (gradientByTensor == null) {
+        double scale = 1.0 / Models.gradientDivisor(model);
+        if (perTensorDue(iteration)) {
             gradientByTensor = new double[tensorCount];
+            gradientNorm = norms.copiedNorms(g, scale, gradientByTensor);
+        } else {
+            gradientNorm = NormRecorder.norm(g, scale);
         }
-        gradientNorm = norms.norms(g, 1.0 / Models.gradientDivisor(model), gradientByTensor);
-        gradientPending = true;
+        gradientSeen = true;
+    }
+
+    private boolean perTensorDue(long iteration) {
+        return config.perTensor() && (iteration / config.every()) % config.tensorEvery() == 0;
     }
 
     /** In {@code iterationDone}: the update has been applied. */
@@ -105,23 +115,39 @@ public final class RunRecorder implements AutoCloseable {
         lastEpoch = epoch;
         if (iteration % config.every() == 0) {
             INDArray params = model.params();
-            double[] weightByTensor = new double[tensorCount];
-            double[] updateByTensor = new double[tensorCount];
-            double weight = norms.norms(params, 1.0, weightByTensor);
-            double update = norms.updateNorms(params, updateByTensor);
-            double[] gradients = gradientPending ? gradientByTensor.clone() : nanArray();
-            double gradient = gradientPending ? gradientNorm : Double.NaN;
-            gradientPending = false;
+            INDArray updateBuffer = model.gradient().gradient(); // DL4J left the applied update here
+            double weight;
+            double update;
+            double[] w = null;
+            double[] u = null;
+            double[] g = null;
+            if (perTensorDue(iteration)) {
+                w = new double[tensorCount];
+                u = new double[tensorCount];
+                weight = norms.norms(params, 1.0, w);
+                update = norms.copiedNorms(updateBuffer, 1.0, u);
+                g = gradientByTensor;
+                if (g == null) {
+                    g = new double[tensorCount];
+                    java.util.Arrays.fill(g, Double.NaN);
+                }
+            } else {
+                weight = NormRecorder.norm(params, 1.0);
+                update = NormRecorder.norm(updateBuffer, 1.0);
+            }
             writer.addRow(new IterationRow(iteration, epoch, (System.nanoTime() - startNanos) / 1_000_000L,
-                    model.score(), Models.learningRate(model), gradient, update, weight,
-                    config.perTensor() ? gradients : null, config.perTensor() ? updateByTensor : null,
-                    config.perTensor() ? weightByTensor : null));
+                    model.score(), Models.learningRate(model), gradientSeen ? gradientNorm : Double.NaN,
+                    update, weight, g, u, w));
+            gradientByTensor = null;
+            gradientSeen = false;
         }
         if (keeper.due(iteration)) {
-            INDArray copy = model.params().dup();
+            INDArray copy = spare.poll(); // a fresh allocation page-faults: ~1 ms for 80k floats on a small VM
+            copy = copy == null ? model.params().dup() : copy.assign(model.params());
             writer.writeCheckpoint(iteration, iteration, epoch, Checkpoint.Kind.PERIODIC, copy);
             for (CheckpointKeeper.Kept dropped : keeper.add(new CheckpointKeeper.Kept(iteration, epoch, copy))) {
                 writer.dropCheckpoint(dropped.iteration());
+                writer.release(dropped.params(), spare::add);
             }
         }
     }
@@ -130,7 +156,7 @@ public final class RunRecorder implements AutoCloseable {
     public void epochEnd(Model model) {
         lastModel = model;
         writeFinal(model);
-        writer.flush();
+        flush();
     }
 
     /** The kept periodic checkpoints (in memory), oldest first. */
@@ -146,12 +172,6 @@ public final class RunRecorder implements AutoCloseable {
     private void writeFinal(Model model) {
         writer.dropCheckpoint(FINAL_KEY);
         writer.writeCheckpoint(FINAL_KEY, lastIteration, lastEpoch, Checkpoint.Kind.FINAL, model.params().dup());
-    }
-
-    private double[] nanArray() {
-        double[] a = new double[tensorCount];
-        java.util.Arrays.fill(a, Double.NaN);
-        return a;
     }
 
     /** Writes the final checkpoint from the last model seen, commits and stops the writer. Idempotent. */

@@ -19,22 +19,25 @@ import java.util.function.Consumer;
 /**
  * Internal: writes one run's records to a DL4J {@link StatsStorageRouter} on its own daemon thread, so the training
  * thread only hands over values. Scalar rows are batched into one record per commit: a batch is written when it
- * holds {@code commitEvery} rows or is {@code commitMillis} old, whichever comes first, so a crash loses at most
- * that much. Checkpoints are written as they come. Any failure is handed to {@code onFault} once and the writer
+ * holds {@code commitEvery} rows or, at the next row, is {@code commitMillis} old, so a crash loses at most that
+ * much. Checkpoints are written as they come. Any failure is handed to {@code onFault} once and the writer
  * stops writing (later calls are ignored).
  */
 public final class StoreWriter implements AutoCloseable {
 
-    private sealed interface Command permits Row, Put, Drop, Flush, Stop {
+    private sealed interface Command permits Rows, Put, Drop, Release, Flush, Stop {
     }
 
-    private record Row(IterationRow row) implements Command {
+    private record Rows(List<IterationRow> rows) implements Command {
     }
 
     private record Put(String typeId, String json, INDArray floats, Long checkpointKey) implements Command {
     }
 
     private record Drop(long checkpointKey) implements Command {
+    }
+
+    private record Release(INDArray array, Consumer<INDArray> to) implements Command {
     }
 
     private record Flush(CountDownLatch done) implements Command {
@@ -52,10 +55,10 @@ public final class StoreWriter implements AutoCloseable {
     private final Consumer<Throwable> onFault;
     private final BlockingQueue<Command> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
-    private final List<IterationRow> batch = new ArrayList<>();
+    private List<IterationRow> batch = new ArrayList<>();
+    private long batchStartNanos;
     private final Map<String, Long> lastTimestamp = new HashMap<>();
     private final Map<Long, Long> checkpointTimestamps = new HashMap<>();
-    private long batchStartNanos;
     private volatile boolean failed;
     private volatile boolean stopped;
     private volatile long commits;
@@ -80,12 +83,31 @@ public final class StoreWriter implements AutoCloseable {
                 json, null));
     }
 
+    /**
+     * Adds a row to the current batch, which is handed to the writer thread (and committed) when it holds
+     * {@code commitEvery} rows or is {@code commitMillis} old. Rows are batched on the caller's thread so that the
+     * writer thread wakes once per commit, not once per iteration. Call from one thread only.
+     */
     public void addRow(IterationRow row) {
-        offer(new Row(row));
+        if (batch.isEmpty()) {
+            batchStartNanos = System.nanoTime();
+        }
+        batch.add(row);
+        if (batch.size() >= commitEvery || System.nanoTime() - batchStartNanos >= commitMillis * 1_000_000L) {
+            handOver();
+        }
+    }
+
+    private void handOver() {
+        if (!batch.isEmpty()) {
+            offer(new Rows(batch));
+            batch = new ArrayList<>();
+        }
     }
 
     /**
-     * Queues a checkpoint. {@code params} must be a private copy: the writer converts and releases it.
+     * Queues a checkpoint. {@code params} must be a private copy that nobody writes to until it is written (see
+     * {@link #release}).
      * {@code key} identifies it for a later {@link #dropCheckpoint(long)}.
      */
     public void writeCheckpoint(long key, long iteration, int epoch, Checkpoint.Kind kind, INDArray params) {
@@ -98,6 +120,14 @@ public final class StoreWriter implements AutoCloseable {
         offer(new Drop(key));
     }
 
+    /**
+     * Hands {@code array} to {@code to} once every command queued before this one has been written, so an array
+     * passed to {@link #writeCheckpoint} can be recycled without racing its serialization.
+     */
+    public void release(INDArray array, Consumer<INDArray> to) {
+        offer(new Release(array, to));
+    }
+
     /** Queues any other record (e.g. a snapshot) as JSON. */
     public void writeRecord(String typeId, String json) {
         offer(new Put(typeId, json, null, null));
@@ -105,6 +135,7 @@ public final class StoreWriter implements AutoCloseable {
 
     /** Writes everything queued so far and returns when it is committed (or the writer has failed). */
     public void flush() {
+        handOver();
         CountDownLatch done = new CountDownLatch(1);
         if (offer(new Flush(done))) {
             await(done);
@@ -127,6 +158,7 @@ public final class StoreWriter implements AutoCloseable {
         if (stopped) {
             return;
         }
+        handOver();
         CountDownLatch done = new CountDownLatch(1);
         if (offer(new Stop(done))) {
             await(done);
@@ -156,7 +188,7 @@ public final class StoreWriter implements AutoCloseable {
         while (true) {
             Command c;
             try {
-                c = batch.isEmpty() ? queue.take() : queue.poll(remainingMillis(), TimeUnit.MILLISECONDS);
+                c = queue.take();
             } catch (InterruptedException e) {
                 return;
             }
@@ -177,27 +209,11 @@ public final class StoreWriter implements AutoCloseable {
         }
     }
 
-    private long remainingMillis() {
-        long age = (System.nanoTime() - batchStartNanos) / 1_000_000L;
-        return Math.max(0, commitMillis - age);
-    }
-
     private void handle(Command c) {
-        if (c == null) { // batch timed out
-            writeBatch();
-        } else if (c instanceof Row r) {
-            if (batch.isEmpty()) {
-                batchStartNanos = System.nanoTime();
-            }
-            batch.add(r.row());
-            if (batch.size() >= commitEvery) {
-                writeBatch();
-            }
+        if (c instanceof Rows r) {
+            writeBatch(r.rows());
         } else if (c instanceof Put p) {
             float[] floats = p.floats() == null ? null : p.floats().toFloatVector();
-            if (p.floats() != null) {
-                p.floats().close();
-            }
             long ts = nextTimestamp(p.typeId());
             router.putUpdate(new LandscapeRecord(sessionId, p.typeId(), workerId, ts, p.json(), floats));
             commits++;
@@ -209,11 +225,11 @@ public final class StoreWriter implements AutoCloseable {
             if (ts != null && router instanceof LandscapeFileStatsStorage file) {
                 file.removeUpdate(sessionId, RecordTypes.CHECKPOINT, workerId, ts);
             }
+        } else if (c instanceof Release r) {
+            r.to().accept(r.array());
         } else if (c instanceof Flush f) {
-            writeBatch();
             f.done().countDown();
         } else if (c instanceof Stop s) {
-            writeBatch();
             s.done().countDown();
         }
     }
@@ -221,6 +237,8 @@ public final class StoreWriter implements AutoCloseable {
     private void release(Command c) {
         if (c instanceof Put p && p.floats() != null && !p.floats().wasClosed()) {
             p.floats().close();
+        } else if (c instanceof Release r) {
+            r.to().accept(r.array());
         } else if (c instanceof Flush f) {
             f.done().countDown();
         } else if (c instanceof Stop s) {
@@ -228,12 +246,8 @@ public final class StoreWriter implements AutoCloseable {
         }
     }
 
-    private void writeBatch() {
-        if (batch.isEmpty()) {
-            return;
-        }
-        ScalarSeries series = toSeries(batch);
-        batch.clear();
+    private void writeBatch(List<IterationRow> rows) {
+        ScalarSeries series = toSeries(rows);
         router.putUpdate(new LandscapeRecord(sessionId, RecordTypes.SCALARS, workerId,
                 nextTimestamp(RecordTypes.SCALARS), Json.GSON.toJson(series), null));
         commits++;

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The live demo: trains the Fashion-MNIST MLP with the landscape listener. Arguments go to the demo program:
+#   --store PATH (default runs/demo.db)  --epochs N (default 2)  --max-iterations N
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+if [[ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "installing Debian's dataset-fashion-mnist ..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >&2
+  else
+    echo "Fashion-MNIST is missing: run 'sudo apt-get install dataset-fashion-mnist' and try again" >&2
+    exit 1
+  fi
+fi
+exec "$here/run.sh" io.github.landscape4j.examples.Demo "$@"

@@ -1,0 +1,91 @@
+package io.github.landscape4j.examples.bench;
+
+import io.github.landscape4j.examples.FashionMnist;
+import io.github.landscape4j.examples.Mlp;
+import io.github.landscape4j.listener.LandscapeListener;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code bench.sh overhead}: the cost of recording (scalars and per-tensor norms every iteration, checkpoints every
+ * {@code checkpointEvery} iterations) on training steps of the Fashion-MNIST MLP 784-100-10 at batch 128. Two
+ * identical networks, one without and one with the listener, take training steps in alternation, one step each,
+ * in one run, so that the machine's drift hits both alike; the overhead is median(step with) / median(step
+ * without) - 1. The time spent inside the listener's callbacks is also summed ({@code callback_share}). Measured
+ * twice: with the default commit cadence and with a commit every iteration.
+ */
+public final class OverheadBench {
+    public static void main(String[] args) throws Exception {
+        int steps = Integer.parseInt(System.getProperty("steps", "1500"));
+        List<DataSet> data = FashionMnist.train(12_800, 128);
+        Path dir = Files.createTempDirectory("landscape4j-bench");
+
+        double[] batched = measure(data, steps, dir.resolve("batched.db"), 100, 2000);
+        double[] everyCommit = measure(data, steps, dir.resolve("every.db"), 1, 1);
+        System.out.println(String.format(Locale.ROOT,
+                "{\"bench\":\"overhead\",\"overhead\":%.4f,\"callback_share\":%.4f,\"callback_us_per_step\":%.1f,"
+                        + "\"overhead_commit_every_iteration\":%.4f,\"callback_share_commit_every_iteration\":%.4f,"
+                        + "\"step_ms_without\":%.3f,\"step_ms_with\":%.3f,\"steps\":%d,\"batch\":128,"
+                        + "\"params\":79510}",
+                batched[0], batched[3], batched[4], everyCommit[0], everyCommit[3], batched[1], batched[2], steps));
+    }
+
+    /**
+     * Returns {overhead, median step ms without, median step ms with, callback share, callback µs per step}. The
+     * callback share is the time spent inside the listener's callbacks over the time of the steps with it: the
+     * direct cost, steadier than the wall-time ratio on a noisy machine.
+     */
+    private static double[] measure(List<DataSet> data, int steps, Path store, int commitEvery, long commitMillis) {
+        MultiLayerNetwork bare = Mlp.create(1);
+        MultiLayerNetwork watched = Mlp.create(1);
+        try (LandscapeListener listener = LandscapeListener.builder().store(store).commitEvery(commitEvery)
+                .commitMillis(commitMillis).build()) {
+            TimedListener timed = new TimedListener(listener);
+            watched.setListeners(timed);
+            for (int i = 0; i < 200; i++) { // warm-up: JIT, workspaces, the store
+                bare.fit(data.get(i % data.size()));
+                watched.fit(data.get(i % data.size()));
+            }
+            timed.reset();
+            double[] without = new double[steps];
+            double[] with = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                DataSet batch = data.get(i % data.size());
+                if (i % 2 == 0) {
+                    without[i] = step(bare, batch);
+                    with[i] = step(watched, batch);
+                } else {
+                    with[i] = step(watched, batch);
+                    without[i] = step(bare, batch);
+                }
+            }
+            if (listener.faulted()) {
+                throw new IllegalStateException("the listener faulted during the benchmark");
+            }
+            double mWithout = median(without);
+            double mWith = median(with);
+            double sumWith = Arrays.stream(with).sum();
+            double inCallbacks = timed.nanos() / 1e9;
+            return new double[]{mWith / mWithout - 1, mWithout * 1e3, mWith * 1e3, inCallbacks / sumWith,
+                    inCallbacks / steps * 1e6};
+        }
+    }
+
+    private static double step(MultiLayerNetwork net, DataSet batch) {
+        long t0 = System.nanoTime();
+        net.fit(batch);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

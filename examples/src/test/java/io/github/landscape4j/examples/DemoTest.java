@@ -1,0 +1,52 @@
+package io.github.landscape4j.examples;
+
+import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.RunInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The README's demo, run for real on Debian's Fashion-MNIST, writing a real store. */
+class DemoTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void fashionMnistLoadsFromTheDebianIdxFiles() throws Exception {
+        List<DataSet> batches = FashionMnist.train(300, 128);
+        assertThat(batches).hasSize(3);
+        assertThat(batches.get(0).getFeatures().shape()).containsExactly(128, 784);
+        assertThat(batches.get(2).getFeatures().shape()).containsExactly(44, 784);
+        assertThat(batches.get(0).getLabels().sum(1).toDoubleVector()).containsOnly(1.0);
+        assertThat(batches.get(0).getFeatures().maxNumber().doubleValue()).isLessThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void demoTrainsAndReportsTheStore() throws Exception {
+        Path store = dir.resolve("demo.db");
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            Demo.main(new String[]{"--store", store.toString(), "--max-iterations", "30"});
+        } finally {
+            System.setOut(old);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("store: " + store.toAbsolutePath()).contains("30 iterations recorded");
+        try (LandscapeStore s = LandscapeStore.openExisting(store)) {
+            RunInfo run = s.listRuns().get(0);
+            assertThat(run.numParams()).isEqualTo(79_510);
+            assertThat(s.scalars(run.runId()).size()).isEqualTo(30);
+        }
+    }
+}

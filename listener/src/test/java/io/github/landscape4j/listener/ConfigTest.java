@@ -1,0 +1,60 @@
+package io.github.landscape4j.listener;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults() {
+        LandscapeConfig c = LandscapeConfig.defaults();
+        assertThat(c.every()).isEqualTo(1);
+        assertThat(c.checkpointEvery()).isEqualTo(10);
+        assertThat(c.maxCheckpoints()).isEqualTo(64);
+        assertThat(c.store()).isEmpty();
+        assertThat(c.seed()).isEqualTo(42);
+        for (ConfigOption o : ConfigOption.values()) {
+            assertThat(c.asOptions()).containsEntry(o.key(), o.defaultValue());
+        }
+    }
+
+    @Test
+    void everyBadOptionIsReportedWithItsValueAndWhatIsAllowed() {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("every", "0");
+        bad.put("maxCheckpoints", "lots");
+        bad.put("perTensor", "yes");
+        bad.put("run", "my run");
+        bad.put("colour", "blue");
+        assertThatThrownBy(() -> LandscapeConfig.parse(bad))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "colour=blue: unknown option; known options: store, run, tags, seed, every, perTensor,"
+                                + " tensorEvery, checkpointEvery, maxCheckpoints, commitEvery, commitMillis",
+                        "run=my run: must be a non-empty name of letters, digits, '.', '_' or '-'",
+                        "every=0: must be an integer in [1, 1000000]",
+                        "perTensor=yes: must be true or false",
+                        "maxCheckpoints=lots: must be an integer in [4, 100000]"));
+    }
+
+    @Test
+    void builderValidatesAtBuild() {
+        assertThatThrownBy(() -> LandscapeListener.builder().store(dir.resolve("x.db")).every(-3).commitMillis(0)
+                .build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("every=-3: must be an integer in [1, 1000000]")
+                .hasMessageContaining("commitMillis=0: must be an integer in [1, 3600000]");
+        assertThatThrownBy(() -> LandscapeListener.builder().build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("give exactly one of store(Path), store(LandscapeStore) or router");
+    }
+}
