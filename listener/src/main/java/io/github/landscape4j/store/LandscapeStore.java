@@ -170,6 +170,31 @@ public final class LandscapeStore implements AutoCloseable {
         return out;
     }
 
+    /** The landscape snapshots of a run, oldest first. */
+    public List<Snapshot> snapshots(String runId) {
+        return records(runId, RecordTypes.SNAPSHOT).stream()
+                .map(r -> Json.GSON.fromJson(r.json(), Snapshot.class)).toList();
+    }
+
+    /** The number of snapshots of a run, without decoding them. */
+    public int snapshotCount(String runId) {
+        RunInfo run = run(runId);
+        return storage.getNumUpdateRecordsFor(runId, RecordTypes.SNAPSHOT, run.workerId());
+    }
+
+    /** The snapshot with this index (0-based), if the run has it. */
+    public Optional<Snapshot> snapshot(String runId, int index) {
+        RunInfo run = run(runId);
+        long[] times = storage.getAllUpdateTimes(runId, RecordTypes.SNAPSHOT, run.workerId());
+        if (index < 0 || index >= times.length) {
+            return Optional.empty();
+        }
+        List<Persistable> p = storage.getUpdates(runId, RecordTypes.SNAPSHOT, run.workerId(),
+                new long[]{times[index]});
+        return p.isEmpty() ? Optional.empty() : Optional.of(Json.GSON.fromJson(checked(p.get(0)).json(),
+                Snapshot.class));
+    }
+
     /**
      * The raw JSON payloads of one record type of a run, oldest first. For the record types of later capabilities
      * (snapshots); type ids are in {@code RecordTypes}.
