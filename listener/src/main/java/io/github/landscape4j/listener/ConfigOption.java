@@ -19,7 +19,24 @@ public enum ConfigOption {
     CHECKPOINT_EVERY("checkpointEvery", "10", "take a parameter checkpoint every N iterations, 1..1000000"),
     MAX_CHECKPOINTS("maxCheckpoints", "64", "periodic checkpoints kept (thinned by halving when full), 4..100000"),
     COMMIT_EVERY("commitEvery", "100", "commit scalar records at least every N recorded iterations, 1..1000000"),
-    COMMIT_MILLIS("commitMillis", "2000", "commit scalar records at least every N milliseconds, 1..3600000");
+    COMMIT_MILLIS("commitMillis", "2000", "commit scalar records at least every N milliseconds, 1..3600000"),
+    SNAPSHOT("snapshot", "budget:10%", "when to take landscape snapshots: off, every:N (iterations), epoch, or"
+            + " budget:P% (of wall time, 0<P<=100)"),
+    PROBE_SIZE("probeSize", "2000", "examples in the train (and validation) probe, 10..1000000"),
+    GRID("grid", "21", "points per side of 2D surfaces and along 1D slices, 3..201"),
+    RANGE("range", "1.0", "half-width of the random plane and random slice, in direction units, >0"),
+    NORMALIZATION("normalization", "filter", "direction normalization: filter, layer or none"),
+    BIAS_BN("biasbn", "false", "let directions move biases and batch-norm gamma/beta: true or false"),
+    PLANES("planes", "random+pca", "2D surfaces to compute: any of random, pca, hessian joined by '+', or none"),
+    SLICES("slices", "true", "1D slices (random line, interpolation initial to current): true or false"),
+    EPSILON("epsilon", "0.001", "radius of the sharpness measures (Keskar's ε), >0"),
+    SHARPNESS_K("sharpnessK", "20", "directions of the random-perturbation sharpness, 0 (off)..1000"),
+    ASCENT_STEPS("ascentSteps", "10", "projected gradient-ascent steps of ε-sharpness and its adaptive variant,"
+            + " 0 (off)..1000"),
+    HESSIAN_ITERATIONS("hessianIterations", "20", "power-iteration steps for the top Hessian eigenvalue, 0 (off)..1000"),
+    HUTCHINSON("hutchinson", "10", "Rademacher samples of Hutchinson's trace estimate, 0 (off)..1000"),
+    PER_TENSOR_MEASURES("perTensorMeasures", "true", "also sharpness and top eigenvalue with one weight tensor"
+            + " perturbed at a time: true or false");
 
     /** Prefix of the system properties: {@code -Dlandscape4j.every=5}. */
     public static final String PROPERTY_PREFIX = "landscape4j.";

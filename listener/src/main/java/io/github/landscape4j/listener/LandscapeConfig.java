@@ -25,10 +25,11 @@ import java.util.stream.Collectors;
  * @param maxCheckpoints  periodic checkpoints kept; when full, every other one is dropped and the interval doubles
  * @param commitEvery     scalar rows per commit, at most
  * @param commitMillis    milliseconds between commits, at most
+ * @param snapshots       the landscape snapshots' options
  */
 public record LandscapeConfig(Optional<Path> store, String runName, List<String> tags, long seed, int every,
                               boolean perTensor, int tensorEvery, int checkpointEvery, int maxCheckpoints, int commitEvery,
-                              long commitMillis) {
+                              long commitMillis, SnapshotConfig snapshots) {
 
     public LandscapeConfig {
         tags = List.copyOf(tags);
@@ -67,11 +68,12 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         int maxCheckpoints = (int) p.longIn(ConfigOption.MAX_CHECKPOINTS, 4, 100_000);
         int commitEvery = (int) p.longIn(ConfigOption.COMMIT_EVERY, 1, 1_000_000);
         long commitMillis = p.longIn(ConfigOption.COMMIT_MILLIS, 1, 3_600_000);
+        SnapshotConfig snapshots = SnapshotConfig.parse(p);
         if (!p.problems.isEmpty()) {
             throw new InvalidConfigException(p.problems);
         }
         return new LandscapeConfig(store, run, tags, seed, every, perTensor, tensorEvery, checkpointEvery, maxCheckpoints,
-                commitEvery, commitMillis);
+                commitEvery, commitMillis, snapshots);
     }
 
     /** The options as strings by key, as written into the run's metadata. */
@@ -88,10 +90,11 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         m.put(ConfigOption.MAX_CHECKPOINTS.key(), Integer.toString(maxCheckpoints));
         m.put(ConfigOption.COMMIT_EVERY.key(), Integer.toString(commitEvery));
         m.put(ConfigOption.COMMIT_MILLIS.key(), Long.toString(commitMillis));
+        m.putAll(snapshots.asOptions());
         return m;
     }
 
-    private static final class Parser {
+    static final class Parser {
         final Map<String, String> options;
         final List<String> problems = new ArrayList<>();
 
@@ -119,6 +122,19 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
             }
             bad(o, "must be an integer in [" + min + ", " + max + "]");
             return min;
+        }
+
+        double positive(ConfigOption o) {
+            try {
+                double v = Double.parseDouble(string(o));
+                if (v > 0 && Double.isFinite(v)) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            bad(o, "must be a number > 0");
+            return 1;
         }
 
         boolean bool(ConfigOption o) {

@@ -2,6 +2,8 @@ package io.github.landscape4j.listener;
 
 import io.github.landscape4j.listener.internal.FaultGuard;
 import io.github.landscape4j.listener.internal.Models;
+import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.surface.internal.Probes;
 import io.github.landscape4j.listener.internal.RunRecorder;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.RunInfo;
@@ -10,6 +12,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
@@ -55,9 +59,14 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
     private final Thread shutdownHook;
     private volatile boolean closed;
 
+    private final Probe trainProbe;
+    private final Probe validationProbe;
+
     private LandscapeListener(LandscapeConfig config, StatsStorageRouter router, LandscapeStore store,
-                              boolean ownsStore) {
+                              boolean ownsStore, Probe trainProbe, Probe validationProbe) {
         this.config = config;
+        this.trainProbe = trainProbe;
+        this.validationProbe = validationProbe;
         this.router = router;
         this.store = store;
         this.ownsStore = ownsStore;
@@ -95,6 +104,11 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         }
     }
 
+    /** Number of landscape snapshots taken so far, over all runs. */
+    public int snapshotCount() {
+        return recorders().stream().mapToInt(RunRecorder::snapshots).sum();
+    }
+
     /** Whether recording has stopped after a fault (training is unaffected). */
     public synchronized boolean faulted() {
         return guard.tripped() || runs.values().stream().anyMatch(r -> r.guard().tripped());
@@ -118,7 +132,7 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
                     return null;
                 }
                 try {
-                    r = new RunRecorder(model, config, router);
+                    r = new RunRecorder(model, config, router, trainProbe, validationProbe);
                 } catch (RuntimeException e) {
                     guard.trip("start of a run for " + model.getClass().getSimpleName(), e);
                     return null;
@@ -216,6 +230,9 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         private final Map<String, String> options = new LinkedHashMap<>();
         private LandscapeStore store;
         private StatsStorageRouter router;
+        private DataSet trainProbe;
+        private DataSet validation;
+        private DataSetIterator validationIterator;
 
         private Builder() {
         }
@@ -292,6 +309,102 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
             return set(ConfigOption.COMMIT_MILLIS, millis);
         }
 
+        /**
+         * The train probe: a fixed sample of training examples on which every landscape is evaluated (default: the
+         * first {@code probeSize} training examples the model sees).
+         */
+        public Builder probe(DataSet examples) {
+            this.trainProbe = Objects.requireNonNull(examples, "probe");
+            return this;
+        }
+
+        /** Held-out examples: the validation probe (its first {@code probeSize} examples are used). */
+        public Builder validation(DataSet heldOut) {
+            this.validation = Objects.requireNonNull(heldOut, "validation");
+            return this;
+        }
+
+        /** Held-out examples from an iterator: its first {@code probeSize} examples, read once at build(). */
+        public Builder validation(DataSetIterator heldOut) {
+            this.validationIterator = Objects.requireNonNull(heldOut, "validation");
+            return this;
+        }
+
+        /** When to take snapshots: {@code off}, {@code every:N}, {@code epoch}, {@code budget:P%} (default 10%). */
+        public Builder snapshot(String schedule) {
+            return set(ConfigOption.SNAPSHOT, schedule);
+        }
+
+        /** A snapshot every N iterations. */
+        public Builder snapshotEvery(int iterations) {
+            return snapshot("every:" + iterations);
+        }
+
+        /** Examples per probe (default 2000). */
+        public Builder probeSize(int examples) {
+            return set(ConfigOption.PROBE_SIZE, examples);
+        }
+
+        /** Points per side of surfaces and along slices (default 21). */
+        public Builder grid(int points) {
+            return set(ConfigOption.GRID, points);
+        }
+
+        /** Half-width of the random plane and line (default 1.0). */
+        public Builder range(double range) {
+            return set(ConfigOption.RANGE, range);
+        }
+
+        /** Direction normalization (default filter). */
+        public Builder normalization(io.github.landscape4j.direction.Normalization normalization) {
+            return set(ConfigOption.NORMALIZATION, normalization.name().toLowerCase(java.util.Locale.ROOT));
+        }
+
+        /** Whether directions move biases and batch-norm gamma/beta (default false). */
+        public Builder biasBn(boolean include) {
+            return set(ConfigOption.BIAS_BN, include);
+        }
+
+        /** 2D surfaces: any of {@code random}, {@code pca}, {@code hessian} (default random and pca). */
+        public Builder planes(String... planes) {
+            return set(ConfigOption.PLANES, planes.length == 0 ? "none" : String.join("+", planes));
+        }
+
+        /** Whether 1D slices are computed (default true). */
+        public Builder slices(boolean on) {
+            return set(ConfigOption.SLICES, on);
+        }
+
+        /** Radius of the sharpness measures (default 1e-3). */
+        public Builder epsilon(double eps) {
+            return set(ConfigOption.EPSILON, eps);
+        }
+
+        /** Directions of the random-perturbation sharpness, 0 for off (default 20). */
+        public Builder sharpnessK(int k) {
+            return set(ConfigOption.SHARPNESS_K, k);
+        }
+
+        /** Gradient-ascent steps of ε-sharpness, 0 for off (default 10). */
+        public Builder ascentSteps(int steps) {
+            return set(ConfigOption.ASCENT_STEPS, steps);
+        }
+
+        /** Power-iteration steps of the top Hessian eigenvalue, 0 for off (default 20). */
+        public Builder hessianIterations(int steps) {
+            return set(ConfigOption.HESSIAN_ITERATIONS, steps);
+        }
+
+        /** Hutchinson samples of the Hessian trace, 0 for off (default 10). */
+        public Builder hutchinson(int samples) {
+            return set(ConfigOption.HUTCHINSON, samples);
+        }
+
+        /** Whether sharpness and top eigenvalue are also computed per weight tensor (default true). */
+        public Builder perTensorMeasures(boolean on) {
+            return set(ConfigOption.PER_TENSOR_MEASURES, on);
+        }
+
         /** Sets options by their string spelling ({@link ConfigOption#key()}), as the agent does. */
         public Builder options(Map<String, String> byKey) {
             options.putAll(byKey);
@@ -312,14 +425,18 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
                         + config.store().map(Path::toString).orElse("") + ": give exactly one of store(Path),"
                         + " store(LandscapeStore) or router(StatsStorageRouter); " + targets + " given"));
             }
+            int size = config.snapshots().probeSize();
+            Probe train = trainProbe == null ? null : Probes.of(trainProbe, size, "user-given train probe");
+            Probe val = validation != null ? Probes.of(validation, size, "user-given validation set")
+                    : validationIterator != null ? Probes.of(validationIterator, size) : null;
             if (router != null) {
-                return new LandscapeListener(config, router, null, false);
+                return new LandscapeListener(config, router, null, false, train, val);
             }
             if (store != null) {
-                return new LandscapeListener(config, store.statsStorage(), store, false);
+                return new LandscapeListener(config, store.statsStorage(), store, false, train, val);
             }
             LandscapeStore opened = LandscapeStore.open(config.store().orElseThrow());
-            return new LandscapeListener(config, opened.statsStorage(), opened, true);
+            return new LandscapeListener(config, opened.statsStorage(), opened, true, train, val);
         }
     }
 }

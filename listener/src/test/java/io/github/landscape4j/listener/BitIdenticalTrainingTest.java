@@ -36,11 +36,13 @@ class BitIdenticalTrainingTest {
 
         Model with = factory.get();
         try (LandscapeListener listener = LandscapeListener.builder().store(dir.resolve(which + ".db"))
-                .checkpointEvery(2).build()) {
+                .checkpointEvery(2).probeSize(32).snapshotEvery(3).grid(5).sharpnessK(3).ascentSteps(2)
+                .hessianIterations(3).hutchinson(2).build()) {
             with.addListeners(listener);
             TestNets.train(with, data, 2);
             listener.flush();
             assertThat(listener.faulted()).isFalse();
+            assertThat(listener.snapshotCount()).as("snapshots were taken during training").isGreaterThanOrEqualTo(3);
             assertThat(listener.store().orElseThrow().scalars(listener.runs().get(0).runId()).size()).isEqualTo(12);
         }
 

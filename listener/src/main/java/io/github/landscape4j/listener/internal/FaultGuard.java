@@ -13,10 +13,17 @@ public final class FaultGuard {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
 
     private final String run;
+    private final String what;
     private final AtomicBoolean tripped = new AtomicBoolean();
 
     public FaultGuard(String run) {
+        this(run, "recording");
+    }
+
+    /** {@code what} names what stops on a fault, e.g. {@code recording} or {@code snapshots}. */
+    public FaultGuard(String run, String what) {
         this.run = run;
+        this.what = what;
     }
 
     /** Work done under the guard. */
@@ -43,8 +50,8 @@ public final class FaultGuard {
     /** Trips the guard: logs the fault once and stops recording. */
     public void trip(String where, Throwable t) {
         if (tripped.compareAndSet(false, true)) {
-            LOG.warn("landscape4j: recording of run {} stopped after a fault in {}; training goes on without it",
-                    run, where, t);
+            LOG.warn("landscape4j: {} of run {} stopped after a fault in {}; training goes on without it",
+                    what, run, where, t);
         }
     }
 

@@ -8,6 +8,9 @@ import io.github.landscape4j.store.internal.Json;
 import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.store.internal.StoreWriter;
 import io.github.landscape4j.trajectory.internal.CheckpointKeeper;
+import io.github.landscape4j.store.Snapshot;
+import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.surface.internal.ProbeCollector;
 import io.github.landscape4j.store.internal.IterationRow;
 import io.github.landscape4j.trajectory.internal.NormRecorder;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
@@ -44,11 +47,23 @@ public final class RunRecorder implements AutoCloseable {
     private int lastEpoch;
     private long lastIteration;
     private boolean initialTaken;
+    private long initialIteration;
     private double gradientNorm;
     private boolean gradientSeen;
     private double[] gradientByTensor;
 
-    public RunRecorder(Model model, LandscapeConfig config, StatsStorageRouter router) {
+    private final SnapshotSchedule schedule;
+    private final SnapshotTaker taker;
+    private final FaultGuard snapshotGuard;
+    private final ProbeCollector collector;
+    private Probe trainProbe;
+    private final Probe validationProbe;
+    private INDArray initialParams;
+    private int snapshotIndex;
+    private long lastSnapshotIteration = Long.MIN_VALUE;
+
+    public RunRecorder(Model model, LandscapeConfig config, StatsStorageRouter router, Probe trainProbe,
+                       Probe validationProbe) {
         this.config = config;
         List<ParameterTensor> tensors = Models.tensors(model);
         Instant start = Instant.now();
@@ -66,6 +81,13 @@ public final class RunRecorder implements AutoCloseable {
         writer.writeRunInfo(Json.GSON.toJson(info));
         this.norms = new NormRecorder(tensors);
         this.tensorCount = tensors.size();
+        this.schedule = SnapshotSchedule.parse(config.snapshots().schedule());
+        this.taker = new SnapshotTaker(config.snapshots(), config.seed(), tensors);
+        this.snapshotGuard = new FaultGuard(runId, "snapshots");
+        this.trainProbe = trainProbe;
+        this.validationProbe = validationProbe;
+        this.collector = trainProbe == null && config.snapshots().enabled()
+                ? new ProbeCollector(config.snapshots().probeSize()) : null;
     }
 
     public RunInfo info() {
@@ -82,13 +104,21 @@ public final class RunRecorder implements AutoCloseable {
         if (!initialTaken) {
             initialTaken = true;
             long iteration = Models.iterationCount(model);
-            writer.writeCheckpoint(INITIAL_KEY, iteration, lastEpoch, Checkpoint.Kind.INITIAL, model.params().dup());
+            initialParams = model.params().dup();
+            initialIteration = iteration;
+            writer.writeCheckpoint(INITIAL_KEY, iteration, lastEpoch, Checkpoint.Kind.INITIAL, initialParams);
         }
     }
 
     /** In {@code onGradientCalculation}: the raw gradient, before the updater overwrites the buffer. */
     public void gradient(Model model) {
         start(model);
+        if (collector != null && !collector.complete()) {
+            collector.offer(model);
+            if (collector.complete()) {
+                trainProbe = collector.probe();
+            }
+        }
         int iteration = Models.iterationCount(model);
         if (iteration % config.every() != 0) {
             return;
@@ -150,12 +180,51 @@ public final class RunRecorder implements AutoCloseable {
                 writer.release(dropped.params(), spare::add);
             }
         }
+        if (trainProbe != null && schedule.dueAtIteration(iteration, System.nanoTime())) {
+            snapshot(model, iteration, epoch);
+        }
+    }
+
+    /** Takes a snapshot now; a failure is logged once and stops snapshots, not recording. */
+    private void snapshot(Model model, long iteration, int epoch) {
+        if (trainProbe == null || snapshotGuard.tripped()) {
+            return;
+        }
+        snapshotGuard.run("snapshot " + snapshotIndex + " at iteration " + iteration, () -> {
+            long t0 = System.nanoTime();
+            List<INDArray> path = new java.util.ArrayList<>();
+            List<Long> iterations = new java.util.ArrayList<>();
+            if (initialParams != null) {
+                path.add(initialParams);
+                iterations.add(initialIteration);
+            }
+            for (CheckpointKeeper.Kept k : keeper.kept()) {
+                path.add(k.params());
+                iterations.add(k.iteration());
+            }
+            Snapshot s = taker.take(model, info.runId(), snapshotIndex, iteration, epoch,
+                    (t0 - startNanos) / 1_000_000L, trainProbe, validationProbe, path,
+                    iterations.stream().mapToLong(Long::longValue).toArray(), initialParams);
+            writer.writeRecord(RecordTypes.SNAPSHOT, Json.GSON.toJson(s));
+            snapshotIndex++;
+            lastSnapshotIteration = iteration;
+            long end = System.nanoTime();
+            schedule.taken(end - t0, end);
+        });
+    }
+
+    /** Number of snapshots taken. */
+    public int snapshots() {
+        return snapshotIndex;
     }
 
     /** At an epoch end: refresh the final checkpoint and commit. */
     public void epochEnd(Model model) {
         lastModel = model;
         writeFinal(model);
+        if (schedule.dueAtEpochEnd()) {
+            snapshot(model, lastIteration, lastEpoch);
+        }
         flush();
     }
 
@@ -180,6 +249,9 @@ public final class RunRecorder implements AutoCloseable {
         guard.run("close", () -> {
             if (lastModel != null) {
                 writeFinal(lastModel);
+                if (schedule.kind() != SnapshotSchedule.Kind.OFF && lastSnapshotIteration != lastIteration) {
+                    snapshot(lastModel, lastIteration, lastEpoch); // the point training ended at
+                }
             }
         });
         writer.close();

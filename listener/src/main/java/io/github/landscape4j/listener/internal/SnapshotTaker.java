@@ -1,0 +1,275 @@
+package io.github.landscape4j.listener.internal;
+
+import io.github.landscape4j.direction.internal.Directions;
+import io.github.landscape4j.direction.internal.TensorRole;
+import io.github.landscape4j.listener.SnapshotConfig;
+import io.github.landscape4j.sharpness.internal.Hessian;
+import io.github.landscape4j.sharpness.internal.Sharpness;
+import io.github.landscape4j.store.ParameterTensor;
+import io.github.landscape4j.store.Slice;
+import io.github.landscape4j.store.Snapshot;
+import io.github.landscape4j.store.Surface;
+import io.github.landscape4j.surface.internal.Evaluation;
+import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.surface.internal.ProbeModel;
+import io.github.landscape4j.surface.internal.SurfaceComputer;
+import io.github.landscape4j.trajectory.internal.PcaPlane;
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Internal: takes one landscape snapshot around the model's current parameters, on private copies of the network
+ * ({@link ProbeModel}): the user's model is only read. The run's random plane and random line are drawn once from
+ * the run's seed (its own generator, never ND4J's global one) and re-normalized against the current parameters at
+ * each snapshot, so successive snapshots are a time-lapse of one slice. Other random vectors (sharpness directions,
+ * power-iteration start, Hutchinson vectors) come from a generator seeded with the run seed and the snapshot index.
+ */
+public final class SnapshotTaker {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
+    private static final long PROGRESS_AFTER_NANOS = 5_000_000_000L;
+
+    private final SnapshotConfig config;
+    private final long seed;
+    private final List<ParameterTensor> tensors;
+    private final Directions directions;
+    private ProbeModel floatModel;
+    private ProbeModel doubleModel;
+    private INDArray rawD1;
+    private INDArray rawD2;
+    private INDArray rawLine;
+
+    public SnapshotTaker(SnapshotConfig config, long seed, List<ParameterTensor> tensors) {
+        this.config = config;
+        this.seed = seed;
+        this.tensors = List.copyOf(tensors);
+        this.directions = new Directions(tensors, config.normalization(), config.biasBn());
+    }
+
+    /** The parts' timings, kept in order. */
+    private static final class Clock {
+        final long start = System.nanoTime();
+        long last = start;
+        final Map<String, Double> millis = new LinkedHashMap<>();
+        final String run;
+
+        Clock(String run) {
+            this.run = run;
+        }
+
+        void lap(String part) {
+            long now = System.nanoTime();
+            millis.put(part, (now - last) / 1e6);
+            last = now;
+            if (now - start > PROGRESS_AFTER_NANOS) {
+                LOG.info("landscape4j: snapshot of {}: {} took {} ms ({} s so far)", run, part,
+                        String.format(Locale.ROOT, "%.0f", millis.get(part)),
+                        String.format(Locale.ROOT, "%.1f", (now - start) / 1e9));
+            }
+        }
+    }
+
+    /**
+     * Takes snapshot {@code index} of {@code model}. {@code checkpoints} are the trajectory so far (initial first),
+     * {@code initial} the initial parameters (for the interpolation slice).
+     */
+    public Snapshot take(Model model, String runId, int index, long iteration, int epoch, long wallMillis,
+                         Probe train, Probe validation, List<INDArray> checkpoints, long[] checkpointIterations,
+                         INDArray initial) {
+        Clock clock = new Clock(runId);
+        if (floatModel == null) {
+            floatModel = PluginScope.call(() -> ProbeModel.of(model, null));
+        }
+        INDArray theta = model.params().reshape(model.params().length()).dup();
+        floatModel.load(theta);
+        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed * 1_000_003L + index);
+        Map<String, Double> measures = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> perTensor = new LinkedHashMap<>();
+
+        Evaluation centre = floatModel.evaluate(train);
+        measures.put("train_loss", centre.loss());
+        measures.put("train_loss_se", centre.standardError());
+        measures.put("train_accuracy", centre.accuracy());
+        if (validation != null) {
+            Evaluation v = floatModel.evaluate(validation);
+            measures.put("val_loss", v.loss());
+            measures.put("val_loss_se", v.standardError());
+            measures.put("val_accuracy", v.accuracy());
+            measures.put("gap", v.loss() - centre.loss());
+            measures.put("accuracy_gap", centre.accuracy() - v.accuracy());
+        }
+        clock.lap("centre");
+
+        List<Surface> surfaces = new ArrayList<>();
+        List<Slice> slices = new ArrayList<>();
+        SurfaceComputer computer = new SurfaceComputer(floatModel);
+        double[] axis = SurfaceComputer.linspace(-config.range(), config.range(), config.grid());
+        if (config.planes().contains("random")) {
+            INDArray d1 = normalized(raw(1), theta);
+            INDArray d2 = normalized(raw(2), theta);
+            SurfaceComputer.Grids[] g = computer.plane(theta, d1, d2, axis, axis, train, validation);
+            surfaces.add(surface("random", config.normalization().name().toLowerCase(Locale.ROOT), axis, axis, g,
+                    List.of("d1 (random)", "d2 (random)"), new double[0], new double[0][], new long[0]));
+            clock.lap("random plane");
+        }
+        if (config.planes().contains("pca") && checkpoints.size() >= 2) {
+            PcaPlane pca = PcaPlane.of(checkpoints, theta);
+            double[] xs = pathAxis(pca.path(), 0);
+            double[] ys = pathAxis(pca.path(), 1);
+            SurfaceComputer.Grids[] g = computer.plane(theta, pca.d1(), pca.d2(), xs, ys, train, validation);
+            double[] ev = pca.explainedVariance();
+            surfaces.add(surface("pca", "none", xs, ys, g, List.of(
+                            String.format(Locale.ROOT, "PC1 (%.1f%%)", 100 * ev[0]),
+                            String.format(Locale.ROOT, "PC2 (%.1f%%)", 100 * ev[1])),
+                    ev, pca.path(), checkpointIterations));
+            clock.lap("pca plane");
+        }
+        if (config.slices()) {
+            INDArray d = normalized(raw(3), theta);
+            SurfaceComputer.Line[] l = computer.line(theta, d, axis, train, validation);
+            slices.add(slice("random", "random direction (" + config.normalization().name().toLowerCase(Locale.ROOT)
+                    + "-normalized)", axis, l));
+            if (initial != null) {
+                int k = Math.max(1, Math.round((config.grid() - 1) / 4f)); // 4k+1 points: 0 and 1 on the grid
+                double[] alphas = SurfaceComputer.linspace(-0.5, 1.5, 4 * k + 1);
+                INDArray start = initial.reshape(theta.length()).castTo(theta.dataType());
+                l = computer.line(start, theta.sub(start), alphas, train, validation);
+                slices.add(slice("interpolation", "initial (α=0) → current (α=1)", alphas, l));
+            }
+            floatModel.load(theta);
+            clock.lap("slices");
+        }
+
+        Sharpness sharpness = new Sharpness(floatModel, directions);
+        if (config.sharpnessK() > 0) {
+            Sharpness.Random2 r = sharpness.randomPerturbation(theta, centre.loss(), train, config.sharpnessK(),
+                    config.epsilon(), rng, null);
+            measures.put("sharpness_random_mean", r.mean());
+            measures.put("sharpness_random_max", r.max());
+            if (config.perTensorMeasures()) {
+                for (ParameterTensor t : weightTensors()) {
+                    Sharpness.Random2 rt = sharpness.randomPerturbation(theta, centre.loss(), train,
+                            config.sharpnessK(), config.epsilon(), rng, t);
+                    perTensor.computeIfAbsent(t.name(), k -> new LinkedHashMap<>()).put("sharpness_random_mean",
+                            rt.mean());
+                }
+            }
+            clock.lap("random sharpness");
+        }
+        boolean gradients = config.ascentSteps() > 0 || config.hessianIterations() > 0 || config.hutchinson() > 0;
+        if (gradients) {
+            if (doubleModel == null) {
+                doubleModel = PluginScope.call(() -> ProbeModel.of(model, DataType.DOUBLE));
+            }
+            INDArray thetaD = theta.castTo(DataType.DOUBLE);
+            doubleModel.load(thetaD);
+            INDArray g = doubleModel.gradient(train);
+            directions.mask(g);
+            measures.put("probe_gradient_norm", g.norm2Number().doubleValue());
+            if (config.ascentSteps() > 0) {
+                measures.put("sharpness_eps", sharpness.epsilonSharpness(doubleModel, thetaD, centre.loss(), train,
+                        config.epsilon(), config.ascentSteps(), false)[0]);
+                measures.put("sharpness_adaptive", sharpness.epsilonSharpness(doubleModel, thetaD, centre.loss(),
+                        train, config.epsilon(), config.ascentSteps(), true)[0]);
+                floatModel.load(theta);
+                clock.lap("epsilon sharpness");
+            }
+            Hessian hessian = new Hessian(doubleModel, directions, 1e-3);
+            if (config.hessianIterations() > 0) {
+                Hessian.Top top = hessian.top(thetaD, train, rng, config.hessianIterations(), 1e-3, null, null);
+                measures.put("hessian_top", top.eigenvalue());
+                measures.put("hessian_top_hvps", (double) top.hvps());
+                if (config.perTensorMeasures()) {
+                    for (ParameterTensor t : weightTensors()) {
+                        Hessian.Top tt = hessian.top(thetaD, train, rng, config.hessianIterations(), 1e-2, t, null);
+                        perTensor.computeIfAbsent(t.name(), k -> new LinkedHashMap<>()).put("hessian_top",
+                                tt.eigenvalue());
+                    }
+                }
+                clock.lap("hessian top");
+                if (config.planes().contains("hessian")) {
+                    Hessian.Top second = hessian.top(thetaD, train, rng, config.hessianIterations(), 1e-3, null,
+                            top.eigenvector());
+                    INDArray e1 = normalized(top.eigenvector().castTo(theta.dataType()), theta);
+                    INDArray e2 = normalized(second.eigenvector().castTo(theta.dataType()), theta);
+                    SurfaceComputer.Grids[] gr = computer.plane(theta, e1, e2, axis, axis, train, validation);
+                    surfaces.add(surface("hessian", config.normalization().name().toLowerCase(Locale.ROOT), axis,
+                            axis, gr, List.of(String.format(Locale.ROOT, "e1 (λ=%.4g)", top.eigenvalue()),
+                                    String.format(Locale.ROOT, "e2 (λ=%.4g)", second.eigenvalue())),
+                            new double[0], new double[0][], new long[0]));
+                    clock.lap("hessian plane");
+                }
+            }
+            if (config.hutchinson() > 0) {
+                measures.put("hessian_trace", hessian.trace(thetaD, train, rng, config.hutchinson()));
+                clock.lap("hessian trace");
+            }
+        }
+        clock.millis.put("total", (System.nanoTime() - clock.start) / 1e6);
+        Map<String, String> probe = new LinkedHashMap<>();
+        probe.put("train", train.toString());
+        probe.put("validation", validation == null ? "none" : validation.toString());
+        probe.put("seed", Long.toString(seed));
+        return new Snapshot(index, iteration, epoch, wallMillis, seed, probe, surfaces, slices, measures, perTensor,
+                clock.millis);
+    }
+
+    /** The run's fixed raw Gaussian draw number {@code which} (1, 2: the plane; 3: the line). */
+    private INDArray raw(int which) {
+        if (rawD1 == null) {
+            long n = tensors.stream().mapToLong(ParameterTensor::length).sum();
+            Random runRng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+            rawD1 = Nd4j.randn(runRng, n);
+            rawD2 = Nd4j.randn(runRng, n);
+            rawLine = Nd4j.randn(runRng, n);
+        }
+        return which == 1 ? rawD1 : which == 2 ? rawD2 : rawLine;
+    }
+
+    private INDArray normalized(INDArray raw, INDArray theta) {
+        INDArray d = raw.castTo(theta.dataType()).dup();
+        directions.normalize(d, theta);
+        return d;
+    }
+
+    private List<ParameterTensor> weightTensors() {
+        return tensors.stream().filter(t -> TensorRole.of(t.name()) == TensorRole.WEIGHT).toList();
+    }
+
+    /** Grid axis covering the path's coordinates with a margin (and the origin). */
+    private double[] pathAxis(double[][] path, int coordinate) {
+        double lo = 0;
+        double hi = 0;
+        for (double[] p : path) {
+            lo = Math.min(lo, p[coordinate]);
+            hi = Math.max(hi, p[coordinate]);
+        }
+        double margin = Math.max(0.2 * (hi - lo), 1e-6);
+        return SurfaceComputer.linspace(lo - margin, hi + margin, config.grid());
+    }
+
+    private static Surface surface(String plane, String normalization, double[] xs, double[] ys,
+                                   SurfaceComputer.Grids[] g, List<String> labels, double[] ev, double[][] path,
+                                   long[] pathIterations) {
+        boolean val = g[1] != null;
+        return new Surface(plane, normalization, xs, ys, g[0].loss(), g[0].accuracy(),
+                val ? g[1].loss() : new double[0][], val ? g[1].accuracy() : new double[0][], labels, ev, path,
+                pathIterations);
+    }
+
+    private static Slice slice(String kind, String label, double[] alphas, SurfaceComputer.Line[] l) {
+        boolean val = l[1] != null;
+        return new Slice(kind, label, alphas, l[0].loss(), l[0].accuracy(), val ? l[1].loss() : new double[0],
+                val ? l[1].accuracy() : new double[0]);
+    }
+}

@@ -1,0 +1,113 @@
+package io.github.landscape4j.sharpness.internal;
+
+import io.github.landscape4j.direction.internal.Directions;
+import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.surface.internal.ProbeModel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Internal: curvature of the probe loss from Hessian-vector products by central differences of gradients, since
+ * DL4J has no double back-propagation: {@code Hv ≈ (g(θ + h·v) - g(θ - h·v)) / 2h} with {@code h = hRelative ·
+ * ||θ|| / ||v||}, computed on a double-precision copy of the network. Top eigenvalue by power iteration; trace by
+ * Hutchinson's estimator {@code E[vᵀHv]}, {@code v} Rademacher (as in PyHessian, Yao et al. 2020). Vectors are masked
+ * to the parameters a direction may move (never batch-norm statistics).
+ */
+public final class Hessian {
+
+    /** Top eigenvalue, its eigenvector, and the number of Hessian-vector products it took. */
+    public record Top(double eigenvalue, INDArray eigenvector, int hvps) {
+    }
+
+    private final ProbeModel model;
+    private final Directions directions;
+    private final double hRelative;
+    private int hvps;
+
+    public Hessian(ProbeModel doubleModel, Directions directions, double hRelative) {
+        this.model = doubleModel;
+        this.directions = directions;
+        this.hRelative = hRelative;
+    }
+
+    /** Number of Hessian-vector products computed so far. */
+    public int hvps() {
+        return hvps;
+    }
+
+    /** {@code H·v} at {@code theta} (double precision). */
+    public INDArray hvp(INDArray theta, INDArray v, Probe probe) {
+        hvps++;
+        double h = hRelative * Math.max(theta.norm2Number().doubleValue(), 1.0) / v.norm2Number().doubleValue();
+        INDArray p = model.params();
+        p.assign(theta);
+        Nd4j.getBlasWrapper().level1().axpy(p.length(), h, v, p);
+        INDArray plus = model.gradient(probe);
+        p.assign(theta);
+        Nd4j.getBlasWrapper().level1().axpy(p.length(), -h, v, p);
+        INDArray minus = model.gradient(probe);
+        model.load(theta);
+        INDArray hv = plus.subi(minus).divi(2 * h);
+        directions.mask(hv);
+        return hv;
+    }
+
+    /**
+     * Top eigenvalue by power iteration, at most {@code maxIterations} products, stopping when the estimate changes
+     * by less than {@code tolerance} (relative). {@code only}, when given, restricts v to one tensor; {@code deflate},
+     * when given, is projected out (for the second eigenvector).
+     */
+    public Top top(INDArray theta, Probe probe, Random rng, int maxIterations, double tolerance,
+                   io.github.landscape4j.store.ParameterTensor only, INDArray deflate) {
+        INDArray t = theta.castTo(model.dataType()).reshape(theta.length());
+        INDArray v = Nd4j.randn(rng, t.length()).castTo(model.dataType());
+        restrict(v, only, deflate);
+        v.divi(v.norm2Number());
+        double lambda = Double.NaN;
+        int used = 0;
+        for (int i = 0; i < maxIterations; i++) {
+            INDArray w = hvp(t, v, probe);
+            used++;
+            double next = v.mul(w).sumNumber().doubleValue();
+            restrict(w, only, deflate);
+            double norm = w.norm2Number().doubleValue();
+            if (norm == 0 || !Double.isFinite(norm)) {
+                lambda = next;
+                break;
+            }
+            v = w.divi(norm);
+            boolean converged = Double.isFinite(lambda) && Math.abs(next - lambda) <= tolerance * Math.abs(next);
+            lambda = next;
+            if (converged) {
+                break;
+            }
+        }
+        return new Top(lambda, v, used);
+    }
+
+    /** Hutchinson's trace estimate from {@code samples} Rademacher vectors. */
+    public double trace(INDArray theta, Probe probe, Random rng, int samples) {
+        INDArray t = theta.castTo(model.dataType()).reshape(theta.length());
+        double sum = 0;
+        for (int i = 0; i < samples; i++) {
+            INDArray v = Transforms.sign(Nd4j.randn(rng, t.length()), false).castTo(model.dataType()); // ±1
+            directions.mask(v);
+            sum += v.mul(hvp(t, v, probe)).sumNumber().doubleValue();
+        }
+        return sum / samples;
+    }
+
+    private static void restrict(INDArray v, io.github.landscape4j.store.ParameterTensor only, INDArray deflate) {
+        if (only != null) {
+            INDArray keep = Directions.segment(v, only).dup();
+            v.assign(0);
+            Directions.segment(v, only).assign(keep);
+        }
+        if (deflate != null) {
+            double dot = v.mul(deflate).sumNumber().doubleValue();
+            v.subi(deflate.mul(dot));
+        }
+    }
+}

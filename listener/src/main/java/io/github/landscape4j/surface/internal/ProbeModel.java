@@ -1,0 +1,180 @@
+package io.github.landscape4j.surface.internal;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Internal: a private copy of the user's network on which every landscape evaluation runs, so the user's model
+ * (parameters, updater state, score, gradient buffer, input, batch-norm statistics, listeners) is never touched.
+ * Dropout and weight noise are removed from the copy's configuration: evaluations are in inference mode and never
+ * draw from ND4J's global random stream. Parameters are loaded with {@link #load(INDArray)} and moved in place
+ * through {@link #params()}.
+ *
+ * <p>Loss and accuracy come from one forward pass: the output layer's loss function is applied to the network's
+ * output with an identity activation (DL4J losses score activated outputs), with MCXENT's softmax clipping
+ * reproduced, so one grid point costs one forward.
+ */
+public final class ProbeModel {
+    private final Model copy;
+    private final List<ILossFunction> losses = new ArrayList<>();
+    private final List<IActivation> activations = new ArrayList<>();
+    private final IActivation identity = new ActivationIdentity();
+
+    private ProbeModel(Model copy) {
+        this.copy = copy;
+        for (Layer l : outputLayers(copy)) {
+            if (l.conf().getLayer() instanceof BaseOutputLayer o) {
+                losses.add(o.getLossFn());
+                activations.add(o.getActivationFn());
+            } else {
+                throw new IllegalArgumentException("landscape4j evaluates networks whose outputs are output layers"
+                        + " with a loss function; output " + l.conf().getLayer().getLayerName() + " is a "
+                        + l.conf().getLayer().getClass().getSimpleName());
+            }
+        }
+    }
+
+    /**
+     * A copy of {@code model} in its own data type, or in {@code dataType} (e.g. DOUBLE for finite differences). Built
+     * from a clone of the configuration and a copy of the parameters, not with {@code clone()}: a cloned
+     * ComputationGraph shares the original's listener list, and the updater state is not needed here.
+     */
+    public static ProbeModel of(Model model, DataType dataType) {
+        Model c;
+        if (model instanceof MultiLayerNetwork m) {
+            MultiLayerConfiguration conf = m.getLayerWiseConfigurations().clone();
+            DataType type = dataType == null ? conf.getDataType() : dataType;
+            conf.setDataType(type);
+            MultiLayerNetwork n = new MultiLayerNetwork(conf);
+            n.init(m.params().castTo(type).dup(), false);
+            c = n;
+        } else if (model instanceof ComputationGraph g) {
+            ComputationGraphConfiguration conf = g.getConfiguration().clone();
+            DataType type = dataType == null ? conf.getDataType() : dataType;
+            conf.setDataType(type);
+            ComputationGraph n = new ComputationGraph(conf);
+            n.init(g.params().castTo(type).dup(), false);
+            c = n;
+        } else {
+            throw new IllegalArgumentException("not a MultiLayerNetwork or ComputationGraph: " + model.getClass());
+        }
+        for (Layer l : layers(c)) {
+            if (l.conf().getLayer() instanceof BaseLayer b) {
+                b.setIDropout(null);
+                b.setWeightNoise(null);
+            } else {
+                l.conf().getLayer().setIDropout(null);
+            }
+        }
+        return new ProbeModel(c);
+    }
+
+    /** The copy's live parameter vector (rank 1): writes move the copy. */
+    public INDArray params() {
+        INDArray p = copy.params();
+        return p.rank() == 1 ? p : p.reshape(p.length());
+    }
+
+    public DataType dataType() {
+        return copy.params().dataType();
+    }
+
+    /** Loads parameters (any data type) into the copy. */
+    public void load(INDArray params) {
+        params().assign(params.reshape(params.length()));
+    }
+
+    /** Loss, standard error and accuracy on {@code probe} at the copy's current parameters; one forward pass. */
+    public Evaluation evaluate(Probe probe) {
+        INDArray[] outputs = forward(probe.features());
+        INDArray perExample = null;
+        for (int i = 0; i < outputs.length; i++) {
+            INDArray out = outputs[i];
+            INDArray y = probe.labels()[i].castTo(out.dataType());
+            if (losses.get(i) instanceof LossMCXENT mc && activations.get(i) instanceof ActivationSoftmax
+                    && mc.getSoftmaxClipEps() > 0) {
+                double eps = mc.getSoftmaxClipEps();
+                out = Transforms.min(Transforms.max(out, eps, true), 1.0 - eps, false);
+            }
+            INDArray s = losses.get(i).computeScoreArray(y, out, identity, null);
+            s = s.reshape(s.length());
+            perExample = perExample == null ? s : perExample.addi(s);
+        }
+        long n = perExample.length();
+        double mean = perExample.meanNumber().doubleValue();
+        double se = n > 1 ? perExample.stdNumber().doubleValue() / Math.sqrt(n) : Double.NaN;
+        return new Evaluation(mean, se, accuracy(outputs[0], probe.labels()[0]));
+    }
+
+    private INDArray[] forward(INDArray[] features) {
+        if (copy instanceof MultiLayerNetwork m) {
+            return new INDArray[]{m.output(features[0], false)};
+        }
+        return ((ComputationGraph) copy).output(false, features);
+    }
+
+    private static double accuracy(INDArray out, INDArray labels) {
+        if (out.rank() != 2 || out.size(1) < 2) {
+            return Double.NaN;
+        }
+        INDArray predicted = out.argMax(1);
+        INDArray actual = labels.argMax(1);
+        return predicted.eq(actual).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+    }
+
+    /**
+     * Gradient of the mean probe loss (without regularization) at the copy's current parameters, as a new array.
+     * Uses training-mode backpropagation on the copy (dropout removed; batch-norm layers use the probe's batch
+     * statistics there).
+     */
+    public INDArray gradient(Probe probe) {
+        if (copy instanceof MultiLayerNetwork m) {
+            m.setInput(probe.features()[0]);
+            m.setLabels(probe.labels()[0]);
+            m.computeGradientAndScore();
+            INDArray g = m.gradient().gradient().dup();
+            m.clear();
+            return g.divi(probe.size());
+        }
+        ComputationGraph g = (ComputationGraph) copy;
+        g.setInputs(probe.features());
+        g.setLabels(probe.labels());
+        g.computeGradientAndScore();
+        INDArray grad = g.gradient().gradient().dup();
+        g.clear();
+        return grad.divi(probe.size());
+    }
+
+    private static Layer[] layers(Model m) {
+        return m instanceof MultiLayerNetwork n ? n.getLayers() : ((ComputationGraph) m).getLayers();
+    }
+
+    private static List<Layer> outputLayers(Model m) {
+        if (m instanceof MultiLayerNetwork n) {
+            return List.of(n.getOutputLayer());
+        }
+        ComputationGraph g = (ComputationGraph) m;
+        List<Layer> out = new ArrayList<>();
+        for (int i = 0; i < g.getNumOutputArrays(); i++) {
+            out.add(g.getOutputLayer(i));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,94 @@
+package io.github.landscape4j.surface.internal;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+/**
+ * Internal: evaluates {@code L(θ + a·d1 + b·d2)} over a grid and {@code L(θ + α·d)} along a line on a
+ * {@link ProbeModel}. Each row starts from {@code θ + b·d2} (one copy and one axpy), each point adds {@code a·d1} to
+ * it (one copy, one axpy), then one forward pass per probe. ND4J operations only.
+ */
+public final class SurfaceComputer {
+
+    /** Loss and accuracy grids {@code [j][i]} at {@code (xs[i], ys[j])}, on one probe. */
+    public record Grids(double[][] loss, double[][] accuracy) {
+    }
+
+    /** Loss and accuracy along a line. */
+    public record Line(double[] loss, double[] accuracy) {
+    }
+
+    private final ProbeModel model;
+
+    public SurfaceComputer(ProbeModel model) {
+        this.model = model;
+    }
+
+    /** Evenly spaced points from {@code from} to {@code to}, {@code n} of them. */
+    public static double[] linspace(double from, double to, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = n == 1 ? from : from + (to - from) * i / (n - 1);
+        }
+        return v;
+    }
+
+    /** 2D grids around {@code theta} on each probe (second probe may be null). Returns {train, validation}. */
+    public Grids[] plane(INDArray theta, INDArray d1, INDArray d2, double[] xs, double[] ys, Probe train,
+                         Probe validation) {
+        INDArray p = model.params();
+        INDArray rowBase = p.dup();
+        Grids t = new Grids(new double[ys.length][xs.length], new double[ys.length][xs.length]);
+        Grids v = validation == null ? null : new Grids(new double[ys.length][xs.length],
+                new double[ys.length][xs.length]);
+        for (int j = 0; j < ys.length; j++) {
+            rowBase.assign(theta);
+            Nd4j.getBlasWrapper().level1().axpy(rowBase.length(), ys[j], d2, rowBase);
+            for (int i = 0; i < xs.length; i++) {
+                p.assign(rowBase);
+                Nd4j.getBlasWrapper().level1().axpy(p.length(), xs[i], d1, p);
+                Evaluation e = model.evaluate(train);
+                t.loss()[j][i] = e.loss();
+                t.accuracy()[j][i] = e.accuracy();
+                if (v != null) {
+                    Evaluation ev = model.evaluate(validation);
+                    v.loss()[j][i] = ev.loss();
+                    v.accuracy()[j][i] = ev.accuracy();
+                }
+            }
+        }
+        model.load(theta);
+        return new Grids[]{t, v};
+    }
+
+    /** {@code L(base + α·d)} for each alpha, on each probe. Returns {train, validation}. */
+    public Line[] line(INDArray base, INDArray d, double[] alphas, Probe train, Probe validation) {
+        INDArray p = model.params();
+        Line t = new Line(new double[alphas.length], new double[alphas.length]);
+        Line v = validation == null ? null : new Line(new double[alphas.length], new double[alphas.length]);
+        for (int i = 0; i < alphas.length; i++) {
+            p.assign(base);
+            Nd4j.getBlasWrapper().level1().axpy(p.length(), alphas[i], d, p);
+            Evaluation e = model.evaluate(train);
+            t.loss()[i] = e.loss();
+            t.accuracy()[i] = e.accuracy();
+            if (v != null) {
+                Evaluation ev = model.evaluate(validation);
+                v.loss()[i] = ev.loss();
+                v.accuracy()[i] = ev.accuracy();
+            }
+        }
+        return new Line[]{t, v};
+    }
+
+    /** An empty grid for a missing probe. */
+    public static double[][] none() {
+        return new double[0][];
+    }
+
+    static double[] copy(double[] a) {
+        return Arrays.copyOf(a, a.length);
+    }
+}

@@ -1,0 +1,61 @@
+package io.github.landscape4j.trajectory.internal;
+
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.MatrixUtils;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+/**
+ * Internal: the PCA-of-trajectory plane (Li et al. 2018, section 7). Rows {@code θ_i - θ_c} of the checkpoints
+ * relative to the centre; the top two principal directions come from the k×k Gram matrix {@code A·Aᵀ} (k is the
+ * bounded checkpoint count, so this stays small however many parameters there are): for its eigenpairs
+ * {@code (λ, u)}, {@code d = Aᵀu / sqrt(λ)} is a unit direction and {@code λ / Σλ} its share of the variance. The
+ * path's coordinates are the projections {@code A·d}.
+ *
+ * @param d1                first principal direction (unit norm, rank 1)
+ * @param d2                second principal direction
+ * @param explainedVariance share of {@code Σ ||θ_i - θ_c||²} along d1 and d2
+ * @param path              coordinates {@code [i] = {a, b}} of each checkpoint
+ */
+public record PcaPlane(INDArray d1, INDArray d2, double[] explainedVariance, double[][] path) {
+
+    /** The plane of {@code checkpoints} around {@code centre}; needs at least two checkpoints not at the centre. */
+    public static PcaPlane of(List<INDArray> checkpoints, INDArray centre) {
+        int k = checkpoints.size();
+        if (k < 2) {
+            throw new IllegalArgumentException("a PCA plane needs at least 2 checkpoints, got " + k);
+        }
+        long n = centre.length();
+        INDArray c = centre.reshape(n).castTo(DataType.DOUBLE);
+        INDArray a = Nd4j.create(DataType.DOUBLE, k, n);
+        for (int i = 0; i < k; i++) {
+            a.getRow(i).assign(checkpoints.get(i).reshape(n).castTo(DataType.DOUBLE).subi(c));
+        }
+        double[][] gram = a.mmul(a.transpose()).toDoubleMatrix();
+        EigenDecomposition eig = new EigenDecomposition(MatrixUtils.createRealMatrix(gram));
+        double[] values = eig.getRealEigenvalues(); // descending for symmetric matrices
+        double total = 0;
+        for (double v : values) {
+            total += Math.max(v, 0);
+        }
+        INDArray[] dirs = new INDArray[2];
+        double[] share = new double[2];
+        for (int m = 0; m < 2; m++) {
+            double lambda = Math.max(values[m], 0);
+            INDArray u = Nd4j.createFromArray(eig.getEigenvector(m).toArray()).reshape(k, 1);
+            INDArray d = a.transpose().mmul(u).reshape(n);
+            dirs[m] = lambda > 0 ? d.divi(Math.sqrt(lambda)) : d.muli(0);
+            share[m] = total > 0 ? lambda / total : 0;
+        }
+        double[] p1 = a.mmul(dirs[0].reshape(n, 1)).reshape(k).toDoubleVector();
+        double[] p2 = a.mmul(dirs[1].reshape(n, 1)).reshape(k).toDoubleVector();
+        double[][] path = new double[k][];
+        for (int i = 0; i < k; i++) {
+            path[i] = new double[]{p1[i], p2[i]};
+        }
+        return new PcaPlane(dirs[0].castTo(centre.dataType()), dirs[1].castTo(centre.dataType()), share, path);
+    }
+}

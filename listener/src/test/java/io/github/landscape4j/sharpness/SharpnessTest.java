@@ -1,0 +1,52 @@
+package io.github.landscape4j.sharpness;
+
+import io.github.landscape4j.direction.Normalization;
+import io.github.landscape4j.direction.internal.Directions;
+import io.github.landscape4j.listener.TestNets;
+import io.github.landscape4j.listener.internal.Models;
+import io.github.landscape4j.sharpness.internal.Sharpness;
+import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.surface.internal.ProbeModel;
+import io.github.landscape4j.surface.internal.Probes;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keskar's ε-sharpness maximizes the loss over the ε-box; on a trained network its loss increase is at least the
+ * largest increase found by the random filter-normalized perturbations at the same ε.
+ */
+class SharpnessTest {
+
+    @Test
+    void epsilonSharpnessIsAtLeastRandomPerturbationSharpness() {
+        MultiLayerNetwork net = TestNets.mlpSgd(0.1);
+        TestNets.train(net, TestNets.data(30, 16, 20, 41), 3);
+        Probe probe = Probes.of(DataSet.merge(TestNets.data(8, 16, 20, 42)), 128, "test");
+        ProbeModel model = ProbeModel.of(net, null);
+        ProbeModel doubleModel = ProbeModel.of(net, DataType.DOUBLE);
+        Directions directions = new Directions(Models.tensors(net), Normalization.FILTER, false);
+        Sharpness sharpness = new Sharpness(model, directions);
+        INDArray theta = net.params().dup();
+        model.load(theta);
+        double base = model.evaluate(probe).loss();
+        for (double eps : new double[]{1e-3, 5e-4}) {
+            Sharpness.Random2 random = sharpness.randomPerturbation(theta, base, probe, 20, eps,
+                    Nd4j.getRandomFactory().getNewRandomInstance(3), null);
+            double[] keskar = sharpness.epsilonSharpness(doubleModel, theta.castTo(DataType.DOUBLE), base, probe, eps,
+                    10, false);
+            double ascent = keskar[1] - base;
+            assertThat(ascent).as("ε=%s: ascent %s vs random max %s", eps, ascent, random.max())
+                    .isGreaterThanOrEqualTo(random.max());
+            assertThat(keskar[0]).isCloseTo(100 * ascent / (1 + base), org.assertj.core.data.Offset.offset(1e-9));
+            double adaptive = sharpness.epsilonSharpness(doubleModel, theta.castTo(DataType.DOUBLE), base, probe, eps,
+                    10, true)[0];
+            assertThat(adaptive).isPositive().isLessThan(keskar[0]); // the |θ|-scaled box lies inside the (|θ|+1) box
+        }
+    }
+}
