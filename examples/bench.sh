@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Runs one benchmark program, which prints one JSON line: examples/bench.sh NAME
-#   overhead  recording cost on training steps of the Fashion-MNIST MLP (issue #3)
+#   overhead        recording cost on training steps of the Fashion-MNIST MLP
+#   surface         one grid point vs one bare forward pass, 21x21 plane, 2,000-example probe
+#   surface-linear  the same with the first-layer linearity path (and its difference to the generic path)
+#   hessian         power-iteration top eigenvalue vs the exact Hessian of a small network
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 declare -A mains=(
   [overhead]=io.github.landscape4j.examples.bench.OverheadBench
+  [surface]=io.github.landscape4j.examples.bench.SurfaceBench
+  [surface-linear]="io.github.landscape4j.examples.bench.SurfaceBench linear"
+  [hessian]=io.github.landscape4j.examples.bench.HessianBench
 )
 name="${1:-}"
 if [[ -z "$name" || -z "${mains[$name]:-}" ]]; then
@@ -12,4 +18,5 @@ if [[ -z "$name" || -z "${mains[$name]:-}" ]]; then
   exit 2
 fi
 shift
-exec "$here/run.sh" "${mains[$name]}" "$@"
+# shellcheck disable=SC2086 # a main class may carry its own first argument
+exec "$here/run.sh" ${mains[$name]} "$@"

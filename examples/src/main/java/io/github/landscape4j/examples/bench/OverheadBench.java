@@ -45,7 +45,7 @@ public final class OverheadBench {
         MultiLayerNetwork bare = Mlp.create(1);
         MultiLayerNetwork watched = Mlp.create(1);
         try (LandscapeListener listener = LandscapeListener.builder().store(store).commitEvery(commitEvery)
-                .commitMillis(commitMillis).build()) {
+                .commitMillis(commitMillis).snapshot("off").build()) { // recording only
             TimedListener timed = new TimedListener(listener);
             watched.setListeners(timed);
             for (int i = 0; i < 200; i++) { // warm-up: JIT, workspaces, the store

@@ -10,6 +10,7 @@ import io.github.landscape4j.store.Slice;
 import io.github.landscape4j.store.Snapshot;
 import io.github.landscape4j.store.Surface;
 import io.github.landscape4j.surface.internal.Evaluation;
+import io.github.landscape4j.surface.internal.LinearFirstLayer;
 import io.github.landscape4j.surface.internal.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.surface.internal.SurfaceComputer;
@@ -112,7 +113,8 @@ public final class SnapshotTaker {
 
         List<Surface> surfaces = new ArrayList<>();
         List<Slice> slices = new ArrayList<>();
-        SurfaceComputer computer = new SurfaceComputer(floatModel);
+        SurfaceComputer computer = new SurfaceComputer(floatModel,
+                LinearFirstLayer.of(floatModel, tensors).orElse(null));
         double[] axis = SurfaceComputer.linspace(-config.range(), config.range(), config.grid());
         if (config.planes().contains("random")) {
             INDArray d1 = normalized(raw(1), theta);

@@ -51,7 +51,7 @@ public final class Sharpness {
             }
             p.assign(theta);
             Nd4j.getBlasWrapper().level1().axpy(p.length(), eps, d, p);
-            double delta = Math.abs(model.evaluate(probe).loss() - base);
+            double delta = Math.abs(model.evaluatePoint(probe).loss() - base);
             sum += delta;
             max = Math.max(max, delta);
         }
@@ -81,7 +81,7 @@ public final class Sharpness {
             z.addi(Transforms.sign(g, false).muli(bound).muli(0.25));
             z.assign(Transforms.min(Transforms.max(z, bound.neg(), false), bound, false)); // project onto the box
             p.assign(t).addi(z);
-            best = Math.max(best, model == gradientModel ? gradientModel.evaluate(probe).loss() : evaluateAt(p, probe));
+            best = Math.max(best, model == gradientModel ? gradientModel.evaluatePoint(probe).loss() : evaluateAt(p, probe));
         }
         gradientModel.load(t);
         return new double[]{100 * (best - base) / (1 + base), best};
@@ -89,6 +89,6 @@ public final class Sharpness {
 
     private double evaluateAt(INDArray params, Probe probe) {
         model.load(params);
-        return model.evaluate(probe).loss();
+        return model.evaluatePoint(probe).loss();
     }
 }

@@ -103,7 +103,19 @@ public final class ProbeModel {
 
     /** Loss, standard error and accuracy on {@code probe} at the copy's current parameters; one forward pass. */
     public Evaluation evaluate(Probe probe) {
-        INDArray[] outputs = forward(probe.features());
+        return score(forward(probe.features()), probe, true);
+    }
+
+    /** Loss and accuracy without the standard error (NaN): what a grid point needs. */
+    public Evaluation evaluatePoint(Probe probe) {
+        return score(forward(probe.features()), probe, false);
+    }
+
+    /**
+     * Loss, standard error (when {@code withError}) and accuracy of network outputs (one per network output, owned by
+     * the caller and overwritten) against the probe's labels.
+     */
+    public Evaluation score(INDArray[] outputs, Probe probe, boolean withError) {
         INDArray perExample = null;
         for (int i = 0; i < outputs.length; i++) {
             INDArray out = outputs[i];
@@ -111,7 +123,7 @@ public final class ProbeModel {
             if (losses.get(i) instanceof LossMCXENT mc && activations.get(i) instanceof ActivationSoftmax
                     && mc.getSoftmaxClipEps() > 0) {
                 double eps = mc.getSoftmaxClipEps();
-                out = Transforms.min(Transforms.max(out, eps, true), 1.0 - eps, false);
+                out = Transforms.min(Transforms.max(out, eps, false), 1.0 - eps, false);
             }
             INDArray s = losses.get(i).computeScoreArray(y, out, identity, null);
             s = s.reshape(s.length());
@@ -119,8 +131,8 @@ public final class ProbeModel {
         }
         long n = perExample.length();
         double mean = perExample.meanNumber().doubleValue();
-        double se = n > 1 ? perExample.stdNumber().doubleValue() / Math.sqrt(n) : Double.NaN;
-        return new Evaluation(mean, se, accuracy(outputs[0], probe.labels()[0]));
+        double se = withError && n > 1 ? perExample.stdNumber().doubleValue() / Math.sqrt(n) : Double.NaN;
+        return new Evaluation(mean, se, accuracy(outputs[0], probe));
     }
 
     private INDArray[] forward(INDArray[] features) {
@@ -130,13 +142,12 @@ public final class ProbeModel {
         return ((ComputationGraph) copy).output(false, features);
     }
 
-    private static double accuracy(INDArray out, INDArray labels) {
+    private static double accuracy(INDArray out, Probe probe) {
         if (out.rank() != 2 || out.size(1) < 2) {
             return Double.NaN;
         }
         INDArray predicted = out.argMax(1);
-        INDArray actual = labels.argMax(1);
-        return predicted.eq(actual).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+        return predicted.eq(probe.classes()).castTo(DataType.DOUBLE).meanNumber().doubleValue();
     }
 
     /**
@@ -160,6 +171,11 @@ public final class ProbeModel {
         INDArray grad = g.gradient().gradient().dup();
         g.clear();
         return grad.divi(probe.size());
+    }
+
+    /** The copy, for evaluation paths that run its layers themselves. */
+    Model network() {
+        return copy;
     }
 
     private static Layer[] layers(Model m) {

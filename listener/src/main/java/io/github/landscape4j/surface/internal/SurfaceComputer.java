@@ -21,9 +21,17 @@ public final class SurfaceComputer {
     }
 
     private final ProbeModel model;
+    private final LinearFirstLayer linear;
 
+    /** Evaluates every point with a full forward pass. */
     public SurfaceComputer(ProbeModel model) {
+        this(model, null);
+    }
+
+    /** Uses the first-layer linearity path for planes when {@code linear} is given. */
+    public SurfaceComputer(ProbeModel model, LinearFirstLayer linear) {
         this.model = model;
+        this.linear = linear;
     }
 
     /** Evenly spaced points from {@code from} to {@code to}, {@code n} of them. */
@@ -40,6 +48,9 @@ public final class SurfaceComputer {
                          Probe validation) {
         INDArray p = model.params();
         INDArray rowBase = p.dup();
+        INDArray[] trainProducts = linear == null ? null : linear.products(theta, d1, d2, train);
+        INDArray[] valProducts = linear == null || validation == null ? null
+                : linear.products(theta, d1, d2, validation);
         Grids t = new Grids(new double[ys.length][xs.length], new double[ys.length][xs.length]);
         Grids v = validation == null ? null : new Grids(new double[ys.length][xs.length],
                 new double[ys.length][xs.length]);
@@ -49,11 +60,13 @@ public final class SurfaceComputer {
             for (int i = 0; i < xs.length; i++) {
                 p.assign(rowBase);
                 Nd4j.getBlasWrapper().level1().axpy(p.length(), xs[i], d1, p);
-                Evaluation e = model.evaluate(train);
+                Evaluation e = linear == null ? model.evaluatePoint(train)
+                        : model.score(linear.outputs(trainProducts, xs[i], ys[j], p), train, false);
                 t.loss()[j][i] = e.loss();
                 t.accuracy()[j][i] = e.accuracy();
                 if (v != null) {
-                    Evaluation ev = model.evaluate(validation);
+                    Evaluation ev = linear == null ? model.evaluatePoint(validation)
+                            : model.score(linear.outputs(valProducts, xs[i], ys[j], p), validation, false);
                     v.loss()[j][i] = ev.loss();
                     v.accuracy()[j][i] = ev.accuracy();
                 }
@@ -71,11 +84,11 @@ public final class SurfaceComputer {
         for (int i = 0; i < alphas.length; i++) {
             p.assign(base);
             Nd4j.getBlasWrapper().level1().axpy(p.length(), alphas[i], d, p);
-            Evaluation e = model.evaluate(train);
+            Evaluation e = model.evaluatePoint(train);
             t.loss()[i] = e.loss();
             t.accuracy()[i] = e.accuracy();
             if (v != null) {
-                Evaluation ev = model.evaluate(validation);
+                Evaluation ev = model.evaluatePoint(validation);
                 v.loss()[i] = ev.loss();
                 v.accuracy()[i] = ev.accuracy();
             }

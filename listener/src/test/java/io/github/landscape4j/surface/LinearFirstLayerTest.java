@@ -1,0 +1,56 @@
+package io.github.landscape4j.surface;
+
+import io.github.landscape4j.direction.Normalization;
+import io.github.landscape4j.direction.internal.Directions;
+import io.github.landscape4j.listener.TestNets;
+import io.github.landscape4j.listener.internal.Models;
+import io.github.landscape4j.store.ParameterTensor;
+import io.github.landscape4j.surface.internal.LinearFirstLayer;
+import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.surface.internal.ProbeModel;
+import io.github.landscape4j.surface.internal.Probes;
+import io.github.landscape4j.surface.internal.SurfaceComputer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The first-layer linearity path gives the generic path's surface (within 1e-5 relative), biases included. */
+class LinearFirstLayerTest {
+
+    @Test
+    void sharedProductsGiveTheGenericSurface() {
+        MultiLayerNetwork net = TestNets.mlpSgd(0.1);
+        TestNets.train(net, TestNets.data(10, 16, 20, 51), 1);
+        List<ParameterTensor> tensors = Models.tensors(net);
+        Probe train = Probes.of(DataSet.merge(TestNets.data(4, 16, 20, 52)), 64, "test");
+        Probe val = Probes.of(DataSet.merge(TestNets.data(4, 16, 20, 53)), 64, "test");
+        Directions directions = new Directions(tensors, Normalization.FILTER, true); // biases move too
+        INDArray theta = net.params().dup();
+        INDArray d1 = directions.random(Nd4j.getRandomFactory().getNewRandomInstance(1), theta);
+        INDArray d2 = directions.random(Nd4j.getRandomFactory().getNewRandomInstance(2), theta);
+        double[] axis = SurfaceComputer.linspace(-1, 1, 5);
+        ProbeModel model = ProbeModel.of(net, null);
+        SurfaceComputer.Grids[] generic = new SurfaceComputer(model).plane(theta, d1, d2, axis, axis, train, val);
+        LinearFirstLayer linear = LinearFirstLayer.of(model, tensors).orElseThrow();
+        SurfaceComputer.Grids[] shared = new SurfaceComputer(model, linear).plane(theta, d1, d2, axis, axis, train,
+                val);
+        for (int p = 0; p < 2; p++) {
+            for (int j = 0; j < axis.length; j++) {
+                for (int i = 0; i < axis.length; i++) {
+                    double g = generic[p].loss()[j][i];
+                    assertThat(shared[p].loss()[j][i]).isCloseTo(g, within(1e-5 * Math.abs(g)));
+                    assertThat(shared[p].accuracy()[j][i]).isEqualTo(generic[p].accuracy()[j][i]);
+                }
+            }
+        }
+        assertThat(LinearFirstLayer.of(ProbeModel.of(TestNets.cnnWithBatchNorm(), null),
+                Models.tensors(TestNets.cnnWithBatchNorm()))).isEmpty();
+    }
+}
