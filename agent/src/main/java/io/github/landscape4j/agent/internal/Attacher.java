@@ -13,17 +13,17 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 
 /**
- * Internal: adds one {@link LandscapeListener} to each model the advice reports, once. The store is opened on
- * the first model (not in {@code premain}) and shared by every model's listener; at JVM exit the listeners are
+ * Internal: adds one {@link LandscapeListener} to each model the hook reports, once, after the model's own
+ * listeners. Every model's listener writes to the one store ({@link StoreOpener}); at JVM exit the listeners are
  * closed first, then the store.
  */
 public final class Attacher {
 
     private static final Object LOCK = new Object();
     private static final Set<Object> OURS = Collections.newSetFromMap(new IdentityHashMap<>()); // guarded by LOCK
-    private static LandscapeStore store; // guarded by LOCK
 
     private Attacher() {
     }
@@ -41,11 +41,13 @@ public final class Attacher {
                     return;
                 }
                 LandscapeListener listener = LandscapeListener.builder().options(options.listenerOptions())
-                        .store(store(options)).build();
+                        .store(StoreOpener.store()).build();
                 OURS.add(listener);
-                // addListeners calls setListeners, whose advice comes back here and finds the listener: no loop
+                // addListeners calls setListeners, whose hook comes back here and finds the listener: no loop
                 ((Model) model).addListeners(listener);
             }
+        } catch (CompletionException e) {
+            Faults.report("opening the store " + options.store().toAbsolutePath(), e.getCause());
         } catch (Throwable t) {
             Faults.report("attaching the listener to a " + model.getClass().getName(), t);
         }
@@ -61,21 +63,11 @@ public final class Attacher {
         return null;
     }
 
-    private static LandscapeStore store(AgentOptions options) {
-        if (store == null) {
-            store = LandscapeStore.open(options.store());
-            MapDbShutdown.disarm(store.statsStorage());
-            Runtime.getRuntime().addShutdownHook(new Thread(Attacher::closeAll, "landscape4j-agent-shutdown"));
-        }
-        return store;
-    }
-
-    private static void closeAll() {
+    /** At JVM exit: closes every listener (each commits its runs' tails), then the store. */
+    static void closeAll(LandscapeStore toClose) {
         List<Object> listeners;
-        LandscapeStore toClose;
         synchronized (LOCK) {
             listeners = new ArrayList<>(OURS);
-            toClose = store;
         }
         for (Object l : listeners) {
             try {
