@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 /**
  * A training program that knows nothing about landscape4j: it trains a small MultiLayerNetwork and a small
  * ComputationGraph on synthetic data, with listeners of its own set the common way ({@code net.init();
- * net.setListeners(...)}), and prints every minibatch score its own listener sees and a SHA-256 of the final
+ * net.setListeners(...)}, and again halfway), and prints every minibatch score its own listener sees and a SHA-256 of the final
  * parameters. The agent's tests and benchmark run it as is; a run with the agent must print the same.
  *
  * <pre>
@@ -63,21 +63,27 @@ public final class PlainTraining {
     }
 
     /**
-     * Trains both models and prints what their own listeners see. {@code beforeFit} gets each model after its
-     * listeners are set (a hand-wired variant adds the landscape listener there).
+     * Trains both models and prints what their own listeners see. {@code listenersSet} gets a model each time its
+     * listeners have been set (a hand-wired variant adds the landscape listener there).
      */
-    public static void train(int iterations, boolean timing, PrintStream out, Consumer<Model> beforeFit)
+    public static void train(int iterations, boolean timing, PrintStream out, Consumer<Model> listenersSet)
             throws NoSuchAlgorithmException {
         MultiLayerNetwork net = new MultiLayerNetwork(mlp());
         net.init();
-        net.setListeners(new ScoreIterationListener(10), new PrintingListener("mlp", out, timing));
-        beforeFit.accept(net);
+        PrintingListener printing = new PrintingListener("mlp", out, timing);
+        net.setListeners(new ScoreIterationListener(10), printing);
+        listenersSet.accept(net);
         ComputationGraph graph = new ComputationGraph(graph());
         graph.init();
         graph.addListeners(new PrintingListener("graph", out, false));
-        beforeFit.accept(graph);
+        listenersSet.accept(graph);
         Random random = new Random(7);
         for (int i = 0; i < iterations; i++) {
+            if (i == iterations / 2) {
+                // programs change their listeners between phases; this replaces the whole list
+                net.setListeners(printing, new ScoreIterationListener(5));
+                listenersSet.accept(net);
+            }
             DataSet batch = batch(random);
             net.fit(batch);
             graph.fit(batch);

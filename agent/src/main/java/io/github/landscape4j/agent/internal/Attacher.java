@@ -24,6 +24,7 @@ public final class Attacher {
 
     private static final Object LOCK = new Object();
     private static final Set<Object> OURS = Collections.newSetFromMap(new IdentityHashMap<>()); // guarded by LOCK
+    private static final WeakIdentityMap MODELS = new WeakIdentityMap(); // model -> its listener; guarded by LOCK
 
     private Attacher() {
     }
@@ -37,14 +38,25 @@ public final class Attacher {
         try {
             synchronized (LOCK) {
                 Collection<TrainingListener> current = listeners(model);
-                if (current == null || current.stream().anyMatch(OURS::contains)) {
+                if (current == null) {
                     return;
                 }
-                LandscapeListener listener = LandscapeListener.builder().options(options.listenerOptions())
-                        .store(StoreOpener.store()).build();
-                OURS.add(listener);
+                Object present = current.stream().filter(OURS::contains).findFirst().orElse(null);
+                if (present != null) {
+                    // e.g. a clone that copied its original's list: that listener records it as its own run
+                    MODELS.putIfAbsent(model, present);
+                    return;
+                }
+                // a model seen before whose setListeners dropped our listener gets the same one back: one run
+                Object listener = MODELS.get(model);
+                if (listener == null) {
+                    listener = LandscapeListener.builder().options(options.listenerOptions())
+                            .store(StoreOpener.store()).build();
+                    OURS.add(listener);
+                    MODELS.put(model, listener);
+                }
                 // addListeners calls setListeners, whose hook comes back here and finds the listener: no loop
-                ((Model) model).addListeners(listener);
+                ((Model) model).addListeners((LandscapeListener) listener);
             }
         } catch (CompletionException e) {
             Faults.report("opening the store " + options.store().toAbsolutePath(), e.getCause());
