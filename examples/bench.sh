@@ -4,6 +4,7 @@
 #   surface         one grid point vs one bare forward pass, 21x21 plane, 2,000-example probe
 #   surface-linear  the same with the first-layer linearity path (and its difference to the generic path)
 #   hessian         power-iteration top eigenvalue vs the exact Hessian of a small network
+#   agent           startup cost of -javaagent: JVM start to first training iteration, with and without
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 declare -A mains=(
@@ -11,6 +12,7 @@ declare -A mains=(
   [surface]=io.github.landscape4j.examples.bench.SurfaceBench
   [surface-linear]="io.github.landscape4j.examples.bench.SurfaceBench linear"
   [hessian]=io.github.landscape4j.examples.bench.HessianBench
+  [agent]=io.github.landscape4j.examples.bench.AgentStartupBench
 )
 name="${1:-}"
 if [[ -z "$name" || -z "${mains[$name]:-}" ]]; then

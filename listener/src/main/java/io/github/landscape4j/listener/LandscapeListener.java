@@ -194,9 +194,13 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         guarded(model, "onEpochEnd", r -> r.epochEnd(model));
     }
 
-    /** Commits everything, writes each run's final checkpoint, closes the store if this listener opened it. */
+    /**
+     * Commits everything, writes each run's final checkpoint, closes the store if this listener opened it. A second
+     * caller waits until the first has finished (e.g. an owner that closes a shared store after its listeners,
+     * racing the listener's own shutdown hook).
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

@@ -1,0 +1,100 @@
+package io.github.landscape4j.agent.internal;
+
+import io.github.landscape4j.listener.LandscapeListener;
+import io.github.landscape4j.store.LandscapeStore;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Internal: adds one {@link LandscapeListener} to each model the hook reports, once, after the model's own
+ * listeners. Every model's listener writes to the one store ({@link StoreOpener}); at JVM exit the listeners are
+ * closed first, then the store.
+ */
+public final class Attacher {
+
+    private static final Object LOCK = new Object();
+    private static final Set<Object> OURS = Collections.newSetFromMap(new IdentityHashMap<>()); // guarded by LOCK
+    private static final WeakIdentityMap MODELS = new WeakIdentityMap(); // model -> its listener; guarded by LOCK
+
+    private Attacher() {
+    }
+
+    /** Called after a model's {@code init(...)} or {@code setListeners(...)}; adds our listener if it is missing. */
+    public static void attach(Object model) {
+        AgentOptions options = AgentOptions.installed();
+        if (options == null || Faults.off()) {
+            return;
+        }
+        try {
+            synchronized (LOCK) {
+                Collection<TrainingListener> current = listeners(model);
+                if (current == null) {
+                    return;
+                }
+                Object present = current.stream().filter(OURS::contains).findFirst().orElse(null);
+                if (present != null) {
+                    // e.g. a clone that copied its original's list: that listener records it as its own run
+                    MODELS.putIfAbsent(model, present);
+                    return;
+                }
+                // a model seen before whose setListeners dropped our listener gets the same one back: one run
+                Object listener = MODELS.get(model);
+                if (listener == null) {
+                    listener = LandscapeListener.builder().options(options.listenerOptions())
+                            .store(StoreOpener.store()).build();
+                    OURS.add(listener);
+                    MODELS.put(model, listener);
+                }
+                // addListeners calls setListeners, whose hook comes back here and finds the listener: no loop
+                ((Model) model).addListeners((LandscapeListener) listener);
+            }
+        } catch (CompletionException e) {
+            Faults.report("opening the store " + options.store().toAbsolutePath(), e.getCause());
+        } catch (Throwable t) {
+            Faults.report("attaching the listener to a " + model.getClass().getName(), t);
+        }
+    }
+
+    private static Collection<TrainingListener> listeners(Object model) {
+        if (model instanceof MultiLayerNetwork net) {
+            return net.getListeners();
+        }
+        if (model instanceof ComputationGraph graph) {
+            return graph.getListeners();
+        }
+        return null;
+    }
+
+    /** At JVM exit: closes every listener (each commits its runs' tails), then the store. */
+    static void closeAll(LandscapeStore toClose) {
+        List<Object> listeners;
+        synchronized (LOCK) {
+            listeners = new ArrayList<>(OURS);
+        }
+        for (Object l : listeners) {
+            try {
+                ((LandscapeListener) l).close(); // waits if the listener's own shutdown hook is closing it
+            } catch (RuntimeException e) {
+                Faults.report("closing a listener at exit", e);
+            }
+        }
+        if (toClose == null) {
+            return;
+        }
+        try {
+            toClose.close();
+        } catch (RuntimeException e) {
+            Faults.report("closing the store " + toClose.description() + " at exit", e);
+        }
+    }
+}

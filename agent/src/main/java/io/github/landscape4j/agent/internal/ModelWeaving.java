@@ -1,0 +1,59 @@
+package io.github.landscape4j.agent.internal;
+
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * Internal: what the agent changes in DL4J: a call to {@link AttachHook#exit(Object)} before every return of every
+ * {@code init(...)} and {@code setListeners(...)} overload of {@code MultiLayerNetwork} and
+ * {@code ComputationGraph}. {@code init} is where a model becomes usable (and {@code clone()} goes through it);
+ * {@code setListeners} replaces the listener list, ours included, so the hook adds it back. Exceptions leave the
+ * methods without the call, like an exit advice.
+ *
+ * <p>Written with the ASM that Byte Buddy bundles, not with Byte Buddy's {@code AgentBuilder} and {@code Advice}:
+ * those loaded ~1,200 classes on the program's main thread for this one insertion and cost ~1 s of startup
+ * (measured with examples/bench.sh agent); this loads a dozen.
+ */
+final class ModelWeaving {
+
+    private ModelWeaving() {
+    }
+
+    /** The class file with the hook calls added. */
+    static byte[] weave(byte[] classfile) {
+        ClassReader reader = new ClassReader(classfile);
+        // COMPUTE_MAXS: one more stack slot at the returns; the frames stay valid (nothing branches into the calls)
+        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+                boolean hooked = (name.equals("init") || name.equals("setListeners")) && descriptor.endsWith(")V")
+                        && (access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT | Opcodes.ACC_SYNTHETIC)) == 0;
+                return hooked ? new ExitCall(mv) : mv;
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
+    /** Inserts {@code AttachHook.exit(this)} before each {@code return}. */
+    private static final class ExitCall extends MethodVisitor {
+        ExitCall(MethodVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            if (opcode == Opcodes.RETURN) {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, AttachHook.INTERNAL_NAME, "exit",
+                        "(Ljava/lang/Object;)V", false);
+            }
+            super.visitInsn(opcode);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.github.landscape4j.examples.agent;
+
+import io.github.landscape4j.examples.bench.ChildJvm;
+import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.RunInfo;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The behaviour tests with the listener added by the agent, on a class path with only deeplearning4j-nn and ND4J.
+ * Options come from both sources: the agent argument's {@code run} wins over the property's, the property's
+ * {@code tags} is used.
+ */
+class AgentTrainingTest extends AbstractPlainTrainingTest {
+
+    @Override
+    ChildJvm.Result trainWithPlugin(Path dir, Path store) throws Exception {
+        return Runs.withAgent(dir, "store=" + store + ",run=agent,commitEvery=5",
+                "-Dlandscape4j.run=fromProperty", "-Dlandscape4j.tags=viaProperty",
+                "-Dlandscape4j.fashionMnist=/not/an/agent/option");
+    }
+
+    @Override
+    String expectedRunName() {
+        return "agent";
+    }
+
+    @Test
+    void agentArgumentWinsOverPropertiesAndPropertiesAreUsed() {
+        try (LandscapeStore s = LandscapeStore.openExisting(store)) {
+            assertThat(s.listRuns()).extracting(RunInfo::tags).containsOnly(java.util.List.of("viaProperty"));
+            assertThat(s.listRuns()).extracting(r -> r.listenerConfig().get("commitEvery")).containsOnly("5");
+        }
+    }
+}
