@@ -3,7 +3,10 @@
 (function () {
   'use strict';
   const API = '/landscape/api';
-  const POLL_MS = 1000;
+  const POLL_MS = 500;
+  // While a run trains, its scalars change at every poll; redrawing six charts each time would delay the next
+  // snapshot on a slow machine, so series are redrawn at most this often (and at once when a snapshot arrives).
+  const SERIES_MIN_MS = 2000;
   const state = {
     runs: [],           // summaries from /runs
     run: null,          // selected run id
@@ -12,8 +15,12 @@
     snapshots: {},      // runId -> Map(index -> snapshot)
     shown: -1,          // index of the snapshot drawn
     follow: true,       // slider follows the newest snapshot
-    playing: null,      // timer of the play button
+    playing: false,     // the play button is stepping
     polls: 0,
+    shownHistory: [],   // indices drawn, in order (tests read it)
+    lastCycleMillis: 0, // how long the last poll-and-draw took
+    drawMillis: {},     // chart id -> how long its last draw took
+    seriesDrawnAt: 0,
   };
   window.landscape4j = state; // for tests and curious users
 
@@ -39,20 +46,26 @@
       click: (gd) => Plotly.downloadImage(gd, {format: 'svg', filename: gd.id})
     }],
   };
-  const MARGIN = {l: 60, r: 20, t: 36, b: 44};
+  const MARGIN = {l: 60, r: 64, t: 40, b: 80};
 
   function draw(id, traces, layout) {
     const gd = $(id);
-    const base = {margin: MARGIN, title: {text: layout.titleText || '', font: {size: 14}}, uirevision: id,
-      legend: {orientation: 'h', y: -0.25}};
+    // titles on the left: the modebar sits on the right; legends below the x-axis title
+    const base = {margin: MARGIN, uirevision: id,
+      title: {text: layout.titleText || '', font: {size: 14}, x: 0.01, xref: 'container', xanchor: 'left'},
+      legend: {orientation: 'h', y: -0.3, yanchor: 'top'}};
     delete layout.titleText;
     const empty = traces.every((t) => !hasData(t));
     if (empty) {
+      base.xaxis = {visible: false};
+      base.yaxis = {visible: false};
       base.annotations = [{text: layout.emptyText || 'not measured yet', showarrow: false, xref: 'paper',
         yref: 'paper', x: 0.5, y: 0.5, font: {size: 14, color: '#888'}}];
     }
     delete layout.emptyText;
-    Plotly.react(gd, traces, Object.assign(base, layout), CONFIG);
+    const started = performance.now();
+    Plotly.react(gd, traces, Object.assign(base, empty ? {} : layout), CONFIG);
+    state.drawMillis[id] = Math.round(performance.now() - started);
   }
 
   function hasData(t) {
@@ -129,18 +142,19 @@
     const s = summary(run);
     if (!s) return;
     const before = state.counts[run] || {snapshots: -1, scalarRecords: -1};
-    const fresh = force || before.snapshots !== s.snapshots || before.scalarRecords !== s.scalarRecords;
-    if (!fresh) {
-      setStatus(s);
-      return;
+    const newSnapshots = force || before.snapshots !== s.snapshots;
+    const newScalars = before.scalarRecords !== s.scalarRecords;
+    if (newSnapshots) {
+      state.counts[run] = {snapshots: s.snapshots, scalarRecords: before.scalarRecords};
+      await updateSlider(run, s.snapshots, force); // the new snapshot first: it is what people wait for
     }
-    state.counts[run] = {snapshots: s.snapshots, scalarRecords: s.scalarRecords};
-    const [scalars, measures] = await Promise.all([
-      getJson(runUrl(run) + '/scalars'), getJson(runUrl(run) + '/measures')]);
-    if (run !== state.run) return;
-    drawSeries(run, scalars, measures);
-    if (force || before.snapshots !== s.snapshots) {
-      await updateSlider(run, s.snapshots, force);
+    if (newSnapshots || (newScalars && Date.now() - state.seriesDrawnAt >= SERIES_MIN_MS)) {
+      const [scalars, measures] = await Promise.all([
+        getJson(runUrl(run) + '/scalars'), getJson(runUrl(run) + '/measures')]);
+      if (run !== state.run) return;
+      drawSeries(run, scalars, measures);
+      state.seriesDrawnAt = Date.now();
+      state.counts[run] = {snapshots: s.snapshots, scalarRecords: s.scalarRecords};
     }
     if (force) {
       await drawMetadata(run);
@@ -186,11 +200,13 @@
     const snap = await snapshot(run, index);
     if (run !== state.run) return;
     state.shown = index;
+    state.shownHistory.push(index);
     const count = summary(run) ? summary(run).snapshots : index + 1;
     $('snapshot-label').textContent = 'snapshot ' + (index + 1) + ' of ' + count + ' · iteration '
         + snap.iteration + ' · epoch ' + snap.epoch;
     document.body.dataset.shownSnapshot = String(index);
     drawSurfaces(run, snap);
+    await new Promise((r) => setTimeout(r, 0)); // let the browser paint and breathe between heavy charts
     drawSlices(run, snap);
   }
 
@@ -273,7 +289,9 @@
     }
     $('snapshot-label').textContent = 'no snapshots yet';
     $('surface-plane').textContent = '';
-    exportLinks($('surface-exports'), []);
+    for (const id of ['surface-exports', 'pca-exports', 'slice-exports']) {
+      exportLinks($(id), []);
+    }
   }
 
   const snapUrl = (run, index) => runUrl(run) + '/snapshots/' + index;
@@ -288,27 +306,27 @@
     const dots = (name, key) => mm[key] ? [line(name, mi, mm[key], {mode: 'markers+lines'})] : [];
     draw('chart-score', [line('score', it, s.score)].concat(dots('train probe loss', 'train_loss'),
         dots('validation probe loss', 'val_loss')),
-    {titleText: 'score', xaxis: {title: {text: 'iteration'}}});
+    {titleText: 'score'});
     const perTensor = Object.keys(s.gradientNormByTensor).sort().map((k) =>
       line(k, it, s.gradientNormByTensor[k], {connectgaps: true, line: {width: 1}}));
     draw('chart-gradnorm', [line('global', it, s.gradientNorm, {line: {width: 2, color: '#222'}})].concat(perTensor),
-        {titleText: 'gradient norm', xaxis: {title: {text: 'iteration'}}, yaxis: {type: 'log'}});
+        {titleText: 'gradient norm', yaxis: {type: 'log'}});
     draw('chart-norms', [line('weight norm', it, s.weightNorm),
       line('update norm', it, s.updateNorm, {yaxis: 'y2'})],
-    {titleText: 'weight and update norms', xaxis: {title: {text: 'iteration'}},
+    {titleText: 'weight and update norms',
       yaxis: {title: {text: 'weights'}}, yaxis2: {title: {text: 'update'}, overlaying: 'y', side: 'right',
         type: 'log'}});
     draw('chart-sharpness', [].concat(dots('random mean', 'sharpness_random_mean'),
         dots('random max', 'sharpness_random_max'), dots('ε-sharpness', 'sharpness_eps'),
         dots('adaptive', 'sharpness_adaptive')),
-    {titleText: 'sharpness', xaxis: {title: {text: 'iteration'}}});
+    {titleText: 'sharpness'});
     draw('chart-hessian', [].concat(dots('top eigenvalue', 'hessian_top'),
         (mm.hessian_trace ? [line('trace', mi, mm.hessian_trace, {mode: 'markers+lines', yaxis: 'y2'})] : [])),
-    {titleText: 'Hessian', xaxis: {title: {text: 'iteration'}}, yaxis: {title: {text: 'λ_max'}},
+    {titleText: 'Hessian', yaxis: {title: {text: 'λ_max'}},
       yaxis2: {title: {text: 'trace'}, overlaying: 'y', side: 'right'}});
     draw('chart-gap', [].concat(dots('loss gap (val − train)', 'gap'),
         dots('accuracy gap (train − val)', 'accuracy_gap')),
-    {titleText: 'generalization gap', xaxis: {title: {text: 'iteration'}},
+    {titleText: 'generalization gap',
       emptyText: 'not measured yet (needs a validation probe)'});
     document.querySelectorAll('.exports[data-series]').forEach((el) => {
       const u = runUrl(run) + '/' + el.dataset.series;
@@ -377,14 +395,14 @@
       $('compare-' + id + '-caption').textContent = 'Newest surface of ' + run + ' (log10 train loss).';
     }
     draw('chart-compare-score', [line(a, da.scalars.iteration, da.scalars.score),
-      line(b, db.scalars.iteration, db.scalars.score)], {titleText: 'score', xaxis: {title: {text: 'iteration'}}});
+      line(b, db.scalars.iteration, db.scalars.score)], {titleText: 'score'});
     const m = (run, d, key, label, extra) => d.measures.measures[key]
       ? [line(run + ' ' + label, d.measures.iteration, d.measures.measures[key],
         Object.assign({mode: 'markers+lines'}, extra))] : [];
     draw('chart-compare-measures', [].concat(m(a, da, 'gap', 'gap'), m(b, db, 'gap', 'gap'),
         m(a, da, 'sharpness_random_mean', 'sharpness', {yaxis: 'y2'}),
         m(b, db, 'sharpness_random_mean', 'sharpness', {yaxis: 'y2'})),
-    {titleText: 'gap and sharpness', xaxis: {title: {text: 'iteration'}}, yaxis: {title: {text: 'gap'}},
+    {titleText: 'gap and sharpness', yaxis: {title: {text: 'gap'}},
       yaxis2: {title: {text: 'sharpness'}, overlaying: 'y', side: 'right'}});
   }
 
@@ -408,13 +426,11 @@
   });
 
   function stopPlaying() {
-    if (state.playing) {
-      clearInterval(state.playing);
-      state.playing = null;
-    }
+    state.playing = false;
     $('play').textContent = '▶ Play';
   }
 
+  // Steps one snapshot at a time, each drawn before the next is fetched, so slow drawing never piles up.
   $('play').addEventListener('click', async () => {
     if (state.playing) {
       stopPlaying();
@@ -423,25 +439,28 @@
     const slider = $('slider');
     let i = Number(slider.value) >= Number(slider.max) ? 0 : Number(slider.value);
     state.follow = false;
+    state.playing = true;
     $('play').textContent = '❚❚ Pause';
-    slider.value = String(i);
-    await showSnapshot(state.run, i);
-    state.playing = setInterval(async () => {
-      i++;
-      if (i > Number(slider.max)) {
-        stopPlaying();
-        state.follow = true;
-        return;
-      }
+    const run = state.run;
+    while (state.playing && run === state.run && i <= Number(slider.max)) {
       slider.value = String(i);
-      await showSnapshot(state.run, i);
-    }, 700);
+      const started = Date.now();
+      await showSnapshot(run, i);
+      await new Promise((r) => setTimeout(r, Math.max(0, 700 - (Date.now() - started))));
+      i++;
+    }
+    if (state.playing) {
+      state.follow = true;
+    }
+    stopPlaying();
   });
 
   // Polls one at a time: a slow answer must not pile requests up.
   async function loop() {
+    const started = performance.now();
     try {
       await poll();
+      state.lastCycleMillis = Math.round(performance.now() - started);
     } catch (e) {
       $('status').textContent = 'error: ' + e.message;
     }

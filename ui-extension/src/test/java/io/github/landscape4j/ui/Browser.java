@@ -60,6 +60,21 @@ final class Browser implements AutoCloseable {
         return (String) js("return document.body.dataset[arguments[0]] || '';", key);
     }
 
+    /** Runs {@code check}; when it fails, prints what the page shows and saves a screenshot, then rethrows. */
+    void diagnoseOnTimeout(Runnable check) {
+        try {
+            check.run();
+        } catch (RuntimeException | AssertionError e) {
+            System.out.println("page state at failure: " + js("return JSON.stringify({status:"
+                    + " document.getElementById('status').textContent, label:"
+                    + " document.getElementById('snapshot-label').textContent, shown: window.landscape4j.shownHistory,"
+                    + " cycle: window.landscape4j.lastCycleMillis, polls: window.landscape4j.polls,"
+                    + " counts: window.landscape4j.counts, follow: window.landscape4j.follow});"));
+            screenshot("failure");
+            throw e;
+        }
+    }
+
     Path screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
