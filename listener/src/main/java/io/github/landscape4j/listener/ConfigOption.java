@@ -19,7 +19,9 @@ public enum ConfigOption {
     CHECKPOINT_EVERY("checkpointEvery", "10", "take a parameter checkpoint every N iterations, 1..1000000"),
     MAX_CHECKPOINTS("maxCheckpoints", "64", "periodic checkpoints kept (thinned by halving when full), 4..100000"),
     COMMIT_EVERY("commitEvery", "100", "commit scalar records at least every N recorded iterations, 1..1000000"),
-    COMMIT_MILLIS("commitMillis", "2000", "commit scalar records at least every N milliseconds, 1..3600000");
+    COMMIT_MILLIS("commitMillis", "2000", "commit scalar records at least every N milliseconds, 1..3600000"),
+    UI("ui", "", "serve the live Landscape page on this port (0: any free port, else 1..65535) from DL4J's UI server;"
+            + " needs landscape4j-ui-extension on the class path; empty: off");
 
     /** Prefix of the system properties: {@code -Dlandscape4j.every=5}. */
     public static final String PROPERTY_PREFIX = "landscape4j.";

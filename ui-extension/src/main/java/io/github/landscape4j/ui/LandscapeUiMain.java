@@ -3,6 +3,9 @@ package io.github.landscape4j.ui;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.StoreException;
 
+import org.deeplearning4j.ui.api.UIServer;
+import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +16,12 @@ import java.util.List;
  *
  * <pre>
  * java -cp ... io.github.landscape4j.ui.LandscapeUiMain --store runs/a.db --store runs/b.db [--port 9000] [--host 127.0.0.1]
+ * java -cp ... io.github.landscape4j.ui.LandscapeUiMain --remote true [--port 9000] [--host 0.0.0.0]
  * </pre>
+ *
+ * With {@code --remote true} the server also receives records that training JVMs post with DL4J's
+ * {@code RemoteUIStatsStorageRouter} (DL4J's remote listener), kept in memory and shown live; remote training from
+ * other machines needs {@code --host} set to an address they can reach.
  *
  * A missing or corrupt store ends the program with one message naming the file (exit status 2); so do bad
  * arguments.
@@ -35,11 +43,11 @@ public final class LandscapeUiMain {
     static List<LandscapeUi.Handle> run(String[] args) {
         List<Path> stores = new ArrayList<>();
         int port = 9000;
+        boolean remote = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (!List.of("--store", "--port", "--host").contains(a)) {
-                throw new IllegalArgumentException("unknown argument '" + a + "'; usage: --store PATH (repeatable)"
-                        + " [--port N] [--host ADDRESS]");
+            if (!List.of("--store", "--port", "--host", "--remote").contains(a)) {
+                throw new IllegalArgumentException("unknown argument '" + a + "'; " + USAGE);
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("argument " + a + " needs a value");
@@ -48,12 +56,12 @@ public final class LandscapeUiMain {
             switch (a) {
                 case "--store" -> stores.add(Path.of(v));
                 case "--port" -> port = port(v);
+                case "--remote" -> remote = bool(v);
                 default -> System.setProperty(LandscapeUi.HOST_PROPERTY, v);
             }
         }
-        if (stores.isEmpty()) {
-            throw new IllegalArgumentException("no store given; usage: --store PATH (repeatable) [--port N]"
-                    + " [--host ADDRESS]");
+        if (stores.isEmpty() && !remote) {
+            throw new IllegalArgumentException("no store given; " + USAGE);
         }
         List<LandscapeStore> opened = new ArrayList<>();
         try {
@@ -69,7 +77,24 @@ public final class LandscapeUiMain {
             handles.add(LandscapeUi.start(port, s.statsStorage()));
             System.out.println("landscape4j: serving " + s.description() + " (" + s.listRuns().size() + " runs)");
         }
+        if (remote) {
+            InMemoryStatsStorage received = new InMemoryStatsStorage();
+            handles.add(LandscapeUi.start(port, received));
+            UIServer.getInstance().enableRemoteListener(received, false);
+            System.out.println("landscape4j: receiving remote training at " + handles.get(0).url()
+                    .replace(LandscapeUi.PAGE_PATH, "") + " (RemoteUIStatsStorageRouter)");
+        }
         return handles;
+    }
+
+    private static final String USAGE = "usage: --store PATH (repeatable) [--remote true] [--port N]"
+            + " [--host ADDRESS]";
+
+    private static boolean bool(String v) {
+        if (v.equals("true") || v.equals("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new IllegalArgumentException("--remote " + v + ": must be true or false");
     }
 
     private static int port(String v) {

@@ -146,7 +146,7 @@ class LivePageTest {
             c.train(25);
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
                     new Select(browser.driver.findElement(By.id("run"))).getOptions())
-                    .anySatisfy(o -> assertThat(o.getAttribute("value")).isEqualTo(c.run().runId())));
+                    .anySatisfy(o -> assertThat(o.getDomAttribute("value")).isEqualTo(c.run().runId())));
             new Select(browser.driver.findElement(By.id("run"))).selectByValue(c.run().runId());
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(browser.driver.findElement(By.id("no-snapshots")).isDisplayed()).isTrue();
