@@ -78,6 +78,13 @@ public final class LandscapeUi {
         }
     }
 
+    /** The page's URL on the DL4J UI server running in this JVM, if one runs. */
+    public static java.util.Optional<String> url() {
+        VertxUIServer running = VertxUIServer.getInstance();
+        return running == null || running.isStopped() ? java.util.Optional.empty()
+                : java.util.Optional.of(running.getAddress() + PAGE_PATH);
+    }
+
     /** A storage shown on the UI server. {@link #close()} detaches it (idempotent); the server keeps running. */
     public static final class Handle implements AutoCloseable {
         private final UIServer server;
