@@ -185,6 +185,11 @@
     slider.disabled = count === 0;
     $('play').disabled = count < 2;
     $('no-snapshots').hidden = count > 0;
+    const wasEmpty = $('landscape').classList.contains('empty');
+    $('landscape').classList.toggle('empty', count === 0); // no big blank panels before the first snapshot
+    if (wasEmpty && count > 0) {
+      requestAnimationFrame(() => LANDSCAPE_CHARTS.forEach((id) => Plotly.Plots.resize($(id))));
+    }
     if (count === 0) {
       state.shown = -1;
       clearLandscape();
@@ -283,8 +288,10 @@
     exportLinks($('slice-exports'), links);
   }
 
+  const LANDSCAPE_CHARTS = ['chart-contour', 'chart-surface3d', 'chart-pca', 'chart-slices'];
+
   function clearLandscape() {
-    for (const id of ['chart-contour', 'chart-surface3d', 'chart-pca', 'chart-slices']) {
+    for (const id of LANDSCAPE_CHARTS) {
       draw(id, [], {titleText: '', emptyText: 'no snapshots yet'});
     }
     $('snapshot-label').textContent = 'no snapshots yet';
@@ -310,7 +317,7 @@
     const perTensor = Object.keys(s.gradientNormByTensor).sort().map((k) =>
       line(k, it, s.gradientNormByTensor[k], {connectgaps: true, line: {width: 1}}));
     draw('chart-gradnorm', [line('global', it, s.gradientNorm, {line: {width: 2, color: '#222'}})].concat(perTensor),
-        {titleText: 'gradient norm', yaxis: {type: 'log'}});
+        {titleText: 'gradient norm', yaxis: {type: 'log', dtick: 'D2'}});
     draw('chart-norms', [line('weight norm', it, s.weightNorm),
       line('update norm', it, s.updateNorm, {yaxis: 'y2'})],
     {titleText: 'weight and update norms',
