@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The live demo: trains the Fashion-MNIST MLP with the landscape listener. Arguments go to the demo program:
-#   --store PATH (default runs/demo.db)  --epochs N (default 2)  --max-iterations N
+# The live demo: trains the Fashion-MNIST MLP with the landscape listener and serves the live page (URL printed
+# first; it keeps serving after training until Ctrl-C). Arguments go to the demo program:
+#   --store PATH (default runs/demo.db)  --epochs N (default 2)  --max-iterations N  --port N (default 9000)
+#   --serve false (exit after training)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 if [[ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then

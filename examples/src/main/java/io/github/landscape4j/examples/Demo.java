@@ -5,6 +5,7 @@ import io.github.landscape4j.store.Checkpoint;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.RunInfo;
 import io.github.landscape4j.store.ScalarSeries;
+import io.github.landscape4j.ui.LandscapeUi;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.listeners.ScoreIterationListener;
@@ -14,25 +15,56 @@ import org.nd4j.linalg.dataset.DataSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * The live demo: trains the Fashion-MNIST MLP (784-100-10) with the landscape listener and prints where the store
- * is and what it holds. Arguments: {@code --store PATH} (default runs/demo.db), {@code --epochs N} (default 2),
- * {@code --max-iterations N} (default: no limit).
+ * The live demo: trains the Fashion-MNIST MLP (784-100-10) with the landscape listener, serves the live Landscape
+ * page while it trains (the URL is printed first), prints where the store is and what it holds, and keeps serving
+ * until Ctrl-C. Arguments: {@code --store PATH} (default runs/demo.db), {@code --epochs N} (default 2),
+ * {@code --max-iterations N} (default: no limit), {@code --port N} (default 9000, 0: any free port),
+ * {@code --serve true|false} (keep serving after training; default true).
  */
 public final class Demo {
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv, Set.of("store", "epochs", "max-iterations"));
+        Args args = new Args(argv, Set.of("store", "epochs", "max-iterations", "port", "serve"));
         Path storePath = Path.of(args.get("store", "runs/demo.db"));
         int epochs = args.getInt("epochs", 2);
         int maxIterations = args.getInt("max-iterations", Integer.MAX_VALUE);
+        int port = args.getInt("port", 9000);
+        String serveArg = args.get("serve", "true");
+        if (!serveArg.equals("true") && !serveArg.equals("false")) {
+            throw new IllegalArgumentException("--serve must be true or false, was '" + serveArg + "'");
+        }
+        boolean serve = Boolean.parseBoolean(serveArg);
 
         List<DataSet> train = FashionMnist.train(60_000, 128);
         List<DataSet> test = FashionMnist.test(10_000, 1000);
         MultiLayerNetwork net = Mlp.create(42);
-        String runId;
-        try (LandscapeListener landscape = LandscapeListener.builder().store(storePath).runName("fashion-mlp")
-                .tags("demo", "fashion-mnist").build()) {
+        // the demo owns the store, so the page can keep reading it after training
+        LandscapeStore store = LandscapeStore.open(storePath);
+        try {
+            String runId = train(net, store, train, epochs, maxIterations, port);
+            Evaluation eval = net.evaluate(new ExistingDataSetIterator(test));
+            System.out.printf("test accuracy %.4f%n", eval.accuracy());
+            report(store, storePath, runId);
+            if (serve) {
+                System.out.println("training done; the live page stays at " + LandscapeUi.url().orElse("?")
+                        + " until Ctrl-C");
+                Runtime.getRuntime().addShutdownHook(new Thread(store::close, "demo-store-close"));
+                new CountDownLatch(1).await(); // until Ctrl-C
+            }
+        } finally {
+            if (!serve) {
+                store.close();
+            }
+        }
+    }
+
+    /** Trains with the listener, which starts the live page ({@code ui(port)}); returns the run id. */
+    private static String train(MultiLayerNetwork net, LandscapeStore store, List<DataSet> train, int epochs,
+                                int maxIterations, int port) {
+        try (LandscapeListener landscape = LandscapeListener.builder().store(store).runName("fashion-mlp")
+                .tags("demo", "fashion-mnist").ui(port).build()) {
             net.setListeners(landscape, new ScoreIterationListener(100));
             int iterations = 0;
             outer:
@@ -45,26 +77,24 @@ public final class Demo {
                 }
                 net.incrementEpochCount();
             }
-            runId = landscape.runs().get(0).runId();
+            return landscape.runs().get(0).runId();
         }
-        Evaluation eval = net.evaluate(new ExistingDataSetIterator(test));
-        System.out.printf("test accuracy %.4f%n", eval.accuracy());
+    }
 
-        try (LandscapeStore store = LandscapeStore.openExisting(storePath)) {
-            System.out.println("store: " + storePath.toAbsolutePath());
-            for (RunInfo run : store.listRuns()) {
-                ScalarSeries s = store.scalars(run.runId());
-                List<Checkpoint> cps = store.checkpoints(run.runId());
-                int last = s.size() - 1;
-                System.out.printf("run %s%s: %s, %,d parameters in %d tensors, %d iterations recorded,"
-                                + " %d checkpoints%n", run.runId(), run.runId().equals(runId) ? " (this one)" : "",
-                        run.modelClass(), run.numParams(), run.tensors().size(), s.size(), cps.size());
-                if (last >= 0) {
-                    System.out.printf("  last iteration %d: score %.4f, gradient norm %.4f, update norm %.5f,"
-                                    + " weight norm %.3f, learning rate %g%n", s.iteration()[last], s.score()[last],
-                            s.gradientNorm()[last], s.updateNorm()[last], s.weightNorm()[last],
-                            s.learningRate()[last]);
-                }
+    private static void report(LandscapeStore store, Path storePath, String runId) {
+        System.out.println("store: " + storePath.toAbsolutePath());
+        for (RunInfo run : store.listRuns()) {
+            ScalarSeries s = store.scalars(run.runId());
+            List<Checkpoint> cps = store.checkpoints(run.runId());
+            int last = s.size() - 1;
+            System.out.printf("run %s%s: %s, %,d parameters in %d tensors, %d iterations recorded,"
+                            + " %d checkpoints%n", run.runId(), run.runId().equals(runId) ? " (this one)" : "",
+                    run.modelClass(), run.numParams(), run.tensors().size(), s.size(), cps.size());
+            if (last >= 0) {
+                System.out.printf("  last iteration %d: score %.4f, gradient norm %.4f, update norm %.5f,"
+                                + " weight norm %.3f, learning rate %g%n", s.iteration()[last], s.score()[last],
+                        s.gradientNorm()[last], s.updateNorm()[last], s.weightNorm()[last],
+                        s.learningRate()[last]);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.github.landscape4j.examples;
 
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.RunInfo;
+import org.deeplearning4j.ui.api.UIServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -37,12 +38,15 @@ class DemoTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            Demo.main(new String[]{"--store", store.toString(), "--max-iterations", "30"});
+            Demo.main(new String[]{"--store", store.toString(), "--max-iterations", "30", "--port", "0",
+                    "--serve", "false"});
         } finally {
             System.setOut(old);
+            UIServer.stopInstance();
         }
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("store: " + store.toAbsolutePath()).contains("30 iterations recorded");
+        assertThat(printed).contains("store: " + store.toAbsolutePath()).contains("30 iterations recorded")
+                .contains("landscape4j: live page at http://127.0.0.1:");
         try (LandscapeStore s = LandscapeStore.openExisting(store)) {
             RunInfo run = s.listRuns().get(0);
             assertThat(run.numParams()).isEqualTo(79_510);

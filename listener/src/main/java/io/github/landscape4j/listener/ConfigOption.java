@@ -36,7 +36,9 @@ public enum ConfigOption {
     HESSIAN_ITERATIONS("hessianIterations", "20", "power-iteration steps for the top Hessian eigenvalue, 0 (off)..1000"),
     HUTCHINSON("hutchinson", "10", "Rademacher samples of Hutchinson's trace estimate, 0 (off)..1000"),
     PER_TENSOR_MEASURES("perTensorMeasures", "true", "also sharpness and top eigenvalue with one weight tensor"
-            + " perturbed at a time: true or false");
+            + " perturbed at a time: true or false"),
+    UI("ui", "", "serve the live Landscape page on this port (0: any free port, else 1..65535) from DL4J's UI server;"
+            + " needs landscape4j-ui-extension on the class path; empty: off");
 
     /** Prefix of the system properties: {@code -Dlandscape4j.every=5}. */
     public static final String PROPERTY_PREFIX = "landscape4j.";

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -25,11 +26,12 @@ import java.util.stream.Collectors;
  * @param maxCheckpoints  periodic checkpoints kept; when full, every other one is dropped and the interval doubles
  * @param commitEvery     scalar rows per commit, at most
  * @param commitMillis    milliseconds between commits, at most
+ * @param ui              port of the live page (0: any free port); empty when off
  * @param snapshots       the landscape snapshots' options
  */
 public record LandscapeConfig(Optional<Path> store, String runName, List<String> tags, long seed, int every,
                               boolean perTensor, int tensorEvery, int checkpointEvery, int maxCheckpoints, int commitEvery,
-                              long commitMillis, SnapshotConfig snapshots) {
+                              long commitMillis, OptionalInt ui, SnapshotConfig snapshots) {
 
     public LandscapeConfig {
         tags = List.copyOf(tags);
@@ -69,11 +71,13 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         int commitEvery = (int) p.longIn(ConfigOption.COMMIT_EVERY, 1, 1_000_000);
         long commitMillis = p.longIn(ConfigOption.COMMIT_MILLIS, 1, 3_600_000);
         SnapshotConfig snapshots = SnapshotConfig.parse(p);
+        OptionalInt ui = p.string(ConfigOption.UI).isEmpty() ? OptionalInt.empty()
+                : OptionalInt.of((int) p.longIn(ConfigOption.UI, 0, 65_535));
         if (!p.problems.isEmpty()) {
             throw new InvalidConfigException(p.problems);
         }
         return new LandscapeConfig(store, run, tags, seed, every, perTensor, tensorEvery, checkpointEvery, maxCheckpoints,
-                commitEvery, commitMillis, snapshots);
+                commitEvery, commitMillis, ui, snapshots);
     }
 
     /** The options as strings by key, as written into the run's metadata. */
@@ -90,6 +94,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         m.put(ConfigOption.MAX_CHECKPOINTS.key(), Integer.toString(maxCheckpoints));
         m.put(ConfigOption.COMMIT_EVERY.key(), Integer.toString(commitEvery));
         m.put(ConfigOption.COMMIT_MILLIS.key(), Long.toString(commitMillis));
+        m.put(ConfigOption.UI.key(), ui.isPresent() ? Integer.toString(ui.getAsInt()) : "");
         m.putAll(snapshots.asOptions());
         return m;
     }

@@ -5,6 +5,7 @@ import io.github.landscape4j.listener.internal.Models;
 import io.github.landscape4j.surface.internal.Probe;
 import io.github.landscape4j.surface.internal.Probes;
 import io.github.landscape4j.listener.internal.RunRecorder;
+import io.github.landscape4j.listener.internal.UiStarter;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.RunInfo;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
@@ -57,6 +58,7 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
     private final Map<Model, RunRecorder> runs = new IdentityHashMap<>();
     private final FaultGuard guard = new FaultGuard("(not started)");
     private final Thread shutdownHook;
+    private volatile AutoCloseable ui;
     private volatile boolean closed;
 
     private final Probe trainProbe;
@@ -209,12 +211,24 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
             r.close();
         }
         if (ownsStore) {
+            closeUi(); // the page must let go of a store before it closes; a caller's store stays on the page
             store.close();
         }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
             // the JVM is already shutting down: the hook is running us
+        }
+    }
+
+    private void closeUi() {
+        AutoCloseable handle = ui;
+        if (handle != null) {
+            try {
+                handle.close();
+            } catch (Exception e) {
+                guard.trip("detaching the store from the live page", e);
+            }
         }
     }
 
@@ -409,6 +423,15 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
             return set(ConfigOption.PER_TENSOR_MEASURES, on);
         }
 
+        /**
+         * Serves the live Landscape page from DL4J's UI server on {@code port} (0: any free port), started or reused
+         * at {@link #build()}, bound to localhost unless {@code -Dlandscape4j.ui.host} says otherwise. Needs
+         * {@code landscape4j-ui-extension} on the class path and a store (not a bare router). Default: off.
+         */
+        public Builder ui(int port) {
+            return set(ConfigOption.UI, port);
+        }
+
         /** Sets options by their string spelling ({@link ConfigOption#key()}), as the agent does. */
         public Builder options(Map<String, String> byKey) {
             options.putAll(byKey);
@@ -433,14 +456,34 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
             Probe train = trainProbe == null ? null : Probes.of(trainProbe, size, "user-given train probe");
             Probe val = validation != null ? Probes.of(validation, size, "user-given validation set")
                     : validationIterator != null ? Probes.of(validationIterator, size) : null;
+            java.lang.reflect.Method uiStart = null;
+            if (config.ui().isPresent()) {
+                if (router != null && !(router instanceof org.deeplearning4j.core.storage.StatsStorage)) {
+                    throw new InvalidConfigException(List.of(ConfigOption.UI.key() + "=" + config.ui().getAsInt()
+                            + ": the live page reads a store; with router(" + router.getClass().getSimpleName()
+                            + ") open the page on the server the router posts to"));
+                }
+                uiStart = UiStarter.startMethod(config.ui().getAsInt()); // fails before a store is opened
+            }
+            LandscapeListener listener;
             if (router != null) {
-                return new LandscapeListener(config, router, null, false, train, val);
+                listener = new LandscapeListener(config, router, null, false, train, val);
+            } else if (store != null) {
+                listener = new LandscapeListener(config, store.statsStorage(), store, false, train, val);
+            } else {
+                LandscapeStore opened = LandscapeStore.open(config.store().orElseThrow());
+                listener = new LandscapeListener(config, opened.statsStorage(), opened, true, train, val);
             }
-            if (store != null) {
-                return new LandscapeListener(config, store.statsStorage(), store, false, train, val);
+            if (uiStart != null) {
+                try {
+                    listener.ui = UiStarter.start(uiStart, config.ui().getAsInt(),
+                            (org.deeplearning4j.core.storage.StatsStorage) listener.router);
+                } catch (RuntimeException e) {
+                    listener.close();
+                    throw e;
+                }
             }
-            LandscapeStore opened = LandscapeStore.open(config.store().orElseThrow());
-            return new LandscapeListener(config, opened.statsStorage(), opened, true, train, val);
+            return listener;
         }
     }
 }

@@ -23,6 +23,7 @@ class ConfigTest {
         assertThat(c.maxCheckpoints()).isEqualTo(64);
         assertThat(c.store()).isEmpty();
         assertThat(c.seed()).isEqualTo(42);
+        assertThat(c.ui()).isEmpty();
         for (ConfigOption o : ConfigOption.values()) {
             assertThat(c.asOptions()).containsEntry(o.key(), o.defaultValue());
         }
@@ -43,13 +44,32 @@ class ConfigTest {
                         "colour=blue: unknown option; known options: store, run, tags, seed, every, perTensor,"
                                 + " tensorEvery, checkpointEvery, maxCheckpoints, commitEvery, commitMillis, snapshot,"
                                 + " probeSize, grid, range, normalization, biasbn, planes, slices, epsilon, sharpnessK,"
-                                + " ascentSteps, hessianIterations, hutchinson, perTensorMeasures",
+                                + " ascentSteps, hessianIterations, hutchinson, perTensorMeasures, ui",
                         "run=my run: must be a non-empty name of letters, digits, '.', '_' or '-'",
                         "every=0: must be an integer in [1, 1000000]",
                         "perTensor=yes: must be true or false",
                         "maxCheckpoints=lots: must be an integer in [4, 100000]",
                         "snapshot=sometimes: must be off, every:N (N >= 1), epoch or budget:P% (0 < P <= 100)",
                         "planes=random+diagonal: must be none or names from random, pca, hessian joined by '+'"));
+    }
+
+    @Test
+    void uiIsAPortOrEmpty() {
+        assertThat(LandscapeConfig.parse(Map.of("ui", "0")).ui()).hasValue(0);
+        assertThat(LandscapeConfig.parse(Map.of("ui", "9000")).ui()).hasValue(9000);
+        assertThatThrownBy(() -> LandscapeConfig.parse(Map.of("ui", "70000")))
+                .hasMessageContaining("ui=70000: must be an integer in [0, 65535]");
+        assertThatThrownBy(() -> LandscapeConfig.parse(Map.of("ui", "yes")))
+                .hasMessageContaining("ui=yes: must be an integer in [0, 65535]");
+    }
+
+    @Test
+    void uiFailsClearlyWithoutTheUiModule() {
+        assertThatThrownBy(() -> LandscapeListener.builder().store(dir.resolve("ui.db")).ui(0).build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("ui=0: the live page needs io.github.landscape4j:landscape4j-ui-extension on"
+                        + " the class path");
+        assertThat(dir.resolve("ui.db")).doesNotExist();
     }
 
     @Test

@@ -1,0 +1,124 @@
+package io.github.landscape4j.ui.internal;
+
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import org.deeplearning4j.exception.DL4JException;
+import org.deeplearning4j.ui.VertxUIServer;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Internal: DL4J's own UI server ({@link VertxUIServer}, with all its modules and ours), deployed so that it listens
+ * on a chosen host and port. DL4J's server always listens on every interface ({@code HttpServer.listen(port, ...)}
+ * binds {@code 0.0.0.0}) and takes its port from a static field; it has no bind-address option. This subclass hands
+ * the server a {@link Vertx} whose {@code createHttpServer()} returns a server whose {@code listen(port, handler)}
+ * becomes {@code listen(ourPort, ourHost, handler)}. Everything else is DL4J's code, and because DL4J's constructor
+ * registers the instance, {@code UIServer.getInstance()} returns this server afterwards.
+ */
+public final class LocalhostUiServer extends VertxUIServer {
+
+    private final String host;
+    private final int port;
+
+    private LocalhostUiServer(String host, int port) {
+        this.host = host;
+        this.port = port;
+    }
+
+    /**
+     * Starts DL4J's UI server on {@code host:port} (port 0: any free port) and waits until it listens.
+     *
+     * @throws DL4JException naming the address when it cannot listen there
+     */
+    public static VertxUIServer start(String host, int port) {
+        LocalhostUiServer server = new LocalhostUiServer(host, port);
+        Vertx vertx = Vertx.vertx();
+        CompletableFuture<String> deployed = new CompletableFuture<>();
+        vertx.deployVerticle(server, ar -> {
+            if (ar.succeeded()) {
+                deployed.complete(ar.result());
+            } else {
+                deployed.completeExceptionally(ar.cause());
+            }
+        });
+        try {
+            deployed.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            vertx.close();
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new DL4JException("DL4J UI server could not listen on " + host + ":" + port + ": " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            vertx.close();
+            throw new DL4JException("interrupted while starting the DL4J UI server on " + host + ":" + port, e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!server.isStopped()) {
+                try {
+                    VertxUIServer.stopInstance();
+                } catch (Exception e) {
+                    // the JVM is exiting: nothing left to report to
+                }
+            }
+        }, "landscape4j-ui-shutdown"));
+        return server;
+    }
+
+    @Override
+    public void init(Vertx vertx, Context context) {
+        super.init(proxy(Vertx.class, vertx, this::onVertx), context);
+    }
+
+    private Object onVertx(Object target, Method m, Object[] args) throws Throwable {
+        Object result = invoke(target, m, args);
+        if (m.getName().equals("createHttpServer") && result instanceof HttpServer s) {
+            return proxy(HttpServer.class, s, this::onServer);
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object onServer(Object target, Method m, Object[] args) throws Throwable {
+        HttpServer server = (HttpServer) target;
+        if (m.getName().equals("listen") && args != null && args.length == 2 && args[0] instanceof Integer
+                && args[1] instanceof Handler<?> handler) {
+            return server.listen(port, host, (Handler<io.vertx.core.AsyncResult<HttpServer>>) handler);
+        }
+        return invoke(target, m, args);
+    }
+
+    @Override
+    public String getAddress() {
+        return "http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + getPort();
+    }
+
+    private interface Call {
+        Object call(Object target, Method m, Object[] args) throws Throwable;
+    }
+
+    /** A proxy of {@code type} calling {@code call}; methods returning the target itself return the proxy. */
+    private static <T> T proxy(Class<T> type, T target, Call call) {
+        InvocationHandler h = (p, m, args) -> {
+            Object r = call.call(target, m, args);
+            return r == target ? p : r;
+        };
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, h));
+    }
+
+    private static Object invoke(Object target, Method m, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.github.landscape4j.ui.internal;
+
+import org.deeplearning4j.ui.api.HttpMethod;
+import org.deeplearning4j.ui.api.Route;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Internal: the page ({@code /landscape}) and the catch-all that answers unknown API paths with a 404 naming the
+ * routes. The page's script and style are served by DL4J's {@code /assets/} route from
+ * {@code deeplearning4jUiAssets/landscape4j/}, Plotly from its WebJar.
+ */
+public final class PageRoutes {
+    private static final String PAGE = "deeplearning4jUiAssets/landscape4j/index.html";
+    private final String html;
+
+    public PageRoutes() {
+        try (InputStream in = PageRoutes.class.getClassLoader().getResourceAsStream(PAGE)) {
+            if (in == null) {
+                throw new IllegalStateException("landscape4j UI: resource " + PAGE + " is missing from the jar");
+            }
+            html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("landscape4j UI: cannot read resource " + PAGE, e);
+        }
+    }
+
+    public List<Route> routes() {
+        return List.of(
+                new Route("/landscape", HttpMethod.GET, (p, rc) -> rc.response()
+                        .putHeader("content-type", "text/html; charset=utf-8").end(html)),
+                new Route("/landscape/api/*", HttpMethod.GET, (p, rc) -> Responses.error(rc, 404,
+                        "no API route " + rc.request().path() + "; routes: /landscape/api/runs,"
+                                + " /landscape/api/runs/{run}, .../scalars, .../measures, .../snapshots/{index},"
+                                + " .../snapshots/{index}/surfaces/{k}, .../snapshots/{index}/slices/{k}")));
+    }
+}

@@ -1,0 +1,117 @@
+package io.github.landscape4j.ui.internal;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
+import io.github.landscape4j.store.StoreException;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * Internal: writes API answers. JSON for browsers: NaN and infinities (which the store keeps as computed) become
+ * {@code null}, since {@code JSON.parse} rejects them. Errors are {@code {"error": status, "message": ...}}.
+ */
+public final class Responses {
+    private static final Logger log = LoggerFactory.getLogger(Responses.class);
+
+    private static final TypeAdapter<Double> FINITE_OR_NULL = new TypeAdapter<>() {
+        @Override
+        public void write(JsonWriter out, Double value) throws IOException {
+            if (value == null || value.isNaN() || value.isInfinite()) {
+                out.nullValue();
+            } else {
+                out.value(value);
+            }
+        }
+
+        @Override
+        public Double read(JsonReader in) {
+            throw new UnsupportedOperationException("the API only writes JSON");
+        }
+    };
+
+    /** Gson for API answers. */
+    public static final Gson GSON = new GsonBuilder()
+            .disableHtmlEscaping()
+            .registerTypeAdapter(Double.class, FINITE_OR_NULL)
+            .registerTypeAdapter(double.class, FINITE_OR_NULL)
+            .registerTypeAdapter(Instant.class, new TypeAdapter<Instant>() {
+                @Override
+                public void write(JsonWriter out, Instant value) throws IOException {
+                    out.value(value.toString());
+                }
+
+                @Override
+                public Instant read(JsonReader in) {
+                    throw new UnsupportedOperationException("the API only writes JSON");
+                }
+            }.nullSafe())
+            .create();
+
+    private Responses() {
+    }
+
+    /**
+     * A GET route handler: validates the request for {@code formats}, computes the answer, writes it or the error.
+     */
+    public static BiConsumer<List<String>, RoutingContext> handler(List<String> formats,
+                                                                   Function<Request, Answer> body) {
+        return (params, rc) -> {
+            Answer answer;
+            try {
+                answer = body.apply(new Request(rc, params, formats));
+            } catch (HttpError e) {
+                error(rc, e.status(), e.getMessage());
+                return;
+            } catch (StoreException e) {
+                log.warn("landscape4j UI: reading {} failed: {}", rc.request().path(), e.toString());
+                error(rc, 500, e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                log.warn("landscape4j UI: request {} failed", rc.request().uri(), e);
+                error(rc, 500, "request " + rc.request().path() + " failed: " + e);
+                return;
+            }
+            rc.response().setStatusCode(200)
+                    .putHeader("content-type", answer.contentType())
+                    .putHeader("cache-control", "no-store");
+            if (answer.fileName() != null) {
+                rc.response().putHeader("content-disposition", "attachment; filename=\"" + answer.fileName() + "\"");
+            }
+            rc.response().end(answer.body());
+        };
+    }
+
+    public static void error(RoutingContext rc, int status, String message) {
+        JsonObject o = new JsonObject();
+        o.addProperty("error", status);
+        o.addProperty("message", message);
+        rc.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
+                .putHeader("cache-control", "no-store").end(GSON.toJson(o));
+    }
+
+    /** An answer body with its content type and, for downloads, a file name. */
+    public record Answer(String body, String contentType, String fileName) {
+        public static Answer json(Object value) {
+            return new Answer(GSON.toJson(value), "application/json; charset=utf-8", null);
+        }
+
+        public static Answer csv(String body, String fileName) {
+            return new Answer(body, "text/csv; charset=utf-8", fileName);
+        }
+
+        public static Answer vtk(String body, String fileName) {
+            return new Answer(body, "application/octet-stream", fileName);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.github.landscape4j.ui;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.landscape4j.store.LandscapeStore;
+import org.deeplearning4j.ui.api.UIServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The JSON API on a real DL4J UI server over a real store written by real training. */
+class ApiTest {
+    @TempDir
+    static Path dir;
+    static LandscapeStore store;
+    static TrainingRun training;
+    static LandscapeUi.Handle ui;
+    static String runId;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        store = LandscapeStore.open(dir.resolve("api.db"));
+        training = new TrainingRun(store, "api", 7, 0.01);
+        training.train(30);
+        training.snapshot();
+        training.train(10);
+        training.snapshot();
+        runId = training.run().runId();
+        ui = LandscapeUi.start(0, store.statsStorage());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        ui.close();
+        UIServer.stopInstance();
+        training.close();
+        store.close();
+    }
+
+    static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ui.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonObject json(String path) throws Exception {
+        HttpResponse<String> r = get(path);
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("application/json"));
+        return JsonParser.parseString(r.body()).getAsJsonObject();
+    }
+
+    static void assertError(String path, int status, String... messageParts) throws Exception {
+        HttpResponse<String> r = get(path);
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(status);
+        JsonObject o = JsonParser.parseString(r.body()).getAsJsonObject();
+        assertThat(o.get("error").getAsInt()).isEqualTo(status);
+        assertThat(o.get("message").getAsString()).contains(messageParts);
+    }
+
+    @Test
+    void runsAreListedWithTheirCounts() throws Exception {
+        JsonArray runs = json("/landscape/api/runs").getAsJsonArray("runs");
+        assertThat(runs).hasSize(1);
+        JsonObject run = runs.get(0).getAsJsonObject();
+        assertThat(run.get("runId").getAsString()).isEqualTo(runId);
+        assertThat(run.get("snapshots").getAsInt()).isEqualTo(2);
+        assertThat(run.get("scalarRecords").getAsInt()).isPositive();
+        assertThat(run.get("store").getAsString()).contains("api.db");
+        JsonObject detail = json("/landscape/api/runs/" + runId);
+        assertThat(detail.get("numParams").getAsLong()).isEqualTo(10 * 24 + 24 + 24 * 3 + 3);
+        assertThat(detail.getAsJsonObject("listenerConfig").get("checkpointEvery").getAsString()).isEqualTo("10");
+    }
+
+    @Test
+    void scalarsAndMeasuresAsJsonAndCsv() throws Exception {
+        JsonObject s = json("/landscape/api/runs/" + runId + "/scalars");
+        assertThat(s.getAsJsonArray("iteration")).hasSize(41);
+        HttpResponse<String> csv = get("/landscape/api/runs/" + runId + "/scalars?format=csv");
+        assertThat(csv.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("text/csv"));
+        assertThat(csv.body().lines()).hasSize(42).first().asString()
+                .startsWith("iteration,epoch,wallMillis,score,learningRate,gradientNorm,updateNorm,weightNorm,"
+                        + "gradientNorm:0_W");
+        JsonObject m = json("/landscape/api/runs/" + runId + "/measures");
+        assertThat(m.getAsJsonArray("iteration")).hasSize(2);
+        assertThat(m.getAsJsonObject("measures").getAsJsonArray("train_loss").get(1).getAsDouble()).isPositive();
+        assertThat(get("/landscape/api/runs/" + runId + "/measures?format=csv").body().lines()).hasSize(3);
+    }
+
+    @Test
+    void snapshotsSurfacesAndSlicesExport() throws Exception {
+        JsonObject snap = json("/landscape/api/runs/" + runId + "/snapshots/1");
+        assertThat(snap.get("index").getAsInt()).isEqualTo(1);
+        assertThat(snap.getAsJsonArray("surfaces")).hasSize(2);
+        String base = "/landscape/api/runs/" + runId + "/snapshots/1/surfaces/0";
+        assertThat(json(base).getAsJsonArray("trainLoss")).hasSize(11);
+        HttpResponse<String> vtk = get(base + "?format=vtk");
+        assertThat(vtk.statusCode()).isEqualTo(200);
+        assertThat(vtk.headers().firstValue("content-disposition")).hasValueSatisfying(v -> assertThat(v)
+                .contains(".vtk"));
+        assertThat(vtk.body()).startsWith("# vtk DataFile Version 3.0\n").contains("DATASET STRUCTURED_POINTS",
+                "DIMENSIONS 11 11 1", "POINT_DATA 121", "SCALARS train_loss double 1", "SCALARS val_accuracy");
+        assertThat(get(base + "?format=csv").body().lines()).hasSize(122);
+        JsonObject pca = json("/landscape/api/runs/" + runId + "/snapshots/1/surfaces/1");
+        assertThat(pca.get("plane").getAsString()).isEqualTo("pca");
+        assertThat(pca.getAsJsonArray("axisLabels").get(0).getAsString()).startsWith("PC1 (");
+        assertThat(get("/landscape/api/runs/" + runId + "/snapshots/1/slices/0?format=csv").body().lines())
+                .hasSize(12);
+    }
+
+    @Test
+    void unknownRunsAndSnapshotsAre404WithAMessage() throws Exception {
+        assertError("/landscape/api/runs/nope", 404, "no run 'nope'", runId);
+        assertError("/landscape/api/runs/nope/scalars", 404, "no run 'nope'");
+        assertError("/landscape/api/runs/" + runId + "/snapshots/7", 404, "has 2 snapshots (indices 0..1)",
+                "no snapshot 7");
+        assertError("/landscape/api/runs/" + runId + "/snapshots/0/surfaces/5", 404, "no surface 5");
+        assertError("/landscape/api/runs/" + runId + "/snapshots/0/slices/9", 404, "no slice 9");
+        assertError("/landscape/api/files", 404, "no API route /landscape/api/files");
+    }
+
+    @Test
+    void malformedParametersAre400() throws Exception {
+        assertError("/landscape/api/runs/" + runId + "/snapshots/abc", 400, "index=abc is not an index");
+        assertError("/landscape/api/runs/" + runId + "/snapshots/-1", 400, "index=-1");
+        assertError("/landscape/api/runs/" + runId + "/snapshots/01", 400, "index=01");
+        assertError("/landscape/api/runs/" + runId + "/snapshots/99999999999", 400, "is not an index");
+        assertError("/landscape/api/runs/" + runId + "/scalars?format=xml", 400, "format=xml is not offered here",
+                "json, csv");
+        assertError("/landscape/api/runs/" + runId + "/snapshots/0?format=vtk", 400, "allowed: json");
+        assertError("/landscape/api/runs?path=/etc/passwd", 400, "unknown parameter 'path'");
+        assertError("/landscape/api/runs/" + runId + "/scalars?format=csv&format=json", 400, "given 2 times");
+        assertError("/landscape/api/runs/..%2F..%2Fetc%2Fpasswd", 400, "is not a run id");
+    }
+
+    @Test
+    void thePageAndPlotlyAreServedFromTheClassPath() throws Exception {
+        HttpResponse<String> page = get("/landscape");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("/assets/webjars/plotly.js-dist/3.3.1/plotly.js",
+                "/assets/landscape4j/landscape.js");
+        assertThat(get("/assets/webjars/plotly.js-dist/3.3.1/plotly.js").statusCode()).isEqualTo(200);
+        assertThat(get("/assets/landscape4j/landscape.js").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theServerListensOnLoopbackOnly() throws Exception {
+        assertThat(ui.url()).isEqualTo("http://127.0.0.1:" + ui.port() + "/landscape");
+        Optional<InetAddress> external = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst();
+        assertThat(external).as("a non-loopback address to try").isPresent();
+        assertThatThrownBy(() -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(external.get(), ui.port()), 2000);
+            }
+        }).isInstanceOf(ConnectException.class);
+    }
+}

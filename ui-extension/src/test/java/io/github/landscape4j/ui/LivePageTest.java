@@ -1,0 +1,160 @@
+package io.github.landscape4j.ui;
+
+import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.Snapshot;
+import org.deeplearning4j.ui.api.UIServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The page in a real headless Chromium, on a real DL4J UI server, while real training runs write to the store: the
+ * charts hold data, a snapshot written after the page loaded shows up within 2 s without a reload, the slider and
+ * play button step through snapshots, two runs compare side by side, and a run without snapshots still shows its
+ * scalars. Screenshots: {@code target/screenshots/}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LivePageTest {
+    @TempDir
+    static Path dir;
+    static LandscapeStore store;
+    static TrainingRun a;
+    static TrainingRun b;
+    static LandscapeUi.Handle ui;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() {
+        long t0 = System.nanoTime();
+        store = LandscapeStore.open(dir.resolve("live.db"));
+        a = new TrainingRun(store, "adam-1e-2", 7, 0.01);
+        a.train(30);
+        a.snapshot();
+        a.train(20);
+        a.snapshot();
+        b = new TrainingRun(store, "adam-1e-3", 8, 0.001);
+        b.train(40);
+        b.snapshot();
+        long t1 = System.nanoTime();
+        ui = LandscapeUi.start(0, store.statsStorage());
+        browser = new Browser(dir.resolve("chromium-profile"));
+        System.out.printf("training with 3 snapshots %d ms, server and browser %d ms%n", (t1 - t0) / 1_000_000,
+                (System.nanoTime() - t1) / 1_000_000);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        ui.close();
+        UIServer.stopInstance();
+        a.close();
+        b.close();
+        store.close();
+    }
+
+    @Test
+    @Order(1)
+    void chartsHoldDataAndANewSnapshotAppearsLive() {
+        browser.driver.get(ui.url() + "?run=" + a.run().runId());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(browser.dataset("snapshots")).isEqualTo("2");
+            assertThat(browser.dataset("shownSnapshot")).isEqualTo("1");
+            assertThat(browser.points("chart-contour")).isGreaterThanOrEqualTo(100);
+        });
+        System.out.println("page loaded and drawn; last poll cycle "
+                + browser.js("return window.landscape4j.lastCycleMillis;") + " ms; draws (ms) "
+                + browser.js("return JSON.stringify(window.landscape4j.drawMillis);"));
+        assertThat(browser.points("chart-surface3d")).isEqualTo(121);
+        assertThat(browser.traces("chart-pca")).isEqualTo(2);
+        assertThat(browser.points("chart-pca")).isGreaterThan(100);
+        assertThat(browser.traces("chart-slices")).isEqualTo(4); // interpolation and random, train and validation
+        assertThat(browser.points("chart-score")).isGreaterThanOrEqualTo(51);
+        assertThat(browser.traces("chart-gradnorm")).isEqualTo(1 + a.run().tensors().size());
+        assertThat(browser.points("chart-norms")).isGreaterThanOrEqualTo(2 * 51);
+        assertThat(browser.points("chart-sharpness")).isEqualTo(4);
+        assertThat(browser.points("chart-gap")).isEqualTo(4);
+        assertThat(browser.driver.findElement(By.id("meta")).getText()).contains(a.run().runId(), "MultiLayerNetwork",
+                "checkpointEvery=10", "SnapshotMaker (test)");
+        browser.screenshot("1-page-two-snapshots");
+
+        long scorePoints = browser.points("chart-score");
+        a.train(20); // training goes on while the page is open
+        Snapshot third = a.snapshot();
+        long written = System.nanoTime();
+        browser.diagnoseOnTimeout(() -> await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            assertThat(browser.js("return window.landscape4j.lastCycleMillis;")).as("page cycle ms").isNotNull();
+            assertThat(browser.dataset("shownSnapshot")).isEqualTo("2");
+            assertThat(browser.driver.findElement(By.id("snapshot-label")).getText())
+                    .contains("snapshot 3 of 3", "iteration " + third.iteration());
+        }));
+        long millis = (System.nanoTime() - written) / 1_000_000;
+        assertThat(browser.points("chart-score")).isGreaterThan(scorePoints);
+        assertThat(browser.points("chart-sharpness")).isEqualTo(6);
+        System.out.println("new snapshot shown " + millis + " ms after it was committed");
+        browser.screenshot("2-new-snapshot-live");
+    }
+
+    @Test
+    @Order(2)
+    void sliderAndPlayStepThroughTheSnapshots() {
+        browser.js("const s = document.getElementById('slider'); s.value = '0';"
+                + " s.dispatchEvent(new Event('input'));");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(browser.dataset("shownSnapshot")).isEqualTo("0"));
+        assertThat(browser.driver.findElement(By.id("snapshot-label")).getText()).contains("snapshot 1 of 3");
+        browser.screenshot("3-slider-first-snapshot");
+        browser.js("window.landscape4j.shownHistory = [];");
+        browser.driver.findElement(By.id("play")).click();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(browser.js("return window.landscape4j.shownHistory;").toString()).isEqualTo("[0, 1, 2]");
+            assertThat(browser.driver.findElement(By.id("play")).getText()).contains("Play");
+        });
+    }
+
+    @Test
+    @Order(3)
+    void twoRunsSideBySide() {
+        new Select(browser.driver.findElement(By.id("compare"))).selectByValue(b.run().runId());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(browser.points("chart-compare-a")).isGreaterThan(100);
+            assertThat(browser.points("chart-compare-b")).isGreaterThan(100);
+            assertThat(browser.traces("chart-compare-score")).isEqualTo(2);
+        });
+        browser.js("document.getElementById('compare-section').scrollIntoView();");
+        browser.screenshot("4-compare");
+        new Select(browser.driver.findElement(By.id("compare"))).selectByValue("");
+    }
+
+    @Test
+    @Order(4)
+    void aRunWithoutSnapshotsShowsItsScalars() {
+        try (TrainingRun c = new TrainingRun(store, "no-snapshots", 9, 0.01)) {
+            c.train(25);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                    new Select(browser.driver.findElement(By.id("run"))).getOptions())
+                    .anySatisfy(o -> assertThat(o.getDomAttribute("value")).isEqualTo(c.run().runId())));
+            new Select(browser.driver.findElement(By.id("run"))).selectByValue(c.run().runId());
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(browser.driver.findElement(By.id("no-snapshots")).isDisplayed()).isTrue();
+                assertThat(browser.points("chart-score")).isGreaterThanOrEqualTo(26);
+                assertThat(browser.points("chart-contour")).isZero();
+            });
+            browser.js("window.scrollTo(0, 0);");
+            browser.screenshot("5-no-snapshots-yet");
+        }
+    }
+}
