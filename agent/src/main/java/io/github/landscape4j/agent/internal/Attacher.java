@@ -1,6 +1,7 @@
 package io.github.landscape4j.agent.internal;
 
 import io.github.landscape4j.listener.LandscapeListener;
+import io.github.landscape4j.listener.internal.PluginScope;
 import io.github.landscape4j.store.LandscapeStore;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -32,8 +33,8 @@ public final class Attacher {
     /** Called after a model's {@code init(...)} or {@code setListeners(...)}; adds our listener if it is missing. */
     public static void attach(Object model) {
         AgentOptions options = AgentOptions.installed();
-        if (options == null || Faults.off()) {
-            return;
+        if (options == null || Faults.off() || PluginScope.active()) {
+            return; // PluginScope: a private copy the landscape engine evaluates on, not a user's model
         }
         try {
             synchronized (LOCK) {
