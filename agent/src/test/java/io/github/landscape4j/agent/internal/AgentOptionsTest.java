@@ -54,8 +54,10 @@ class AgentOptionsTest {
                 props("landscape4j.perTensor", "maybe")))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
                         "justAWord: not a key=value pair; the agent argument is key=value pairs separated by ','",
-                        "colour=blue: unknown option; known options: store, run, tags, seed, every, perTensor,"
-                                + " tensorEvery, checkpointEvery, maxCheckpoints, commitEvery, commitMillis",
+                        "colour=blue: unknown option; known options: " + java.util.Arrays.stream(
+                                io.github.landscape4j.listener.ConfigOption.values())
+                                .map(io.github.landscape4j.listener.ConfigOption::key)
+                                .collect(java.util.stream.Collectors.joining(", ")),
                         "every=0: must be an integer in [1, 1000000]",
                         "perTensor=maybe: must be true or false"));
     }
