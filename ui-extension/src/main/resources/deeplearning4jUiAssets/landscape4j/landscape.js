@@ -20,11 +20,14 @@
     shownHistory: [],   // indices drawn, in order (tests read it)
     lastCycleMillis: 0, // how long the last poll-and-draw took
     drawMillis: {},     // chart id -> how long its last draw took
+    seriesCounts: {},   // runId -> counts the series charts were drawn for
     seriesDrawnAt: 0,
+    seriesBusy: false,
   };
   window.landscape4j = state; // for tests and curious users
 
   const $ = (id) => document.getElementById(id);
+  const pause = () => new Promise((r) => setTimeout(r, 0)); // lets the browser paint and answer between charts
   const enc = encodeURIComponent;
   const runUrl = (run) => API + '/runs/' + enc(run);
 
@@ -138,28 +141,43 @@
 
   const summary = (run) => state.runs.find((r) => r.runId === run);
 
+  // Snapshots are checked at every poll; the series are redrawn on their own, one chart at a time with pauses in
+  // between (not awaited by the poll), so a slow redraw never holds back the next snapshot.
   async function refreshRun(run, force) {
     const s = summary(run);
     if (!s) return;
-    const before = state.counts[run] || {snapshots: -1, scalarRecords: -1};
-    const newSnapshots = force || before.snapshots !== s.snapshots;
-    const newScalars = before.scalarRecords !== s.scalarRecords;
-    if (newSnapshots) {
-      state.counts[run] = {snapshots: s.snapshots, scalarRecords: before.scalarRecords};
+    const before = state.counts[run] || {snapshots: -1};
+    if (force || before.snapshots !== s.snapshots) {
+      state.counts[run] = {snapshots: s.snapshots};
       await updateSlider(run, s.snapshots, force); // the new snapshot first: it is what people wait for
     }
-    if (newSnapshots || (newScalars && Date.now() - state.seriesDrawnAt >= SERIES_MIN_MS)) {
-      const [scalars, measures] = await Promise.all([
-        getJson(runUrl(run) + '/scalars'), getJson(runUrl(run) + '/measures')]);
-      if (run !== state.run) return;
-      drawSeries(run, scalars, measures);
-      state.seriesDrawnAt = Date.now();
-      state.counts[run] = {snapshots: s.snapshots, scalarRecords: s.scalarRecords};
-    }
+    refreshSeries(run, s, force);
     if (force) {
       await drawMetadata(run);
     }
     setStatus(s);
+  }
+
+  async function refreshSeries(run, s, force) {
+    if (state.seriesBusy && !force) return;
+    const before = state.seriesCounts[run] || {snapshots: -1, scalarRecords: -1};
+    const due = force || before.snapshots !== s.snapshots
+        || (before.scalarRecords !== s.scalarRecords && Date.now() - state.seriesDrawnAt >= SERIES_MIN_MS);
+    if (!due) return;
+    state.seriesBusy = true;
+    try {
+      state.seriesCounts[run] = {snapshots: s.snapshots, scalarRecords: s.scalarRecords};
+      const [scalars, measures] = await Promise.all([
+        getJson(runUrl(run) + '/scalars'), getJson(runUrl(run) + '/measures')]);
+      if (run !== state.run) return;
+      await drawSeries(run, scalars, measures);
+      state.seriesDrawnAt = Date.now();
+    } catch (e) {
+      state.seriesCounts[run] = null; // try again at the next poll
+      $('status').textContent = 'error: ' + e.message;
+    } finally {
+      state.seriesBusy = false;
+    }
   }
 
   function setStatus(s) {
@@ -210,8 +228,8 @@
     $('snapshot-label').textContent = 'snapshot ' + (index + 1) + ' of ' + count + ' · iteration '
         + snap.iteration + ' · epoch ' + snap.epoch;
     document.body.dataset.shownSnapshot = String(index);
-    drawSurfaces(run, snap);
-    await new Promise((r) => setTimeout(r, 0)); // let the browser paint and breathe between heavy charts
+    await drawSurfaces(run, snap);
+    await pause();
     drawSlices(run, snap);
   }
 
@@ -232,7 +250,7 @@
     return {xaxis: {title: {text: labels[0]}}, yaxis: {title: {text: labels[1]}}};
   }
 
-  function drawSurfaces(run, snap) {
+  async function drawSurfaces(run, snap) {
     const base = snapUrl(run, snap.index) + '/surfaces/';
     const k = surfaceIndex(snap, 'random');
     if (k >= 0) {
@@ -242,6 +260,7 @@
         {type: 'scatter', mode: 'markers', x: [0], y: [0], name: 'current point', showlegend: false,
           marker: {color: 'red', size: 9, symbol: 'x'}}],
       Object.assign({titleText: 'log10 train loss, iteration ' + snap.iteration}, axisLabels(s)));
+      await pause();
       draw('chart-surface3d', [{type: 'surface', x: s.xs, y: s.ys, z: s.trainLoss, colorscale: 'Viridis',
         colorbar: {title: {text: 'loss'}}}],
       {titleText: 'train loss, iteration ' + snap.iteration, margin: {l: 0, r: 0, t: 36, b: 0},
@@ -253,6 +272,7 @@
       draw('chart-surface3d', [], {titleText: ''});
       exportLinks($('surface-exports'), []);
     }
+    await pause();
     const p = surfaceIndex(snap, 'pca');
     if (p >= 0) {
       const s = snap.surfaces[p];
@@ -306,7 +326,7 @@
   // ---------- series over iterations ----------
   const line = (name, x, y, extra) => Object.assign({type: 'scatter', mode: 'lines', name, x, y}, extra || {});
 
-  function drawSeries(run, s, m) {
+  async function drawSeries(run, s, m) {
     const it = s.iteration;
     const mi = m.iteration;
     const mm = m.measures;
@@ -316,21 +336,26 @@
     {titleText: 'score'});
     const perTensor = Object.keys(s.gradientNormByTensor).sort().map((k) =>
       line(k, it, s.gradientNormByTensor[k], {connectgaps: true, line: {width: 1}}));
+    await pause();
     draw('chart-gradnorm', [line('global', it, s.gradientNorm, {line: {width: 2, color: '#222'}})].concat(perTensor),
         {titleText: 'gradient norm', yaxis: {type: 'log', dtick: 'D2'}});
+    await pause();
     draw('chart-norms', [line('weight norm', it, s.weightNorm),
       line('update norm', it, s.updateNorm, {yaxis: 'y2'})],
     {titleText: 'weight and update norms',
       yaxis: {title: {text: 'weights'}}, yaxis2: {title: {text: 'update'}, overlaying: 'y', side: 'right',
         type: 'log'}});
+    await pause();
     draw('chart-sharpness', [].concat(dots('random mean', 'sharpness_random_mean'),
         dots('random max', 'sharpness_random_max'), dots('ε-sharpness', 'sharpness_eps'),
         dots('adaptive', 'sharpness_adaptive')),
     {titleText: 'sharpness'});
+    await pause();
     draw('chart-hessian', [].concat(dots('top eigenvalue', 'hessian_top'),
         (mm.hessian_trace ? [line('trace', mi, mm.hessian_trace, {mode: 'markers+lines', yaxis: 'y2'})] : [])),
     {titleText: 'Hessian', yaxis: {title: {text: 'λ_max'}},
       yaxis2: {title: {text: 'trace'}, overlaying: 'y', side: 'right'}});
+    await pause();
     draw('chart-gap', [].concat(dots('loss gap (val − train)', 'gap'),
         dots('accuracy gap (train − val)', 'accuracy_gap')),
     {titleText: 'generalization gap',

@@ -21,8 +21,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,7 +154,8 @@ class ApiTest {
         assertError("/landscape/api/runs/" + runId + "/snapshots/0?format=vtk", 400, "allowed: json");
         assertError("/landscape/api/runs?path=/etc/passwd", 400, "unknown parameter 'path'");
         assertError("/landscape/api/runs/" + runId + "/scalars?format=csv&format=json", 400, "given 2 times");
-        assertError("/landscape/api/runs/..%2F..%2Fetc%2Fpasswd", 400, "is not a run id");
+        assertError("/landscape/api/runs/..%2F..%2Fetc%2Fpasswd", 400, "is not allowed");
+        assertError("/landscape/api/runs/a%20b", 400, "run=a b is not a run id");
     }
 
     @Test
@@ -163,6 +166,21 @@ class ApiTest {
                 "/assets/landscape4j/landscape.js");
         assertThat(get("/assets/webjars/plotly.js-dist/3.3.1/plotly.js").statusCode()).isEqualTo(200);
         assertThat(get("/assets/landscape4j/landscape.js").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void noPathReachesFilesOutsideTheServedResources() throws Exception {
+        for (String path : List.of("/assets/../../../../../../etc/passwd", "/assets/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+                "/assets/webjars/../../../../../../etc/passwd", "/assets/" + dir.resolve("api.db"),
+                "/assets/..%2f..%2f..%2f..%2fetc%2fpasswd")) {
+            try (Socket s = new Socket("127.0.0.1", ui.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(answer).as(path).doesNotContain("root:").startsWith("HTTP/1.1 4");
+            }
+        }
     }
 
     @Test
