@@ -23,11 +23,13 @@
     seriesCounts: {},   // runId -> counts the series charts were drawn for
     seriesDrawnAt: 0,
     seriesBusy: false,
+    seen: {},           // "runId#count" -> Date.now() when the page first saw that many snapshots (tests read it)
   };
   window.landscape4j = state; // for tests and curious users
 
   const $ = (id) => document.getElementById(id);
-  const pause = () => new Promise((r) => setTimeout(r, 0)); // lets the browser paint and answer between charts
+  // lets the browser paint and answer between charts: after the next frame, then after other queued tasks
+  const pause = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const enc = encodeURIComponent;
   const runUrl = (run) => API + '/runs/' + enc(run);
 
@@ -93,6 +95,7 @@
 
   // ---------- runs and polling ----------
   async function poll() {
+    state.pollStartedAt = Date.now();
     let body;
     try {
       body = await getJson(API + '/runs');
@@ -148,6 +151,7 @@
     if (!s) return;
     const before = state.counts[run] || {snapshots: -1};
     if (force || before.snapshots !== s.snapshots) {
+      state.seen[run + '#' + s.snapshots] = Date.now();
       state.counts[run] = {snapshots: s.snapshots};
       await updateSlider(run, s.snapshots, force); // the new snapshot first: it is what people wait for
     }
@@ -224,6 +228,7 @@
     if (run !== state.run) return;
     state.shown = index;
     state.shownHistory.push(index);
+    state.seen[run + '#shown' + index] = Date.now();
     const count = summary(run) ? summary(run).snapshots : index + 1;
     $('snapshot-label').textContent = 'snapshot ' + (index + 1) + ' of ' + count + ' · iteration '
         + snap.iteration + ' · epoch ' + snap.epoch;
@@ -260,6 +265,7 @@
         {type: 'scatter', mode: 'markers', x: [0], y: [0], name: 'current point', showlegend: false,
           marker: {color: 'red', size: 9, symbol: 'x'}}],
       Object.assign({titleText: 'log10 train loss, iteration ' + snap.iteration}, axisLabels(s)));
+      state.seen[run + '#drawn' + snap.index] = Date.now();
       await pause();
       draw('chart-surface3d', [{type: 'surface', x: s.xs, y: s.ys, z: s.trainLoss, colorscale: 'Viridis',
         colorbar: {title: {text: 'loss'}}}],
