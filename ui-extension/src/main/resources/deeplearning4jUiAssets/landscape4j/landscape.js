@@ -127,16 +127,17 @@
   }
 
   function fillSelects() {
+    const label = (r) => r.runId + ' (' + r.snapshots + ' snapshot' + (r.snapshots === 1 ? '' : 's') + ')';
     for (const [id, blank] of [['run', false], ['compare', true]]) {
       const sel = $(id);
-      const want = state.runs.map((r) => r.runId);
-      const have = Array.from(sel.options).map((o) => o.value).filter((v) => v !== '');
+      const want = state.runs.map(label);
+      const have = Array.from(sel.options).filter((o) => o.value !== '').map((o) => o.text);
       if (want.join('\n') === have.join('\n')) continue;
       const value = sel.value;
       sel.replaceChildren();
       if (blank) sel.add(new Option('(none)', ''));
       for (const r of state.runs) {
-        sel.add(new Option(r.runId + ' (' + r.snapshots + ' snapshots)', r.runId));
+        sel.add(new Option(label(r), r.runId));
       }
       sel.value = value;
     }
@@ -310,7 +311,7 @@
       links.push(['CSV ' + (k + 1), u + '?format=csv'], ['JSON ' + (k + 1), u + '?format=json']);
     });
     draw('chart-slices', traces, {titleText: '1D slices, iteration ' + snap.iteration,
-      xaxis: {title: {text: 'α'}}, yaxis: {title: {text: 'loss'}, type: 'log'}, emptyText: 'no slices'});
+      xaxis: {title: {text: 'α'}}, yaxis: {title: {text: 'loss'}, type: 'log', dtick: 'D2'}, emptyText: 'no slices'});
     exportLinks($('slice-exports'), links);
   }
 
