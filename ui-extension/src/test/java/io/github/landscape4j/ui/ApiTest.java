@@ -118,12 +118,21 @@ class ApiTest {
         assertThat(snap.getAsJsonArray("surfaces")).hasSize(2);
         String base = "/landscape/api/runs/" + runId + "/snapshots/1/surfaces/0";
         assertThat(json(base).getAsJsonArray("trainLoss")).hasSize(11);
-        HttpResponse<String> vtk = get(base + "?format=vtk");
+        HttpResponse<byte[]> vtk = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ui.port()
+                + base + "?format=vtk")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(vtk.statusCode()).isEqualTo(200);
         assertThat(vtk.headers().firstValue("content-disposition")).hasValueSatisfying(v -> assertThat(v)
                 .contains(".vtk"));
-        assertThat(vtk.body()).startsWith("# vtk DataFile Version 3.0\n").contains("DATASET STRUCTURED_POINTS",
-                "DIMENSIONS 11 11 1", "POINT_DATA 121", "SCALARS train_loss double 1", "SCALARS val_accuracy");
+        String header = new String(vtk.body(), 0, 400, StandardCharsets.ISO_8859_1);
+        assertThat(header).startsWith("# vtk DataFile Version 3.0\n").contains("\nBINARY\n",
+                "DATASET STRUCTURED_POINTS", "DIMENSIONS 11 11 1", "POINT_DATA 121",
+                "SCALARS train_loss double 1\nLOOKUP_TABLE default\n");
+        int data = header.indexOf("LOOKUP_TABLE default\n") + "LOOKUP_TABLE default\n".length();
+        java.nio.ByteBuffer values = java.nio.ByteBuffer.wrap(vtk.body(), data, 121 * 8); // big-endian doubles
+        JsonArray firstRow = json(base).getAsJsonArray("trainLoss").get(0).getAsJsonArray();
+        assertThat(values.getDouble()).isEqualTo(firstRow.get(0).getAsDouble());
+        assertThat(values.getDouble()).isEqualTo(firstRow.get(1).getAsDouble());
+        assertThat(new String(vtk.body(), StandardCharsets.ISO_8859_1)).contains("SCALARS val_accuracy double 1");
         assertThat(get(base + "?format=csv").body().lines()).hasSize(122);
         JsonObject pca = json("/landscape/api/runs/" + runId + "/snapshots/1/surfaces/1");
         assertThat(pca.get("plane").getAsString()).isEqualTo("pca");
