@@ -20,11 +20,16 @@
     shownHistory: [],   // indices drawn, in order (tests read it)
     lastCycleMillis: 0, // how long the last poll-and-draw took
     drawMillis: {},     // chart id -> how long its last draw took
+    seriesCounts: {},   // runId -> counts the series charts were drawn for
     seriesDrawnAt: 0,
+    seriesBusy: false,
+    seen: {},           // "runId#count" -> Date.now() when the page first saw that many snapshots (tests read it)
   };
   window.landscape4j = state; // for tests and curious users
 
   const $ = (id) => document.getElementById(id);
+  // lets the browser paint and answer between charts: after the next frame, then after other queued tasks
+  const pause = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const enc = encodeURIComponent;
   const runUrl = (run) => API + '/runs/' + enc(run);
 
@@ -90,6 +95,7 @@
 
   // ---------- runs and polling ----------
   async function poll() {
+    state.pollStartedAt = Date.now();
     let body;
     try {
       body = await getJson(API + '/runs');
@@ -121,16 +127,17 @@
   }
 
   function fillSelects() {
+    const label = (r) => r.runId + ' (' + r.snapshots + ' snapshot' + (r.snapshots === 1 ? '' : 's') + ')';
     for (const [id, blank] of [['run', false], ['compare', true]]) {
       const sel = $(id);
-      const want = state.runs.map((r) => r.runId);
-      const have = Array.from(sel.options).map((o) => o.value).filter((v) => v !== '');
+      const want = state.runs.map(label);
+      const have = Array.from(sel.options).filter((o) => o.value !== '').map((o) => o.text);
       if (want.join('\n') === have.join('\n')) continue;
       const value = sel.value;
       sel.replaceChildren();
       if (blank) sel.add(new Option('(none)', ''));
       for (const r of state.runs) {
-        sel.add(new Option(r.runId + ' (' + r.snapshots + ' snapshots)', r.runId));
+        sel.add(new Option(label(r), r.runId));
       }
       sel.value = value;
     }
@@ -138,28 +145,44 @@
 
   const summary = (run) => state.runs.find((r) => r.runId === run);
 
+  // Snapshots are checked at every poll; the series are redrawn on their own, one chart at a time with pauses in
+  // between (not awaited by the poll), so a slow redraw never holds back the next snapshot.
   async function refreshRun(run, force) {
     const s = summary(run);
     if (!s) return;
-    const before = state.counts[run] || {snapshots: -1, scalarRecords: -1};
-    const newSnapshots = force || before.snapshots !== s.snapshots;
-    const newScalars = before.scalarRecords !== s.scalarRecords;
-    if (newSnapshots) {
-      state.counts[run] = {snapshots: s.snapshots, scalarRecords: before.scalarRecords};
+    const before = state.counts[run] || {snapshots: -1};
+    if (force || before.snapshots !== s.snapshots) {
+      state.seen[run + '#' + s.snapshots] = Date.now();
+      state.counts[run] = {snapshots: s.snapshots};
       await updateSlider(run, s.snapshots, force); // the new snapshot first: it is what people wait for
     }
-    if (newSnapshots || (newScalars && Date.now() - state.seriesDrawnAt >= SERIES_MIN_MS)) {
-      const [scalars, measures] = await Promise.all([
-        getJson(runUrl(run) + '/scalars'), getJson(runUrl(run) + '/measures')]);
-      if (run !== state.run) return;
-      drawSeries(run, scalars, measures);
-      state.seriesDrawnAt = Date.now();
-      state.counts[run] = {snapshots: s.snapshots, scalarRecords: s.scalarRecords};
-    }
+    refreshSeries(run, s, force);
     if (force) {
       await drawMetadata(run);
     }
     setStatus(s);
+  }
+
+  async function refreshSeries(run, s, force) {
+    if (state.seriesBusy && !force) return;
+    const before = state.seriesCounts[run] || {snapshots: -1, scalarRecords: -1};
+    const due = force || before.snapshots !== s.snapshots
+        || (before.scalarRecords !== s.scalarRecords && Date.now() - state.seriesDrawnAt >= SERIES_MIN_MS);
+    if (!due) return;
+    state.seriesBusy = true;
+    try {
+      state.seriesCounts[run] = {snapshots: s.snapshots, scalarRecords: s.scalarRecords};
+      const [scalars, measures] = await Promise.all([
+        getJson(runUrl(run) + '/scalars'), getJson(runUrl(run) + '/measures')]);
+      if (run !== state.run) return;
+      await drawSeries(run, scalars, measures);
+      state.seriesDrawnAt = Date.now();
+    } catch (e) {
+      state.seriesCounts[run] = null; // try again at the next poll
+      $('status').textContent = 'error: ' + e.message;
+    } finally {
+      state.seriesBusy = false;
+    }
   }
 
   function setStatus(s) {
@@ -206,12 +229,13 @@
     if (run !== state.run) return;
     state.shown = index;
     state.shownHistory.push(index);
+    state.seen[run + '#shown' + index] = Date.now();
     const count = summary(run) ? summary(run).snapshots : index + 1;
     $('snapshot-label').textContent = 'snapshot ' + (index + 1) + ' of ' + count + ' · iteration '
         + snap.iteration + ' · epoch ' + snap.epoch;
     document.body.dataset.shownSnapshot = String(index);
-    drawSurfaces(run, snap);
-    await new Promise((r) => setTimeout(r, 0)); // let the browser paint and breathe between heavy charts
+    await drawSurfaces(run, snap);
+    await pause();
     drawSlices(run, snap);
   }
 
@@ -232,7 +256,7 @@
     return {xaxis: {title: {text: labels[0]}}, yaxis: {title: {text: labels[1]}}};
   }
 
-  function drawSurfaces(run, snap) {
+  async function drawSurfaces(run, snap) {
     const base = snapUrl(run, snap.index) + '/surfaces/';
     const k = surfaceIndex(snap, 'random');
     if (k >= 0) {
@@ -242,6 +266,8 @@
         {type: 'scatter', mode: 'markers', x: [0], y: [0], name: 'current point', showlegend: false,
           marker: {color: 'red', size: 9, symbol: 'x'}}],
       Object.assign({titleText: 'log10 train loss, iteration ' + snap.iteration}, axisLabels(s)));
+      state.seen[run + '#drawn' + snap.index] = Date.now();
+      await pause();
       draw('chart-surface3d', [{type: 'surface', x: s.xs, y: s.ys, z: s.trainLoss, colorscale: 'Viridis',
         colorbar: {title: {text: 'loss'}}}],
       {titleText: 'train loss, iteration ' + snap.iteration, margin: {l: 0, r: 0, t: 36, b: 0},
@@ -253,6 +279,7 @@
       draw('chart-surface3d', [], {titleText: ''});
       exportLinks($('surface-exports'), []);
     }
+    await pause();
     const p = surfaceIndex(snap, 'pca');
     if (p >= 0) {
       const s = snap.surfaces[p];
@@ -284,7 +311,7 @@
       links.push(['CSV ' + (k + 1), u + '?format=csv'], ['JSON ' + (k + 1), u + '?format=json']);
     });
     draw('chart-slices', traces, {titleText: '1D slices, iteration ' + snap.iteration,
-      xaxis: {title: {text: 'α'}}, yaxis: {title: {text: 'loss'}, type: 'log'}, emptyText: 'no slices'});
+      xaxis: {title: {text: 'α'}}, yaxis: {title: {text: 'loss'}, type: 'log', dtick: 'D2'}, emptyText: 'no slices'});
     exportLinks($('slice-exports'), links);
   }
 
@@ -306,7 +333,7 @@
   // ---------- series over iterations ----------
   const line = (name, x, y, extra) => Object.assign({type: 'scatter', mode: 'lines', name, x, y}, extra || {});
 
-  function drawSeries(run, s, m) {
+  async function drawSeries(run, s, m) {
     const it = s.iteration;
     const mi = m.iteration;
     const mm = m.measures;
@@ -316,21 +343,26 @@
     {titleText: 'score'});
     const perTensor = Object.keys(s.gradientNormByTensor).sort().map((k) =>
       line(k, it, s.gradientNormByTensor[k], {connectgaps: true, line: {width: 1}}));
+    await pause();
     draw('chart-gradnorm', [line('global', it, s.gradientNorm, {line: {width: 2, color: '#222'}})].concat(perTensor),
         {titleText: 'gradient norm', yaxis: {type: 'log', dtick: 'D2'}});
+    await pause();
     draw('chart-norms', [line('weight norm', it, s.weightNorm),
       line('update norm', it, s.updateNorm, {yaxis: 'y2'})],
     {titleText: 'weight and update norms',
       yaxis: {title: {text: 'weights'}}, yaxis2: {title: {text: 'update'}, overlaying: 'y', side: 'right',
         type: 'log'}});
+    await pause();
     draw('chart-sharpness', [].concat(dots('random mean', 'sharpness_random_mean'),
         dots('random max', 'sharpness_random_max'), dots('ε-sharpness', 'sharpness_eps'),
         dots('adaptive', 'sharpness_adaptive')),
     {titleText: 'sharpness'});
+    await pause();
     draw('chart-hessian', [].concat(dots('top eigenvalue', 'hessian_top'),
         (mm.hessian_trace ? [line('trace', mi, mm.hessian_trace, {mode: 'markers+lines', yaxis: 'y2'})] : [])),
     {titleText: 'Hessian', yaxis: {title: {text: 'λ_max'}},
       yaxis2: {title: {text: 'trace'}, overlaying: 'y', side: 'right'}});
+    await pause();
     draw('chart-gap', [].concat(dots('loss gap (val − train)', 'gap'),
         dots('accuracy gap (train − val)', 'accuracy_gap')),
     {titleText: 'generalization gap',

@@ -21,8 +21,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,12 +118,21 @@ class ApiTest {
         assertThat(snap.getAsJsonArray("surfaces")).hasSize(2);
         String base = "/landscape/api/runs/" + runId + "/snapshots/1/surfaces/0";
         assertThat(json(base).getAsJsonArray("trainLoss")).hasSize(11);
-        HttpResponse<String> vtk = get(base + "?format=vtk");
+        HttpResponse<byte[]> vtk = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ui.port()
+                + base + "?format=vtk")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(vtk.statusCode()).isEqualTo(200);
         assertThat(vtk.headers().firstValue("content-disposition")).hasValueSatisfying(v -> assertThat(v)
                 .contains(".vtk"));
-        assertThat(vtk.body()).startsWith("# vtk DataFile Version 3.0\n").contains("DATASET STRUCTURED_POINTS",
-                "DIMENSIONS 11 11 1", "POINT_DATA 121", "SCALARS train_loss double 1", "SCALARS val_accuracy");
+        String header = new String(vtk.body(), 0, 400, StandardCharsets.ISO_8859_1);
+        assertThat(header).startsWith("# vtk DataFile Version 3.0\n").contains("\nBINARY\n",
+                "DATASET STRUCTURED_POINTS", "DIMENSIONS 11 11 1", "POINT_DATA 121",
+                "SCALARS train_loss double 1\nLOOKUP_TABLE default\n");
+        int data = header.indexOf("LOOKUP_TABLE default\n") + "LOOKUP_TABLE default\n".length();
+        java.nio.ByteBuffer values = java.nio.ByteBuffer.wrap(vtk.body(), data, 121 * 8); // big-endian doubles
+        JsonArray firstRow = json(base).getAsJsonArray("trainLoss").get(0).getAsJsonArray();
+        assertThat(values.getDouble()).isEqualTo(firstRow.get(0).getAsDouble());
+        assertThat(values.getDouble()).isEqualTo(firstRow.get(1).getAsDouble());
+        assertThat(new String(vtk.body(), StandardCharsets.ISO_8859_1)).contains("SCALARS val_accuracy double 1");
         assertThat(get(base + "?format=csv").body().lines()).hasSize(122);
         JsonObject pca = json("/landscape/api/runs/" + runId + "/snapshots/1/surfaces/1");
         assertThat(pca.get("plane").getAsString()).isEqualTo("pca");
@@ -152,7 +163,8 @@ class ApiTest {
         assertError("/landscape/api/runs/" + runId + "/snapshots/0?format=vtk", 400, "allowed: json");
         assertError("/landscape/api/runs?path=/etc/passwd", 400, "unknown parameter 'path'");
         assertError("/landscape/api/runs/" + runId + "/scalars?format=csv&format=json", 400, "given 2 times");
-        assertError("/landscape/api/runs/..%2F..%2Fetc%2Fpasswd", 400, "is not a run id");
+        assertError("/landscape/api/runs/..%2F..%2Fetc%2Fpasswd", 400, "is not allowed");
+        assertError("/landscape/api/runs/a%20b", 400, "run=a b is not a run id");
     }
 
     @Test
@@ -163,6 +175,21 @@ class ApiTest {
                 "/assets/landscape4j/landscape.js");
         assertThat(get("/assets/webjars/plotly.js-dist/3.3.1/plotly.js").statusCode()).isEqualTo(200);
         assertThat(get("/assets/landscape4j/landscape.js").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void noPathReachesFilesOutsideTheServedResources() throws Exception {
+        for (String path : List.of("/assets/../../../../../../etc/passwd", "/assets/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+                "/assets/webjars/../../../../../../etc/passwd", "/assets/" + dir.resolve("api.db"),
+                "/assets/..%2f..%2f..%2f..%2fetc%2fpasswd")) {
+            try (Socket s = new Socket("127.0.0.1", ui.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(answer).as(path).doesNotContain("root:").startsWith("HTTP/1.1 4");
+            }
+        }
     }
 
     @Test

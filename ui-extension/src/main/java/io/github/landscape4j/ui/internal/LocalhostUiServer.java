@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import org.deeplearning4j.exception.DL4JException;
 import org.deeplearning4j.ui.VertxUIServer;
 
@@ -92,6 +93,10 @@ public final class LocalhostUiServer extends VertxUIServer {
         if (m.getName().equals("listen") && args != null && args.length == 2 && args[0] instanceof Integer
                 && args[1] instanceof Handler<?> handler) {
             return server.listen(port, host, (Handler<io.vertx.core.AsyncResult<HttpServer>>) handler);
+        }
+        if (m.getName().equals("requestHandler") && args != null && args.length == 1
+                && args[0] instanceof Handler<?> handler) {
+            return server.requestHandler(new RequestGuard((Handler<HttpServerRequest>) handler));
         }
         return invoke(target, m, args);
     }

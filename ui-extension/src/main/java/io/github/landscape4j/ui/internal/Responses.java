@@ -7,11 +7,13 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 import io.github.landscape4j.store.StoreException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -88,7 +90,7 @@ public final class Responses {
             if (answer.fileName() != null) {
                 rc.response().putHeader("content-disposition", "attachment; filename=\"" + answer.fileName() + "\"");
             }
-            rc.response().end(answer.body());
+            rc.response().end(Buffer.buffer(answer.body()));
         };
     }
 
@@ -101,16 +103,17 @@ public final class Responses {
     }
 
     /** An answer body with its content type and, for downloads, a file name. */
-    public record Answer(String body, String contentType, String fileName) {
+    public record Answer(byte[] body, String contentType, String fileName) {
         public static Answer json(Object value) {
-            return new Answer(GSON.toJson(value), "application/json; charset=utf-8", null);
+            return new Answer(GSON.toJson(value).getBytes(StandardCharsets.UTF_8), "application/json; charset=utf-8",
+                    null);
         }
 
         public static Answer csv(String body, String fileName) {
-            return new Answer(body, "text/csv; charset=utf-8", fileName);
+            return new Answer(body.getBytes(StandardCharsets.UTF_8), "text/csv; charset=utf-8", fileName);
         }
 
-        public static Answer vtk(String body, String fileName) {
+        public static Answer vtk(byte[] body, String fileName) {
             return new Answer(body, "application/octet-stream", fileName);
         }
     }
