@@ -106,6 +106,24 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         }
     }
 
+    /**
+     * Takes a landscape snapshot of {@code model} now, whatever the schedule, and waits until it is committed. Call it
+     * from the training thread between {@code fit} calls (e.g. after training, for the final point). Empty when the
+     * model has not trained yet with this listener, the probe is not full yet, or snapshots stopped after a fault.
+     */
+    public java.util.Optional<io.github.landscape4j.store.Snapshot> snapshotNow(Model model) {
+        RunRecorder r;
+        synchronized (this) {
+            r = runs.get(model);
+        }
+        if (r == null || closed) {
+            return java.util.Optional.empty();
+        }
+        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return r.snapshotNow(model);
+        }
+    }
+
     /** Number of landscape snapshots taken so far, over all runs. */
     public int snapshotCount() {
         return recorders().stream().mapToInt(RunRecorder::snapshots).sum();

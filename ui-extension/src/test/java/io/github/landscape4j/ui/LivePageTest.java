@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.Select;
 
 import java.nio.file.Path;
@@ -85,10 +86,10 @@ class LivePageTest {
         assertThat(browser.points("chart-score")).isGreaterThanOrEqualTo(51);
         assertThat(browser.traces("chart-gradnorm")).isEqualTo(1 + a.run().tensors().size());
         assertThat(browser.points("chart-norms")).isGreaterThanOrEqualTo(2 * 51);
-        assertThat(browser.points("chart-sharpness")).isEqualTo(4);
+        assertThat(browser.points("chart-sharpness")).isEqualTo(8); // random mean and max, ε and adaptive, 2 snapshots
         assertThat(browser.points("chart-gap")).isEqualTo(4);
         assertThat(browser.driver.findElement(By.id("meta")).getText()).contains(a.run().runId(), "MultiLayerNetwork",
-                "checkpointEvery=10", "SnapshotMaker (test)");
+                "checkpointEvery=10", "user-given train probe");
         browser.screenshot("1-page-two-snapshots");
 
         long scorePoints = browser.points("chart-score");
@@ -115,7 +116,7 @@ class LivePageTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(browser.points("chart-score")).isGreaterThan(scorePoints));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(browser.points("chart-sharpness")).isEqualTo(6));
+                assertThat(browser.points("chart-sharpness")).isEqualTo(12)); // 4 measures, 3 snapshots
         browser.screenshot("2-new-snapshot-live");
     }
 
@@ -155,7 +156,9 @@ class LivePageTest {
     void aRunWithoutSnapshotsShowsItsScalars() {
         try (TrainingRun c = new TrainingRun(store, "no-snapshots", 9, 0.01)) {
             c.train(25);
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+            // the page rebuilds the run picker as counts change: an option may go stale between two reads
+            await().atMost(Duration.ofSeconds(5)).ignoreException(StaleElementReferenceException.class)
+                    .untilAsserted(() -> assertThat(
                     new Select(browser.driver.findElement(By.id("run"))).getOptions())
                     .anySatisfy(o -> assertThat(o.getDomAttribute("value")).isEqualTo(c.run().runId())));
             new Select(browser.driver.findElement(By.id("run"))).selectByValue(c.run().runId());

@@ -185,11 +185,23 @@ public final class RunRecorder implements AutoCloseable {
         }
     }
 
-    /** Takes a snapshot now; a failure is logged once and stops snapshots, not recording. */
-    private void snapshot(Model model, long iteration, int epoch) {
+    /**
+     * Takes a snapshot of {@code model} as it is now, whatever the schedule, and waits until it is committed. Empty
+     * when there is no probe yet or snapshots have stopped after a fault.
+     */
+    public java.util.Optional<Snapshot> snapshotNow(Model model) {
+        lastModel = model;
+        Snapshot s = snapshot(model, lastIteration, lastEpoch);
+        flush();
+        return java.util.Optional.ofNullable(s);
+    }
+
+    /** Takes a snapshot now; a failure is logged once and stops snapshots, not recording. Null when none was taken. */
+    private Snapshot snapshot(Model model, long iteration, int epoch) {
         if (trainProbe == null || snapshotGuard.tripped()) {
-            return;
+            return null;
         }
+        Snapshot[] taken = new Snapshot[1];
         snapshotGuard.run("snapshot " + snapshotIndex + " at iteration " + iteration, () -> {
             long t0 = System.nanoTime();
             List<INDArray> path = new java.util.ArrayList<>();
@@ -210,7 +222,9 @@ public final class RunRecorder implements AutoCloseable {
             lastSnapshotIteration = iteration;
             long end = System.nanoTime();
             schedule.taken(end - t0, end);
+            taken[0] = s;
         });
+        return taken[0];
     }
 
     /** Number of snapshots taken. */
