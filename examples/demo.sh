@@ -2,6 +2,7 @@
 # The live demo: trains the Fashion-MNIST MLP with the landscape listener and serves the live page (URL printed
 # first; it keeps serving after training until Ctrl-C). Arguments go to the demo program:
 #   --store PATH (default runs/demo.db)  --epochs N (default 2)  --max-iterations N  --port N (default 9000)
+#   --snapshot SCHEDULE (default budget:30%: off, every:N, epoch or budget:P%)  --serve false (exit after training)
 #   --serve false (exit after training)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -22,15 +22,17 @@ import java.util.concurrent.CountDownLatch;
  * page while it trains (the URL is printed first), prints where the store is and what it holds, and keeps serving
  * until Ctrl-C. Arguments: {@code --store PATH} (default runs/demo.db), {@code --epochs N} (default 2),
  * {@code --max-iterations N} (default: no limit), {@code --port N} (default 9000, 0: any free port),
- * {@code --serve true|false} (keep serving after training; default true).
+ * {@code --serve true|false} (keep serving after training; default true), {@code --snapshot SCHEDULE} (default
+ * {@code budget:30%}; see the {@code snapshot} option).
  */
 public final class Demo {
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv, Set.of("store", "epochs", "max-iterations", "port", "serve"));
+        Args args = new Args(argv, Set.of("store", "epochs", "max-iterations", "port", "serve", "snapshot"));
         Path storePath = Path.of(args.get("store", "runs/demo.db"));
         int epochs = args.getInt("epochs", 2);
         int maxIterations = args.getInt("max-iterations", Integer.MAX_VALUE);
         int port = args.getInt("port", 9000);
+        String snapshot = args.get("snapshot", "budget:30%");
         String serveArg = args.get("serve", "true");
         if (!serveArg.equals("true") && !serveArg.equals("false")) {
             throw new IllegalArgumentException("--serve must be true or false, was '" + serveArg + "'");
@@ -43,7 +45,7 @@ public final class Demo {
         // the demo owns the store, so the page can keep reading it after training
         LandscapeStore store = LandscapeStore.open(storePath);
         try {
-            String runId = train(net, store, train, epochs, maxIterations, port);
+            String runId = train(net, store, train, test, epochs, maxIterations, port, snapshot);
             Evaluation eval = net.evaluate(new ExistingDataSetIterator(test));
             System.out.printf("test accuracy %.4f%n", eval.accuracy());
             report(store, storePath, runId);
@@ -61,10 +63,13 @@ public final class Demo {
     }
 
     /** Trains with the listener, which starts the live page ({@code ui(port)}); returns the run id. */
-    private static String train(MultiLayerNetwork net, LandscapeStore store, List<DataSet> train, int epochs,
-                                int maxIterations, int port) {
+    private static String train(MultiLayerNetwork net, LandscapeStore store, List<DataSet> train,
+                                List<DataSet> test, int epochs, int maxIterations, int port, String snapshot) {
+        // snapshots sized for a demo: 1,000-example probes (train, and test data as validation), a 15x15 grid,
+        // no per-tensor measures; about a third of the wall time goes to snapshots so the page fills up quickly
         try (LandscapeListener landscape = LandscapeListener.builder().store(store).runName("fashion-mlp")
-                .tags("demo", "fashion-mnist").ui(port).build()) {
+                .tags("demo", "fashion-mnist").validation(test.get(0)).probeSize(1000).grid(15)
+                .perTensorMeasures(false).hutchinson(5).snapshot(snapshot).ui(port).build()) {
             net.setListeners(landscape, new ScoreIterationListener(100));
             int iterations = 0;
             outer:

@@ -2,6 +2,8 @@ package io.github.landscape4j.examples;
 
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.RunInfo;
+import io.github.landscape4j.store.Snapshot;
+import io.github.landscape4j.store.Surface;
 import org.deeplearning4j.ui.api.UIServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +40,9 @@ class DemoTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
+            // no snapshot before the end (every:1000), then the final one when the listener closes
             Demo.main(new String[]{"--store", store.toString(), "--max-iterations", "30", "--port", "0",
-                    "--serve", "false"});
+                    "--serve", "false", "--snapshot", "every:1000"});
         } finally {
             System.setOut(old);
             UIServer.stopInstance();
@@ -51,6 +54,11 @@ class DemoTest {
             RunInfo run = s.listRuns().get(0);
             assertThat(run.numParams()).isEqualTo(79_510);
             assertThat(s.scalars(run.runId()).size()).isEqualTo(30);
+            Snapshot last = s.snapshots(run.runId()).get(0);
+            assertThat(last.iteration()).isEqualTo(29);
+            assertThat(last.surfaces()).extracting(Surface::plane).containsExactly("random", "pca");
+            assertThat(last.measure("val_loss")).as("the test set is the validation probe").isFinite();
+            assertThat(last.measure("hessian_top")).isFinite();
         }
     }
 }
