@@ -3,7 +3,6 @@
 # first; it keeps serving after training until Ctrl-C). Arguments go to the demo program:
 #   --store PATH (default runs/demo.db)  --epochs N (default 2)  --max-iterations N  --port N (default 9000)
 #   --snapshot SCHEDULE (default budget:30%: off, every:N, epoch or budget:P%)  --serve false (exit after training)
-#   --serve false (exit after training)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 if [[ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then
