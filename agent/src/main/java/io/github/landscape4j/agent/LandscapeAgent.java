@@ -24,7 +24,7 @@ import java.lang.instrument.Instrumentation;
  * working directory. Bad options print one line on stderr and leave the agent off; the program runs unchanged.
  *
  * <p>{@code premain} only validates the options and registers a class file transformer that looks at class names:
- * Byte Buddy, DL4J and the store are loaded when the program loads DL4J's model classes, not before.
+ * the weaving code (Byte Buddy's bundled ASM) and the store are loaded when the program loads DL4J's model classes.
  */
 public final class LandscapeAgent {
 

@@ -29,8 +29,9 @@ public final class ModelTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            StoreOpener.start(AgentOptions.installed());
-            return ModelWeaving.weave(classfileBuffer);
+            byte[] woven = ModelWeaving.weave(classfileBuffer);
+            StoreOpener.start(AgentOptions.installed()); // after weaving: both read classes from the agent jar
+            return woven;
         } catch (Throwable t) {
             Faults.report("instrumenting " + className.replace('/', '.'), t);
             return null;

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Internal: opens the agent's one store on a background thread, started when DL4J loads its first model class, and
- * loads the listener's classes there too; {@link Attacher} waits for it at the first model's {@code init}. Opening
+ * loads the listener's classes and DL4J's JSON serialization ({@link JsonWarmup}) there too; {@link Attacher} waits for it at the first model's {@code init}. Opening
  * a MapDB file loads ~700 classes; on the main thread that delayed the first iteration. No lambdas here: this
  * starts inside a class file transformer.
  */
@@ -56,6 +56,11 @@ final class StoreOpener extends Thread {
 
     /** Loads and links the listener's classes off the training thread; a failure here shows up later, in place. */
     private static void preload() {
+        try {
+            JsonWarmup.run();
+        } catch (Throwable t) {
+            // only a warm-up: the listener serializes the real configuration itself
+        }
         for (String name : new String[]{"io.github.landscape4j.listener.LandscapeListener",
                 "io.github.landscape4j.listener.internal.RunRecorder",
                 "io.github.landscape4j.store.internal.StoreWriter",
