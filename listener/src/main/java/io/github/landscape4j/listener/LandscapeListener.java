@@ -6,6 +6,7 @@ import io.github.landscape4j.surface.internal.Probe;
 import io.github.landscape4j.listener.internal.RunRecorder;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.RunInfo;
+import io.github.landscape4j.store.internal.ShutdownOrder;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -51,7 +52,6 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
     private final boolean ownsStore;
     private final Map<Model, RunRecorder> runs = new IdentityHashMap<>();
     private final FaultGuard guard = new FaultGuard("(not started)");
-    private final Thread shutdownHook;
     private volatile AutoCloseable ui;
     private volatile boolean closed;
 
@@ -66,8 +66,7 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         this.router = router;
         this.store = store;
         this.ownsStore = ownsStore;
-        this.shutdownHook = new Thread(this::closeQuietly, "landscape4j-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        ShutdownOrder.closeBeforeStores(this); // at JVM exit: this listener, then the stores
     }
 
     /** A builder with every option at its default. */
@@ -243,11 +242,7 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
             closeUi(); // the page must let go of a store before it closes; a caller's store stays on the page
             store.close();
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down: the hook is running us
-        }
+        ShutdownOrder.forget(this);
     }
 
     private void closeUi() {
@@ -261,11 +256,4 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         }
     }
 
-    private void closeQuietly() {
-        try {
-            close();
-        } catch (RuntimeException e) {
-            guard.trip("close at JVM shutdown", e);
-        }
-    }
 }

@@ -3,6 +3,8 @@ package io.github.landscape4j.store;
 import io.github.landscape4j.store.internal.Json;
 import io.github.landscape4j.store.internal.LandscapeFileStatsStorage;
 import io.github.landscape4j.store.internal.LandscapeRecord;
+import io.github.landscape4j.store.internal.MapDbShutdown;
+import io.github.landscape4j.store.internal.ShutdownOrder;
 import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.store.internal.StoreWriter;
 import org.deeplearning4j.core.storage.Persistable;
@@ -57,7 +59,14 @@ public final class LandscapeStore implements AutoCloseable {
         if (Files.exists(abs) ? !Files.isWritable(abs) : !Files.isWritable(abs.getParent())) {
             throw new StoreException("store file " + abs + " is not writable");
         }
-        return new LandscapeStore(openStorage(abs), abs.toString(), true);
+        return owned(new LandscapeStore(openStorage(abs), abs.toString(), true));
+    }
+
+    /** A store this class opened: closed at JVM exit after the listeners, not by MapDB's own hook. */
+    private static LandscapeStore owned(LandscapeStore store) {
+        MapDbShutdown.disarm(store.storage);
+        ShutdownOrder.closeAfterWriters(store);
+        return store;
     }
 
     /**
@@ -73,7 +82,7 @@ public final class LandscapeStore implements AutoCloseable {
         if (!Files.isReadable(abs)) {
             throw new StoreException("store file " + abs + " is not readable");
         }
-        LandscapeStore store = new LandscapeStore(openStorage(abs), abs.toString(), true);
+        LandscapeStore store = owned(new LandscapeStore(openStorage(abs), abs.toString(), true));
         try {
             store.listRuns(); // decode every run header now: a corrupt or newer file fails here, not later
         } catch (RuntimeException e) {
@@ -228,11 +237,12 @@ public final class LandscapeStore implements AutoCloseable {
 
     /** Commits and closes the storage if this store opened it. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        ShutdownOrder.forget(this);
         if (owned && !storage.isClosed()) {
             try {
                 storage.close();
@@ -240,6 +250,11 @@ public final class LandscapeStore implements AutoCloseable {
                 throw new StoreException("cannot close store " + description + ": " + e, e);
             }
         }
+    }
+
+    @Override
+    public String toString() {
+        return "LandscapeStore(" + description + ")";
     }
 
     /** Whether {@link #close()} was called. */

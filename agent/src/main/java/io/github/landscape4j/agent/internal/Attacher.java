@@ -2,24 +2,21 @@ package io.github.landscape4j.agent.internal;
 
 import io.github.landscape4j.listener.LandscapeListener;
 import io.github.landscape4j.listener.internal.PluginScope;
-import io.github.landscape4j.store.LandscapeStore;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 
 /**
  * Internal: adds one {@link LandscapeListener} to each model the hook reports, once, after the model's own
- * listeners. Every model's listener writes to the one store ({@link StoreOpener}); at JVM exit the listeners are
- * closed first, then the store.
+ * listeners. Every model's listener writes to the one store ({@link StoreOpener}); at JVM exit the listener module
+ * closes the listeners first, then the store.
  */
 public final class Attacher {
 
@@ -76,26 +73,4 @@ public final class Attacher {
         return null;
     }
 
-    /** At JVM exit: closes every listener (each commits its runs' tails), then the store. */
-    static void closeAll(LandscapeStore toClose) {
-        List<Object> listeners;
-        synchronized (LOCK) {
-            listeners = new ArrayList<>(OURS);
-        }
-        for (Object l : listeners) {
-            try {
-                ((LandscapeListener) l).close(); // waits if the listener's own shutdown hook is closing it
-            } catch (RuntimeException e) {
-                Faults.report("closing a listener at exit", e);
-            }
-        }
-        if (toClose == null) {
-            return;
-        }
-        try {
-            toClose.close();
-        } catch (RuntimeException e) {
-            Faults.report("closing the store " + toClose.description() + " at exit", e);
-        }
-    }
 }

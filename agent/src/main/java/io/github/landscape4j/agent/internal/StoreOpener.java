@@ -35,17 +35,12 @@ final class StoreOpener extends Thread {
         return STORE.join();
     }
 
-    /** The store if it was opened, else null; does not wait. */
-    static LandscapeStore storeIfOpen() {
-        return STORE.isDone() && !STORE.isCompletedExceptionally() ? STORE.join() : null;
-    }
 
     @Override
     public void run() {
         try {
             LandscapeStore store = LandscapeStore.open(options.store());
-            MapDbShutdown.disarm(store.statsStorage());
-            Runtime.getRuntime().addShutdownHook(new Thread(new Shutdown(), "landscape4j-agent-shutdown"));
+            // closed at JVM exit after every listener by the listener module's ShutdownOrder
             STORE.complete(store);
         } catch (Throwable t) {
             STORE.completeExceptionally(t);
@@ -74,11 +69,4 @@ final class StoreOpener extends Thread {
         }
     }
 
-    /** At JVM exit: the listeners first, then the store. */
-    private static final class Shutdown implements Runnable {
-        @Override
-        public void run() {
-            Attacher.closeAll(storeIfOpen());
-        }
-    }
 }

@@ -15,7 +15,7 @@ final class Runs {
 
     static final int ITERATIONS = 12;
     static final String PLAIN_MAIN = PlainTraining.class.getName();
-    private static final long TIMEOUT_S = 120;
+    static final long TIMEOUT_S = 120;
     private static ChildJvm.Result baseline;
 
     private Runs() {

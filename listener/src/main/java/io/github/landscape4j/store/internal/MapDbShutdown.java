@@ -1,4 +1,4 @@
-package io.github.landscape4j.agent.internal;
+package io.github.landscape4j.store.internal;
 
 import java.lang.reflect.Field;
 import java.util.Map;
@@ -6,18 +6,18 @@ import java.util.Map;
 /**
  * Internal: takes a store's MapDB database out of MapDB's own JVM shutdown hook. DL4J opens its file storage with
  * MapDB's {@code closeOnJvmShutdown()}, and JVM shutdown hooks run concurrently: MapDB closed the file while the
- * listeners were still committing their last rows and final checkpoints ("DB was closed"). The agent's own hook
+ * listeners were still committing their last rows and final checkpoints ("DB was closed"). {@link ShutdownOrder}
  * closes the listeners first and then the store. Reflection on MapDB 3.0.x internals ({@code DB.shutdownHooks},
  * keyed by {@code DB.shutdownReference}); if they are not there, MapDB keeps its hook and only the tail of the
  * runs is at risk.
  */
-final class MapDbShutdown {
+public final class MapDbShutdown {
 
     private MapDbShutdown() {
     }
 
     /** Whether the storage's database was taken out of MapDB's shutdown hook. */
-    static boolean disarm(Object mapDbStatsStorage) {
+    public static boolean disarm(Object mapDbStatsStorage) {
         try {
             Object db = field(mapDbStatsStorage.getClass(), "db").get(mapDbStatsStorage);
             Object key = field(db.getClass(), "shutdownReference").get(db);
