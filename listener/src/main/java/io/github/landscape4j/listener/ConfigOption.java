@@ -16,7 +16,7 @@ public enum ConfigOption {
     EVERY("every", "1", "record scalars every N iterations, 1..1000000"),
     PER_TENSOR("perTensor", "true", "also record norms per parameter tensor: true or false"),
     TENSOR_EVERY("tensorEvery", "10", "per-tensor norms on every Nth recorded row (NaN on the others), 1..1000000"),
-    CHECKPOINT_EVERY("checkpointEvery", "10", "take a parameter checkpoint every N iterations, 1..1000000"),
+    CHECKPOINT_EVERY("checkpointEvery", "50", "take a parameter checkpoint every N iterations, 1..1000000"),
     MAX_CHECKPOINTS("maxCheckpoints", "64", "periodic checkpoints kept (thinned by halving when full), 4..100000"),
     COMMIT_EVERY("commitEvery", "100", "commit scalar records at least every N recorded iterations, 1..1000000"),
     COMMIT_MILLIS("commitMillis", "2000", "commit scalar records at least every N milliseconds, 1..3600000"),

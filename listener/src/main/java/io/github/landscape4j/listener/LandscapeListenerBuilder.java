@@ -81,7 +81,7 @@ public final class LandscapeListenerBuilder {
         return set(ConfigOption.TENSOR_EVERY, rows);
     }
 
-    /** Initial interval between periodic checkpoints in iterations (default 10). */
+    /** Initial interval between periodic checkpoints in iterations (default 50). */
     public LandscapeListenerBuilder checkpointEvery(int iterations) {
         return set(ConfigOption.CHECKPOINT_EVERY, iterations);
     }

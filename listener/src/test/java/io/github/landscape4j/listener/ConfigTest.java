@@ -19,7 +19,7 @@ class ConfigTest {
     void defaults() {
         LandscapeConfig c = LandscapeConfig.defaults();
         assertThat(c.every()).isEqualTo(1);
-        assertThat(c.checkpointEvery()).isEqualTo(10);
+        assertThat(c.checkpointEvery()).isEqualTo(50);
         assertThat(c.maxCheckpoints()).isEqualTo(64);
         assertThat(c.store()).isEmpty();
         assertThat(c.seed()).isEqualTo(42);
