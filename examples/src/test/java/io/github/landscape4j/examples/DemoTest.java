@@ -40,22 +40,23 @@ class DemoTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            // no snapshot before the end (every:1000), then the final one when the listener closes
-            Demo.main(new String[]{"--store", store.toString(), "--max-iterations", "30", "--port", "0",
+            // no snapshot before the end (every:1000), then the final one when the listener closes; 60 iterations give
+            // two checkpoints (initial, 50), enough for the PCA plane
+            Demo.main(new String[]{"--store", store.toString(), "--max-iterations", "60", "--port", "0",
                     "--serve", "false", "--snapshot", "every:1000"});
         } finally {
             System.setOut(old);
             UIServer.stopInstance();
         }
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("store: " + store.toAbsolutePath()).contains("30 iterations recorded")
+        assertThat(printed).contains("store: " + store.toAbsolutePath()).contains("60 iterations recorded")
                 .contains("landscape4j: live page at http://127.0.0.1:");
         try (LandscapeStore s = LandscapeStore.openExisting(store)) {
             RunInfo run = s.listRuns().get(0);
             assertThat(run.numParams()).isEqualTo(79_510);
-            assertThat(s.scalars(run.runId()).size()).isEqualTo(30);
+            assertThat(s.scalars(run.runId()).size()).isEqualTo(60);
             Snapshot last = s.snapshots(run.runId()).get(0);
-            assertThat(last.iteration()).isEqualTo(29);
+            assertThat(last.iteration()).isEqualTo(59);
             assertThat(last.surfaces()).extracting(Surface::plane).containsExactly("random", "pca");
             assertThat(last.measure("val_loss")).as("the test set is the validation probe").isFinite();
             assertThat(last.measure("hessian_top")).isFinite();
