@@ -204,13 +204,6 @@ public final class LandscapeStore implements AutoCloseable {
                 Snapshot.class));
     }
 
-    /**
-     * The raw JSON payloads of one record type of a run, oldest first. For the record types of later capabilities
-     * (snapshots); type ids are in {@code RecordTypes}.
-     */
-    public List<String> payloads(String runId, String typeId) {
-        return records(runId, typeId).stream().map(LandscapeRecord::json).toList();
-    }
 
     private List<LandscapeRecord> records(String runId, String typeId) {
         RunInfo run = run(runId);

@@ -38,9 +38,7 @@ public final class Directions {
         for (ParameterTensor t : tensors) {
             INDArray ds = segment(d, t);
             TensorRole role = TensorRole.of(t.name());
-            boolean moves = role == TensorRole.WEIGHT
-                    || (includeBiasBn && (role == TensorRole.BIAS || role == TensorRole.BATCHNORM));
-            if (!moves) {
+            if (!moves(role)) {
                 ds.assign(0);
                 continue;
             }
@@ -62,13 +60,23 @@ public final class Directions {
     /** Masks {@code v} in place to the tensors a direction may move (zero elsewhere), without rescaling. */
     public void mask(INDArray v) {
         for (ParameterTensor t : tensors) {
-            TensorRole role = TensorRole.of(t.name());
-            boolean moves = role == TensorRole.WEIGHT
-                    || (includeBiasBn && (role == TensorRole.BIAS || role == TensorRole.BATCHNORM));
-            if (!moves) {
+            if (!moves(TensorRole.of(t.name()))) {
                 segment(v, t).assign(0);
             }
         }
+    }
+
+    /** Whether directions may move tensors of this role (never batch-norm statistics). */
+    private boolean moves(TensorRole role) {
+        return role == TensorRole.WEIGHT
+                || (includeBiasBn && (role == TensorRole.BIAS || role == TensorRole.BATCHNORM));
+    }
+
+    /** Zeroes {@code v} in place everywhere outside tensor {@code only} (a per-tensor measure). */
+    public static void restrictTo(INDArray v, ParameterTensor only) {
+        INDArray keep = segment(v, only).dup();
+        v.assign(0);
+        segment(v, only).assign(keep);
     }
 
     /**

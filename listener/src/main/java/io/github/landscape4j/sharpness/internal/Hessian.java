@@ -101,9 +101,7 @@ public final class Hessian {
 
     private static void restrict(INDArray v, io.github.landscape4j.store.ParameterTensor only, INDArray deflate) {
         if (only != null) {
-            INDArray keep = Directions.segment(v, only).dup();
-            v.assign(0);
-            Directions.segment(v, only).assign(keep);
+            Directions.restrictTo(v, only);
         }
         if (deflate != null) {
             double dot = v.mul(deflate).sumNumber().doubleValue();

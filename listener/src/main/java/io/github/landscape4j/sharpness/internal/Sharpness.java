@@ -45,9 +45,7 @@ public final class Sharpness {
         for (int i = 0; i < k; i++) {
             INDArray d = directions.random(rng, theta);
             if (only != null) {
-                INDArray keep = Directions.segment(d, only).dup();
-                d.assign(0);
-                Directions.segment(d, only).assign(keep);
+                Directions.restrictTo(d, only);
             }
             p.assign(theta);
             Nd4j.getBlasWrapper().level1().axpy(p.length(), eps, d, p);

@@ -61,7 +61,6 @@ public final class StoreWriter implements AutoCloseable {
     private final Map<Long, Long> checkpointTimestamps = new HashMap<>();
     private volatile boolean failed;
     private volatile boolean stopped;
-    private volatile long commits;
 
     public StoreWriter(StatsStorageRouter router, String sessionId, String workerId, List<String> tensorNames,
                        int commitEvery, long commitMillis, Consumer<Throwable> onFault) {
@@ -147,10 +146,6 @@ public final class StoreWriter implements AutoCloseable {
         return failed;
     }
 
-    /** Number of records written (each one a MapDB commit for file stores). */
-    public long commits() {
-        return commits;
-    }
 
     /** Flushes and stops the thread. Idempotent. */
     @Override
@@ -216,7 +211,6 @@ public final class StoreWriter implements AutoCloseable {
             float[] floats = p.floats() == null ? null : p.floats().toFloatVector();
             long ts = nextTimestamp(p.typeId());
             router.putUpdate(new LandscapeRecord(sessionId, p.typeId(), workerId, ts, p.json(), floats));
-            commits++;
             if (p.checkpointKey() != null) {
                 checkpointTimestamps.put(p.checkpointKey(), ts);
             }
@@ -250,7 +244,6 @@ public final class StoreWriter implements AutoCloseable {
         ScalarSeries series = toSeries(rows);
         router.putUpdate(new LandscapeRecord(sessionId, RecordTypes.SCALARS, workerId,
                 nextTimestamp(RecordTypes.SCALARS), Json.GSON.toJson(series), null));
-        commits++;
     }
 
     /** Record keys are timestamps in DL4J's storage: keep them unique per type even within one millisecond. */

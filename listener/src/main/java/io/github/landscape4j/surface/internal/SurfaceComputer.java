@@ -3,7 +3,6 @@ package io.github.landscape4j.surface.internal;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 
 /**
  * Internal: evaluates {@code L(θ + a·d1 + b·d2)} over a grid and {@code L(θ + α·d)} along a line on a
@@ -96,12 +95,4 @@ public final class SurfaceComputer {
         return new Line[]{t, v};
     }
 
-    /** An empty grid for a missing probe. */
-    public static double[][] none() {
-        return new double[0][];
-    }
-
-    static double[] copy(double[] a) {
-        return Arrays.copyOf(a, a.length);
-    }
 }

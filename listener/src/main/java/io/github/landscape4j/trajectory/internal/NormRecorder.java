@@ -63,10 +63,6 @@ public final class NormRecorder {
         return Math.sqrt(Nd4j.getBlasWrapper().dot(flat, flat)) * scale;
     }
 
-    /** Number of tensors. */
-    public int tensorCount() {
-        return tensors.size();
-    }
 
     /** Tensor views of one flat vector, valid while the vector keeps its buffer, offset and length. */
     private record Views(long offset, long length, INDArray[] parts) {
