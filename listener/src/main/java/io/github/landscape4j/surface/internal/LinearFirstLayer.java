@@ -2,30 +2,63 @@ package io.github.landscape4j.surface.internal;
 
 import io.github.landscape4j.direction.internal.Directions;
 import io.github.landscape4j.store.ParameterTensor;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
- * Internal: the work shared across one plane (SCIENCE.md): a dense first layer computes {@code X·W}, linear in
- * {@code W}, so over a plane {@code X·(W0 + a·D1 + b·D2) = XW0 + a·XD1 + b·XD2}: three products per plane and
- * probe instead of one per point. Each point then costs two axpys on the first layer's pre-activations, its bias
- * and activation, and a forward pass through the remaining layers (inference mode, on the private copy).
+ * Internal: the work shared across one plane (SCIENCE.md): a dense first layer computes {@code X·W + b}, linear in
+ * {@code (W, b)}, so over a plane {@code X·(W0 + a·D1 + b·D2) + (b0 + a·e1 + b·e2) = P0 + a·P1 + b·P2} with
+ * {@code P0 = X·W0 + b0}, {@code P1 = X·D1 + e1}, {@code P2 = X·D2 + e2}: three products per plane and probe
+ * instead of one per point. Each point then costs a copy and two BLAS axpys into a reused pre-activation buffer,
+ * the first layer's activation in place, and a forward pass through the remaining layers (inference mode, on the
+ * private copy) inside a workspace of this path, so that after the first point no array is allocated afresh.
  * Applies to a MultiLayerNetwork whose first layer is a {@link DenseLayer} without layer normalization or input
  * preprocessor.
  */
 public final class LinearFirstLayer {
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0).overallocationLimit(0.05).policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).build();
+
     private final MultiLayerNetwork net;
     private final ParameterTensor weights;
     private final ParameterTensor bias;
     private final DenseLayer first;
+    private final String workspace = "landscape4j-linear-" + UUID.randomUUID();
+    private final LayerWorkspaceMgr mgr = LayerWorkspaceMgr.builder().defaultWorkspace(workspace, WORKSPACE).build();
+
+    /** The shared products of one plane for one probe, and the pre-activation buffer its points reuse. */
+    public static final class Plane {
+        private final INDArray p0;
+        private final INDArray p1;
+        private final INDArray p2;
+        private final INDArray z;
+        private final Probe probe;
+
+        private Plane(INDArray p0, INDArray p1, INDArray p2, Probe probe) {
+            this.p0 = p0;
+            this.p1 = p1;
+            this.p2 = p2;
+            this.z = p0.ulike();
+            this.probe = probe;
+        }
+    }
 
     private LinearFirstLayer(MultiLayerNetwork net, ParameterTensor weights, ParameterTensor bias, DenseLayer first) {
         this.net = net;
@@ -49,40 +82,61 @@ public final class LinearFirstLayer {
         return Optional.of(new LinearFirstLayer(net, w, b, dense));
     }
 
-    /** The three products of one plane for one probe: {@code XW0, XD1, XD2}. */
-    public INDArray[] products(INDArray theta, INDArray d1, INDArray d2, Probe probe) {
+    /** The three products of one plane for one probe: {@code P0, P1, P2}, biases folded in. */
+    public Plane plane(INDArray theta, INDArray d1, INDArray d2, Probe probe) {
         INDArray x = probe.features()[0].castTo(theta.dataType());
-        return new INDArray[]{x.mmul(matrix(theta)), x.mmul(matrix(d1)), x.mmul(matrix(d2))};
+        return new Plane(product(x, theta), product(x, d1), product(x, d2), probe);
+    }
+
+    private INDArray product(INDArray x, INDArray flat) {
+        long[] s = weights.shape();
+        INDArray p = x.mmul(Directions.segment(flat, weights).dup().reshape('f', s[0], s[1]));
+        if (bias != null) {
+            p.addiRowVector(Directions.segment(flat, bias).reshape(1, bias.length()));
+        }
+        return p;
     }
 
     /**
-     * Network outputs at {@code θ + a·d1 + b·d2}, given the plane's products; {@code params} must already hold
-     * {@code θ + a·d1 + b·d2} (it supplies the first layer's bias and every later layer's parameters).
+     * Loss and accuracy at {@code θ + a·d1 + b·d2} on the plane's probe; the copy's parameters past the first layer
+     * ({@link #tail}) must already hold that point.
      */
-    public INDArray[] outputs(INDArray[] products, double a, double b, INDArray params) {
-        INDArray z = products[0].dup();
-        Nd4j.getBlasWrapper().level1().axpy(z.length(), a, products[1], z);
-        Nd4j.getBlasWrapper().level1().axpy(z.length(), b, products[2], z);
-        if (bias != null) {
-            z.addiRowVector(Directions.segment(params, bias).reshape(1, bias.length()));
-        }
-        INDArray act = first.getActivationFn().getActivation(z, false);
-        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        long batch = act.size(0);
-        for (int i = 1; i < net.getnLayers(); i++) {
-            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
-            if (pre != null) {
-                act = pre.preProcess(act, (int) batch, mgr);
+    public Evaluation evaluatePoint(Plane plane, double a, double b, ProbeModel model) {
+        INDArray z = plane.z.assign(plane.p0);
+        Nd4j.getBlasWrapper().level1().axpy(z.length(), a, plane.p1, z);
+        Nd4j.getBlasWrapper().level1().axpy(z.length(), b, plane.p2, z);
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, workspace)) {
+            INDArray act = first.getActivationFn().getActivation(z, false);
+            long batch = act.size(0);
+            for (int i = 1; i < net.getnLayers(); i++) {
+                InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
+                if (pre != null) {
+                    act = pre.preProcess(act, (int) batch, mgr);
+                }
+                act = net.getLayer(i).activate(act, false, mgr);
             }
-            Layer layer = net.getLayer(i);
-            act = layer.activate(act, false, mgr);
+            Evaluation e = model.score(new INDArray[]{act}, plane.probe, false);
+            for (int i = 1; i < net.getnLayers(); i++) {
+                net.getLayer(i).clear(); // its input lived in the workspace
+            }
+            return e;
         }
-        return new INDArray[]{act};
     }
 
-    /** The first layer's weights in a flat vector, as the {@code [nIn, nOut]} matrix DL4J keeps in 'f' order. */
-    private INDArray matrix(INDArray flat) {
-        long[] s = weights.shape();
-        return Directions.segment(flat, weights).dup().reshape('f', s[0], s[1]);
+    /**
+     * The part of a flat parameter vector past the first layer (a view): the only parameters a point of this path
+     * reads from the copy, since the first layer's enter through the plane's products.
+     */
+    public INDArray tail(INDArray flat) {
+        long end = Math.max(weights.offset() + weights.length(), bias == null ? 0 : bias.offset() + bias.length());
+        return flat.get(NDArrayIndex.interval(end, flat.length()));
+    }
+
+    /** Frees this path's workspace on the calling thread (after a plane). */
+    public void release() {
+        if (Nd4j.getWorkspaceManager().checkIfWorkspaceExists(workspace)) {
+            Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(
+                    workspace));
+        }
     }
 }

@@ -12,13 +12,20 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
+import org.nd4j.linalg.api.ops.impl.reduce3.HammingDistance;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Internal: a private copy of the user's network on which every landscape evaluation runs, so the user's model
@@ -36,6 +43,9 @@ public final class ProbeModel {
     private final List<ILossFunction> losses = new ArrayList<>();
     private final List<IActivation> activations = new ArrayList<>();
     private final IActivation identity = new ActivationIdentity();
+    /** The single output's loss when {@link #crossEntropyPoint} applies, else null. */
+    private final LossMCXENT crossEntropy;
+    private final Map<Probe, Buffers> buffers = new IdentityHashMap<>();
 
     private ProbeModel(Model copy) {
         this.copy = copy;
@@ -49,6 +59,10 @@ public final class ProbeModel {
                         + l.conf().getLayer().getClass().getSimpleName());
             }
         }
+        crossEntropy = losses.size() == 1 && activations.get(0) instanceof ActivationSoftmax
+                && (losses.get(0).getClass() == LossMCXENT.class
+                || losses.get(0).getClass() == LossNegativeLogLikelihood.class)
+                && ((LossMCXENT) losses.get(0)).getWeights() == null ? (LossMCXENT) losses.get(0) : null;
     }
 
     /**
@@ -116,6 +130,9 @@ public final class ProbeModel {
      * the caller and overwritten) against the probe's labels.
      */
     public Evaluation score(INDArray[] outputs, Probe probe, boolean withError) {
+        if (!withError && crossEntropy != null && outputs[0].rank() == 2) {
+            return crossEntropyPoint(outputs[0], probe);
+        }
         INDArray perExample = null;
         for (int i = 0; i < outputs.length; i++) {
             INDArray out = outputs[i];
@@ -133,6 +150,46 @@ public final class ProbeModel {
         double mean = perExample.meanNumber().doubleValue();
         double se = withError && n > 1 ? perExample.stdNumber().doubleValue() / Math.sqrt(n) : Double.NaN;
         return new Evaluation(mean, se, accuracy(outputs[0], probe));
+    }
+
+    /**
+     * The grid-point path for the common classifier (one softmax output scored by unweighted MCXENT or negative
+     * log-likelihood): the same numbers as {@code computeScoreArray} in a handful of in-place ops on the output and
+     * preallocated buffers, because on the CPU backend every op that allocates costs more than the arithmetic. The
+     * mean loss is {@code -y·log(clip(p)) / n} as one BLAS dot; accuracy is one argmax into a reused buffer and one
+     * Hamming distance to the probe's classes (log and clipping keep each row's argmax).
+     */
+    private Evaluation crossEntropyPoint(INDArray out, Probe probe) {
+        Buffers b = buffers.computeIfAbsent(probe, p -> new Buffers(p, out.dataType()));
+        double eps = crossEntropy.getSoftmaxClipEps();
+        if (eps > 0) {
+            Transforms.max(out, eps, false);
+            if (out.dataType() != DataType.FLOAT || (float) (1.0 - eps) < 1.0f) { // 1 - eps rounds to 1 in float
+                Transforms.min(out, 1.0 - eps, false);
+            }
+        }
+        INDArray logP = Transforms.log(out, false);
+        double sum = Nd4j.getBlasWrapper().dot(logP.reshape(logP.length()), b.labels);
+        double accuracy = Double.NaN;
+        if (b.predicted != null) {
+            Nd4j.getExecutioner().exec(new ArgMax(new INDArray[]{logP}, new INDArray[]{b.predicted}, false, 1));
+            accuracy = 1.0 - Nd4j.getExecutioner().exec(new HammingDistance(b.predicted, probe.classes()))
+                    .getDouble(0);
+        }
+        return new Evaluation(-sum / out.size(0), Double.NaN, accuracy);
+    }
+
+    /** Per-probe buffers of the cross-entropy path: flat labels in the output's type, argmax output. */
+    private static final class Buffers {
+        final INDArray labels;
+        final INDArray predicted;
+
+        Buffers(Probe probe, DataType type) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) { // they outlive a point
+                labels = probe.labels()[0].castTo(type).dup('c').reshape(probe.labels()[0].length());
+                predicted = probe.classes() == null ? null : Nd4j.create(probe.classes().dataType(), probe.size());
+            }
+        }
     }
 
     private INDArray[] forward(INDArray[] features) {

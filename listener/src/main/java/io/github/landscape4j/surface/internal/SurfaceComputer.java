@@ -7,7 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Internal: evaluates {@code L(θ + a·d1 + b·d2)} over a grid and {@code L(θ + α·d)} along a line on a
  * {@link ProbeModel}. Each row starts from {@code θ + b·d2} (one copy and one axpy), each point adds {@code a·d1} to
- * it (one copy, one axpy), then one forward pass per probe. ND4J operations only.
+ * it (one copy, one axpy), then one forward pass per probe; with the first-layer linearity path, only the parameters
+ * past the first layer are moved and the first layer comes from the plane's products. ND4J operations only.
  */
 public final class SurfaceComputer {
 
@@ -46,32 +47,44 @@ public final class SurfaceComputer {
     public Grids[] plane(INDArray theta, INDArray d1, INDArray d2, double[] xs, double[] ys, Probe train,
                          Probe validation) {
         INDArray p = model.params();
+        INDArray d1Moved = d1;
+        INDArray d2Moved = d2;
+        INDArray thetaMoved = theta;
+        if (linear != null) { // the first layer enters through the plane's products: move only the rest
+            p = linear.tail(p);
+            d1Moved = linear.tail(d1);
+            d2Moved = linear.tail(d2);
+            thetaMoved = linear.tail(theta);
+        }
         INDArray rowBase = p.dup();
-        INDArray[] trainProducts = linear == null ? null : linear.products(theta, d1, d2, train);
-        INDArray[] valProducts = linear == null || validation == null ? null
-                : linear.products(theta, d1, d2, validation);
+        LinearFirstLayer.Plane trainPlane = linear == null ? null : linear.plane(theta, d1, d2, train);
+        LinearFirstLayer.Plane valPlane = linear == null || validation == null ? null
+                : linear.plane(theta, d1, d2, validation);
         Grids t = new Grids(new double[ys.length][xs.length], new double[ys.length][xs.length]);
         Grids v = validation == null ? null : new Grids(new double[ys.length][xs.length],
                 new double[ys.length][xs.length]);
         for (int j = 0; j < ys.length; j++) {
-            rowBase.assign(theta);
-            Nd4j.getBlasWrapper().level1().axpy(rowBase.length(), ys[j], d2, rowBase);
+            rowBase.assign(thetaMoved);
+            Nd4j.getBlasWrapper().level1().axpy(rowBase.length(), ys[j], d2Moved, rowBase);
             for (int i = 0; i < xs.length; i++) {
                 p.assign(rowBase);
-                Nd4j.getBlasWrapper().level1().axpy(p.length(), xs[i], d1, p);
+                Nd4j.getBlasWrapper().level1().axpy(p.length(), xs[i], d1Moved, p);
                 Evaluation e = linear == null ? model.evaluatePoint(train)
-                        : model.score(linear.outputs(trainProducts, xs[i], ys[j], p), train, false);
+                        : linear.evaluatePoint(trainPlane, xs[i], ys[j], model);
                 t.loss()[j][i] = e.loss();
                 t.accuracy()[j][i] = e.accuracy();
                 if (v != null) {
                     Evaluation ev = linear == null ? model.evaluatePoint(validation)
-                            : model.score(linear.outputs(valProducts, xs[i], ys[j], p), validation, false);
+                            : linear.evaluatePoint(valPlane, xs[i], ys[j], model);
                     v.loss()[j][i] = ev.loss();
                     v.accuracy()[j][i] = ev.accuracy();
                 }
             }
         }
         model.load(theta);
+        if (linear != null) {
+            linear.release();
+        }
         return new Grids[]{t, v};
     }
 
