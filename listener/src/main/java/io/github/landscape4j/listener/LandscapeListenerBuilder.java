@@ -4,6 +4,7 @@ import io.github.landscape4j.surface.internal.Probe;
 import io.github.landscape4j.surface.internal.Probes;
 import io.github.landscape4j.listener.internal.UiStarter;
 import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.internal.DeferredRouter;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Builds a {@link LandscapeListener}. Every option has a typed setter here and a string spelling
@@ -22,6 +24,7 @@ public final class LandscapeListenerBuilder {
     private final Map<String, String> options = new LinkedHashMap<>();
     private LandscapeStore store;
     private StatsStorageRouter router;
+    private Supplier<LandscapeStore> opener;
     private DataSet trainProbe;
     private DataSet validation;
     private DataSetIterator validationIterator;
@@ -42,6 +45,17 @@ public final class LandscapeListenerBuilder {
     /** An open store to write to (e.g. shared with DL4J's {@code StatsListener}); the caller closes it. */
     public LandscapeListenerBuilder store(LandscapeStore openStore) {
         this.store = Objects.requireNonNull(openStore, "store");
+        return this;
+    }
+
+    /**
+     * A store opened on first use, by {@code opener}, on the run's writer thread: the training thread never waits
+     * for MapDB to start (the agent uses this). Share one memoizing opener between listeners to share one store;
+     * the caller closes it. If it cannot be opened, the run records nothing and says so once in the log. With
+     * {@code ui=PORT}, {@link #build()} opens it (the page needs it).
+     */
+    public LandscapeListenerBuilder store(Supplier<LandscapeStore> opener) {
+        this.opener = Objects.requireNonNull(opener, "store");
         return this;
     }
 
@@ -220,11 +234,13 @@ public final class LandscapeListenerBuilder {
      */
     public LandscapeListener build() {
         LandscapeConfig config = LandscapeConfig.parse(options);
-        int targets = (store != null ? 1 : 0) + (router != null ? 1 : 0) + (config.store().isPresent() ? 1 : 0);
+        int targets = (store != null ? 1 : 0) + (router != null ? 1 : 0) + (opener != null ? 1 : 0)
+                + (config.store().isPresent() ? 1 : 0);
         if (targets != 1) {
             throw new InvalidConfigException(List.of(ConfigOption.STORE.key() + "="
                     + config.store().map(Path::toString).orElse("") + ": give exactly one of store(Path),"
-                    + " store(LandscapeStore) or router(StatsStorageRouter); " + targets + " given"));
+                    + " store(LandscapeStore), store(Supplier) or router(StatsStorageRouter); " + targets
+                    + " given"));
         }
         int size = config.snapshots().probeSize();
         Probe train = trainProbe == null ? null : Probes.of(trainProbe, size, "user-given train probe");
@@ -240,7 +256,12 @@ public final class LandscapeListenerBuilder {
             uiStart = UiStarter.startMethod(config.ui().getAsInt()); // fails before a store is opened
         }
         LandscapeListener listener;
-        if (router != null) {
+        if (opener != null && uiStart == null) {
+            listener = new LandscapeListener(config, new DeferredRouter(opener), null, false, train, val);
+        } else if (opener != null) {
+            LandscapeStore open = new DeferredRouter(opener).resolveStore();
+            listener = new LandscapeListener(config, open.statsStorage(), open, false, train, val);
+        } else if (router != null) {
             listener = new LandscapeListener(config, router, null, false, train, val);
         } else if (store != null) {
             listener = new LandscapeListener(config, store.statsStorage(), store, false, train, val);

@@ -81,6 +81,7 @@ class ConfigTest {
                 .hasMessageContaining("commitMillis=0: must be an integer in [1, 3600000]");
         assertThatThrownBy(() -> LandscapeListener.builder().build())
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining("give exactly one of store(Path), store(LandscapeStore) or router");
+                .hasMessageContaining(
+                        "give exactly one of store(Path), store(LandscapeStore), store(Supplier) or router");
     }
 }

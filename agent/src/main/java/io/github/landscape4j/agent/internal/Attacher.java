@@ -2,6 +2,7 @@ package io.github.landscape4j.agent.internal;
 
 import io.github.landscape4j.listener.LandscapeListener;
 import io.github.landscape4j.listener.internal.PluginScope;
+import io.github.landscape4j.store.StoreException;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -11,7 +12,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 
 /**
  * Internal: adds one {@link LandscapeListener} to each model the hook reports, once, after the model's own
@@ -49,15 +49,15 @@ public final class Attacher {
                 Object listener = MODELS.get(model);
                 if (listener == null) {
                     listener = LandscapeListener.builder().options(options.listenerOptions())
-                            .store(StoreOpener.store()).build();
+                            .store(StoreOpener::store).build();
                     OURS.add(listener);
                     MODELS.put(model, listener);
                 }
                 // addListeners calls setListeners, whose hook comes back here and finds the listener: no loop
                 ((Model) model).addListeners((LandscapeListener) listener);
             }
-        } catch (CompletionException e) {
-            Faults.report("opening the store " + options.store().toAbsolutePath(), e.getCause());
+        } catch (StoreException e) { // only with ui=PORT, where the build waits for the store
+            Faults.report("opening the store " + options.store().toAbsolutePath(), e);
         } catch (Throwable t) {
             Faults.report("attaching the listener to a " + model.getClass().getName(), t);
         }

@@ -6,10 +6,8 @@ import java.util.Set;
 
 /**
  * Internal: the transformer {@code premain} registers. Every class the JVM loads passes through it, so it only
- * compares names. When DL4J's first model class arrives it weaves it ({@link ModelWeaving}) and starts opening
- * the store in the background ({@link StoreOpener}), so that MapDB's class loading overlaps ND4J's backend
- * start-up instead of delaying the first iteration. A Byte Buddy agent that matches every loaded class cost ~1.1 s
- * of startup (DL4J-NOTES); this costs nothing until DL4J is used.
+ * compares names. When one of DL4J's model classes arrives it weaves it ({@link ModelWeaving}). A Byte Buddy agent
+ * that matches every loaded class cost ~1.1 s of startup (DL4J-NOTES); this costs nothing until DL4J is used.
  */
 public final class ModelTransformer implements ClassFileTransformer {
 
@@ -29,9 +27,7 @@ public final class ModelTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            byte[] woven = ModelWeaving.weave(classfileBuffer);
-            StoreOpener.start(AgentOptions.installed()); // after weaving: both read classes from the agent jar
-            return woven;
+            return ModelWeaving.weave(classfileBuffer);
         } catch (Throwable t) {
             Faults.report("instrumenting " + className.replace('/', '.'), t);
             return null;

@@ -2,71 +2,36 @@ package io.github.landscape4j.agent.internal;
 
 import io.github.landscape4j.store.LandscapeStore;
 
-import java.util.concurrent.CompletableFuture;
+import java.nio.file.Path;
 
 /**
- * Internal: opens the agent's one store on a background thread, started when DL4J loads its first model class, and
- * loads the listener's classes and DL4J's JSON serialization ({@link JsonWarmup}) there too; {@link Attacher} waits for it at the first model's {@code init}. Opening
- * a MapDB file loads ~700 classes; on the main thread that delayed the first iteration. No lambdas here: this
- * starts inside a class file transformer.
+ * Internal: the agent's one store, opened on first use and shared by every model's listener. Listeners take it
+ * as an opener ({@link #store()}): the first run's writer thread opens it, so neither {@code premain} nor the
+ * training thread waits for MapDB (opening a file loads ~700 classes, ~1 s here). A store that cannot be opened is
+ * reported once and turns the agent off for models seen later.
  */
-final class StoreOpener extends Thread {
+final class StoreOpener {
 
-    private static final CompletableFuture<LandscapeStore> STORE = new CompletableFuture<>();
-    private static boolean started; // guarded by StoreOpener.class
+    private static LandscapeStore store; // guarded by StoreOpener.class
+    private static RuntimeException failure; // guarded by StoreOpener.class
 
-    private final AgentOptions options;
-
-    private StoreOpener(AgentOptions options) {
-        super("landscape4j-agent-store");
-        setDaemon(true);
-        this.options = options;
+    private StoreOpener() {
     }
 
-    static synchronized void start(AgentOptions options) {
-        if (!started) {
-            started = true;
-            new StoreOpener(options).start();
-        }
-    }
-
-    /** The open store, waiting for it; throws what opening it threw. */
-    static LandscapeStore store() {
-        return STORE.join();
-    }
-
-
-    @Override
-    public void run() {
-        try {
-            LandscapeStore store = LandscapeStore.open(options.store());
-            // closed at JVM exit after every listener by the listener module's ShutdownOrder
-            STORE.complete(store);
-        } catch (Throwable t) {
-            STORE.completeExceptionally(t);
-            return;
-        }
-        preload();
-    }
-
-    /** Loads and links the listener's classes off the training thread; a failure here shows up later, in place. */
-    private static void preload() {
-        try {
-            JsonWarmup.run();
-        } catch (Throwable t) {
-            // only a warm-up: the listener serializes the real configuration itself
-        }
-        for (String name : new String[]{"io.github.landscape4j.listener.LandscapeListener",
-                "io.github.landscape4j.listener.internal.RunRecorder",
-                "io.github.landscape4j.store.internal.StoreWriter",
-                "io.github.landscape4j.trajectory.internal.NormRecorder",
-                "io.github.landscape4j.trajectory.internal.CheckpointKeeper"}) {
+    /** The store, opening it on the first call; closed at JVM exit after every listener (ShutdownOrder). */
+    static synchronized LandscapeStore store() {
+        if (store == null && failure == null) {
+            Path file = AgentOptions.installed().store();
             try {
-                Class.forName(name, true, StoreOpener.class.getClassLoader());
-            } catch (Throwable t) {
-                return;
+                store = LandscapeStore.open(file);
+            } catch (RuntimeException e) {
+                failure = e;
+                Faults.report("opening the store " + file.toAbsolutePath(), e);
             }
         }
+        if (failure != null) {
+            throw failure;
+        }
+        return store;
     }
-
 }

@@ -41,6 +41,18 @@ class AgentArgumentsTest {
                 .contains("store=" + store + ": cannot be created: " + notADirectory + " is not a writable directory");
     }
 
+    @Test
+    void aStoreFileThatIsNotAStoreLeavesTheProgramUnchanged() throws Exception {
+        // premain cannot tell (it does not open MapDB): the first run's writer thread finds out, off the fit loop
+        Path store = Files.writeString(dir.resolve("not-a-store.db"), "just some text, not MapDB");
+        ChildJvm.Result run = Runs.withAgent(dir, "store=" + store);
+
+        assertUnchanged(run);
+        assertThat(Runs.newStderrLines(run)).anySatisfy(line -> assertThat(line)
+                .startsWith("landscape4j agent: off after a fault while opening the store " + store.toAbsolutePath()));
+        assertThat(Files.readString(store)).isEqualTo("just some text, not MapDB");
+    }
+
     private static void assertUnchanged(ChildJvm.Result run) throws Exception {
         ChildJvm.Result baseline = Runs.baseline();
         assertThat(run.exitCode()).isEqualTo(baseline.exitCode());

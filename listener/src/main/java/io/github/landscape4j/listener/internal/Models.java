@@ -2,6 +2,8 @@ package io.github.landscape4j.listener.internal;
 
 import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -9,6 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Internal: what landscape4j needs from a DL4J model, for both MultiLayerNetwork and ComputationGraph. */
 public final class Models {
@@ -25,12 +28,18 @@ public final class Models {
         return model.getClass().getSimpleName();
     }
 
-    public static String configJson(Model model) {
+    /**
+     * The model's configuration as JSON, made later (e.g. on a writer thread) from a copy taken now: DL4J's first
+     * {@code toJson()} in a JVM builds its Jackson mappers (~0.9 s here), which the training thread should not pay.
+     */
+    public static Supplier<String> configJsonLater(Model model) {
         if (model instanceof MultiLayerNetwork m) {
-            return m.getLayerWiseConfigurations().toJson();
+            MultiLayerConfiguration copy = m.getLayerWiseConfigurations().clone();
+            return copy::toJson;
         }
         if (model instanceof ComputationGraph g) {
-            return g.getConfiguration().toJson();
+            ComputationGraphConfiguration copy = g.getConfiguration().clone();
+            return copy::toJson;
         }
         throw unsupported(model);
     }

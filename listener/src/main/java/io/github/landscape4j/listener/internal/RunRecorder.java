@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Internal: records one model's run: run metadata once, scalars at the configured cadence, checkpoints with
@@ -34,7 +35,8 @@ public final class RunRecorder implements AutoCloseable {
             .withZone(ZoneOffset.UTC);
 
     private final LandscapeConfig config;
-    private final RunInfo info;
+    private final String runId;
+    private final Supplier<RunInfo> info;
     private final FaultGuard guard;
     private final StoreWriter writer;
     private final NormRecorder norms;
@@ -70,15 +72,19 @@ public final class RunRecorder implements AutoCloseable {
         String runId = config.runName() + "-" + ID_TIME.format(start) + "-"
                 + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
         String workerId = "pid" + ProcessHandle.current().pid();
-        this.info = new RunInfo(runId, workerId, config.runName(), config.tags(), config.seed(), start,
-                Models.kind(model), Models.configJson(model), model.numParams(), tensors, config.asOptions(),
-                Versions.all(), RecordTypes.SCHEMA_VERSION);
+        Supplier<String> configJson = Models.configJsonLater(model);
+        String kind = Models.kind(model);
+        long numParams = model.numParams();
+        this.runId = runId;
+        this.info = memoize(() -> new RunInfo(runId, workerId, config.runName(), config.tags(), config.seed(), start,
+                kind, configJson.get(), numParams, tensors, config.asOptions(), Versions.all(),
+                RecordTypes.SCHEMA_VERSION));
         this.guard = new FaultGuard(runId);
         this.keeper = new CheckpointKeeper(config.checkpointEvery(), config.maxCheckpoints());
         this.writer = new StoreWriter(router, runId, workerId, config.perTensor()
                 ? tensors.stream().map(ParameterTensor::name).toList() : List.of(),
                 config.commitEvery(), config.commitMillis(), t -> guard.trip("the store writer", t));
-        writer.writeRunInfo(Json.GSON.toJson(info));
+        writer.writeRunInfo(() -> Json.GSON.toJson(info.get())); // made on the writer thread
         this.norms = new NormRecorder(tensors);
         this.tensorCount = tensors.size();
         this.schedule = SnapshotSchedule.parse(config.snapshots().schedule());
@@ -90,8 +96,23 @@ public final class RunRecorder implements AutoCloseable {
                 ? new ProbeCollector(config.snapshots().probeSize()) : null;
     }
 
+    /** The run's metadata (made on first use: its configuration JSON is the costly part). */
     public RunInfo info() {
-        return info;
+        return info.get();
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> make) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = make.get();
+                }
+                return value;
+            }
+        };
     }
 
     public FaultGuard guard() {
@@ -214,7 +235,7 @@ public final class RunRecorder implements AutoCloseable {
                 path.add(k.params());
                 iterations.add(k.iteration());
             }
-            Snapshot s = taker.take(model, info.runId(), snapshotIndex, iteration, epoch,
+            Snapshot s = taker.take(model, runId, snapshotIndex, iteration, epoch,
                     (t0 - startNanos) / 1_000_000L, trainProbe, validationProbe, path,
                     iterations.stream().mapToLong(Long::longValue).toArray(), initialParams);
             writer.writeRecord(RecordTypes.SNAPSHOT, Json.GSON.toJson(s));

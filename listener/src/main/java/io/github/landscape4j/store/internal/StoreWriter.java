@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Internal: writes one run's records to a DL4J {@link StatsStorageRouter} on its own daemon thread, so the training
@@ -25,13 +26,17 @@ import java.util.function.Consumer;
  */
 public final class StoreWriter implements AutoCloseable {
 
-    private sealed interface Command permits Rows, Put, Drop, Release, Flush, Stop {
+    private sealed interface Command permits RunInfo, Rows, Put, Drop, Release, Flush, Stop {
+    }
+
+    private record RunInfo(Supplier<String> json, long timestamp) implements Command {
     }
 
     private record Rows(List<IterationRow> rows) implements Command {
     }
 
-    private record Put(String typeId, String json, INDArray floats, Long checkpointKey) implements Command {
+    /** {@code json} is a JSON string or a record that Gson writes on the writer thread. */
+    private record Put(String typeId, Object json, INDArray floats, Long checkpointKey) implements Command {
     }
 
     private record Drop(long checkpointKey) implements Command {
@@ -46,7 +51,8 @@ public final class StoreWriter implements AutoCloseable {
     private record Stop(CountDownLatch done) implements Command {
     }
 
-    private final StatsStorageRouter router;
+    /** Written on the writer thread only (a {@link DeferredRouter} is resolved there, at the first command). */
+    private StatsStorageRouter router;
     private final String sessionId;
     private final String workerId;
     private final List<String> tensorNames;
@@ -76,10 +82,9 @@ public final class StoreWriter implements AutoCloseable {
         this.thread.start();
     }
 
-    /** Writes the run's static info (its metadata) synchronously: a store that cannot take it fails here. */
-    public void writeRunInfo(String json) {
-        router.putStaticInfo(new LandscapeRecord(sessionId, RecordTypes.RUN, workerId, System.currentTimeMillis(),
-                json, null));
+    /** Queues the run's static info (its metadata, made on the writer thread), first of the run's records. */
+    public void writeRunInfo(Supplier<String> json) {
+        offer(new RunInfo(json, System.currentTimeMillis()));
     }
 
     /**
@@ -110,8 +115,7 @@ public final class StoreWriter implements AutoCloseable {
      * {@code key} identifies it for a later {@link #dropCheckpoint(long)}.
      */
     public void writeCheckpoint(long key, long iteration, int epoch, Checkpoint.Kind kind, INDArray params) {
-        String json = Json.GSON.toJson(new CheckpointHeader(iteration, epoch, kind.name()));
-        offer(new Put(RecordTypes.CHECKPOINT, json, params, key));
+        offer(new Put(RecordTypes.CHECKPOINT, new CheckpointHeader(iteration, epoch, kind.name()), params, key));
     }
 
     /** Removes a checkpoint written with {@code key}, when the store supports removal (file stores do). */
@@ -205,12 +209,19 @@ public final class StoreWriter implements AutoCloseable {
     }
 
     private void handle(Command c) {
-        if (c instanceof Rows r) {
+        if (router instanceof DeferredRouter deferred) {
+            router = deferred.resolve();
+        }
+        if (c instanceof RunInfo i) {
+            router.putStaticInfo(new LandscapeRecord(sessionId, RecordTypes.RUN, workerId, i.timestamp(),
+                    i.json().get(), null));
+        } else if (c instanceof Rows r) {
             writeBatch(r.rows());
         } else if (c instanceof Put p) {
             float[] floats = p.floats() == null ? null : p.floats().toFloatVector();
             long ts = nextTimestamp(p.typeId());
-            router.putUpdate(new LandscapeRecord(sessionId, p.typeId(), workerId, ts, p.json(), floats));
+            String json = p.json() instanceof String text ? text : Json.GSON.toJson(p.json());
+            router.putUpdate(new LandscapeRecord(sessionId, p.typeId(), workerId, ts, json, floats));
             if (p.checkpointKey() != null) {
                 checkpointTimestamps.put(p.checkpointKey(), ts);
             }
