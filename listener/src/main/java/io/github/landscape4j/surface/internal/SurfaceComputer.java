@@ -1,13 +1,14 @@
 package io.github.landscape4j.surface.internal;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 
 
 /**
  * Internal: evaluates {@code L(θ + a·d1 + b·d2)} over a grid and {@code L(θ + α·d)} along a line on a
- * {@link ProbeModel}. Each row starts from {@code θ + b·d2} (one copy and one axpy), each point adds {@code a·d1} to
- * it (one copy, one axpy), then one forward pass per probe; with the first-layer linearity path, only the parameters
+ * {@link ProbeModel}. Each row starts from {@code θ + b·d2} (one copy and one axpy), each point writes {@code a·d1}
+ * plus it into the copy's parameters, then one forward pass per probe; with the first-layer linearity path, only the parameters
  * past the first layer are moved and the first layer comes from the plane's products. ND4J operations only.
  */
 public final class SurfaceComputer {
@@ -67,8 +68,12 @@ public final class SurfaceComputer {
             rowBase.assign(thetaMoved);
             Nd4j.getBlasWrapper().level1().axpy(rowBase.length(), ys[j], d2Moved, rowBase);
             for (int i = 0; i < xs.length; i++) {
-                p.assign(rowBase);
-                Nd4j.getBlasWrapper().level1().axpy(p.length(), xs[i], d1Moved, p);
+                if (linear == null) { // a BLAS axpy: the forward that follows starts with BLAS's matrix product
+                    p.assign(rowBase);
+                    Nd4j.getBlasWrapper().level1().axpy(p.length(), xs[i], d1Moved, p);
+                } else { // ND4J's axpy: the linear path continues with ND4J ops (see LinearFirstLayer)
+                    Nd4j.exec(new Axpy(d1Moved, rowBase, p, xs[i]));
+                }
                 Evaluation e = linear == null ? model.evaluatePoint(train)
                         : linear.evaluatePoint(trainPlane, xs[i], ys[j], model);
                 t.loss()[j][i] = e.loss();
