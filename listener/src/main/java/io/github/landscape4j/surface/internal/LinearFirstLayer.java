@@ -99,10 +99,10 @@ public final class LinearFirstLayer {
     }
 
     /**
-     * Loss and accuracy at {@code θ + a·d1 + b·d2} on the plane's probe; the copy's parameters past the first layer
-     * ({@link #tail}) must already hold that point.
+     * Adds the outputs at {@code θ + a·d1 + b·d2} on the plane's probe to {@code row}; the copy's parameters past
+     * the first layer ({@link #tail}) must already hold that point.
      */
-    public Evaluation evaluatePoint(Plane plane, double a, double b, ProbeModel model) {
+    public void addPoint(Plane plane, double a, double b, ProbeModel.Row row) {
         INDArray z = plane.z.assign(plane.p0);
         // ND4J's own axpy, not BLAS's: on the CPU backend each switch between BLAS calls and ND4J's ops waits on
         // thread pools (measured here: 0.4 ms for the three ops vs 1-5 ms with BLAS axpys between ND4J ops)
@@ -118,11 +118,10 @@ public final class LinearFirstLayer {
                 }
                 act = net.getLayer(i).activate(act, false, mgr);
             }
-            Evaluation e = model.score(new INDArray[]{act}, plane.probe, false);
+            row.add(new INDArray[]{act}); // copied out of the workspace
             for (int i = 1; i < net.getnLayers(); i++) {
                 net.getLayer(i).clear(); // its input lived in the workspace
             }
-            return e;
         }
     }
 

@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
 import org.nd4j.linalg.api.ops.impl.reduce3.HammingDistance;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
@@ -43,7 +44,7 @@ public final class ProbeModel {
     private final List<ILossFunction> losses = new ArrayList<>();
     private final List<IActivation> activations = new ArrayList<>();
     private final IActivation identity = new ActivationIdentity();
-    /** The single output's loss when {@link #crossEntropyPoint} applies, else null. */
+    /** The single output's loss when {@link Row} scores points together, else null. */
     private final LossMCXENT crossEntropy;
     private final Map<Probe, Buffers> buffers = new IdentityHashMap<>();
 
@@ -122,7 +123,85 @@ public final class ProbeModel {
 
     /** Loss and accuracy without the standard error (NaN): what a grid point needs. */
     public Evaluation evaluatePoint(Probe probe) {
-        return score(forward(probe.features()), probe, false);
+        Row row = row(probe, 1);
+        row.add(forward(probe.features()));
+        return row.finish()[0];
+    }
+
+    /** The network's outputs on {@code probe} at the copy's current parameters (new arrays, owned by the caller). */
+    public INDArray[] outputs(Probe probe) {
+        return forward(probe.features());
+    }
+
+    /**
+     * A scorer for the outputs of up to {@code points} points on {@code probe} (e.g. one grid row): see {@link Row}.
+     * One row at a time per probe: rows of one probe share buffers.
+     */
+    public Row row(Probe probe, int points) {
+        return new Row(probe, points);
+    }
+
+    /**
+     * Loss (without standard error) and accuracy of several points' outputs on one probe, scored together. For the
+     * common classifier (one softmax output scored by unweighted MCXENT or negative log-likelihood) each point
+     * costs a copy of its output and an argmax into reused row buffers, and the whole row a clip, a log, one BLAS
+     * matrix-vector product with the labels ({@code -y·log(clip(p))} per point) and one Hamming distance per point
+     * to the probe's classes: the same numbers as {@code computeScoreArray} in a handful of ops, because on the CPU
+     * backend each ND4J op costs more than its arithmetic here. Other networks are scored point by point.
+     */
+    public final class Row {
+        private final Probe probe;
+        private final Buffers b;
+        private final List<Evaluation> scored = new ArrayList<>();
+        private int count;
+
+        private Row(Probe probe, int points) {
+            this.probe = probe;
+            this.b = crossEntropy == null ? null
+                    : buffers.computeIfAbsent(probe, p -> new Buffers(p, dataType())).fit(points);
+        }
+
+        /** Adds one point's outputs (owned by the row from now on). */
+        public void add(INDArray[] outputs) {
+            if (b == null || outputs[0].rank() != 2) {
+                scored.add(score(outputs, probe, false));
+                return;
+            }
+            INDArray out = outputs[0];
+            b.fit(count + 1);
+            b.outputs.getRow(count).assign(out.reshape(out.length()));
+            if (b.predicted != null) {
+                Nd4j.getExecutioner().exec(new ArgMax(new INDArray[]{out}, new INDArray[]{b.predicted.getRow(count)},
+                        false, 1));
+            }
+            count++;
+        }
+
+        /** Loss and accuracy of each point added, in order. */
+        public Evaluation[] finish() {
+            if (count == 0) {
+                return scored.toArray(new Evaluation[0]);
+            }
+            INDArray out = b.outputs.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
+            double eps = crossEntropy.getSoftmaxClipEps();
+            if (eps > 0) {
+                Transforms.max(out, eps, false);
+                if (out.dataType() != DataType.FLOAT || (float) (1.0 - eps) < 1.0f) { // 1 - eps is 1 in float
+                    Transforms.min(out, 1.0 - eps, false);
+                }
+            }
+            INDArray sums = Transforms.log(out, false).mmul(b.labels);
+            INDArray wrong = b.predicted == null ? null : Nd4j.getExecutioner().exec(new HammingDistance(
+                    b.predicted.get(NDArrayIndex.interval(0, count), NDArrayIndex.all()),
+                    b.classes.get(NDArrayIndex.interval(0, count), NDArrayIndex.all()), 1));
+            Evaluation[] e = new Evaluation[count];
+            for (int i = 0; i < count; i++) {
+                e[i] = new Evaluation(-sums.getDouble(i) / probe.size(), Double.NaN,
+                        wrong == null ? Double.NaN : 1.0 - wrong.getDouble(i));
+            }
+            count = 0;
+            return e;
+        }
     }
 
     /**
@@ -130,9 +209,6 @@ public final class ProbeModel {
      * the caller and overwritten) against the probe's labels.
      */
     public Evaluation score(INDArray[] outputs, Probe probe, boolean withError) {
-        if (!withError && crossEntropy != null && outputs[0].rank() == 2) {
-            return crossEntropyPoint(outputs[0], probe);
-        }
         INDArray perExample = null;
         for (int i = 0; i < outputs.length; i++) {
             INDArray out = outputs[i];
@@ -153,42 +229,46 @@ public final class ProbeModel {
     }
 
     /**
-     * The grid-point path for the common classifier (one softmax output scored by unweighted MCXENT or negative
-     * log-likelihood): the same numbers as {@code computeScoreArray} in a handful of in-place ops on the output and
-     * preallocated buffers, because on the CPU backend every op that allocates costs more than the arithmetic. The
-     * mean loss is {@code -y·log(clip(p)) / n} as one BLAS dot; accuracy is one argmax into a reused buffer and one
-     * Hamming distance to the probe's classes (log and clipping keep each row's argmax).
+     * Reused row buffers of the cross-entropy path for one probe: flat labels {@code [n·c, 1]} in the output's
+     * type; for {@code k} points their outputs {@code [k, n·c]}, argmaxes {@code [k, n]} and the probe's classes
+     * repeated {@code [k, n]}. Allocated outside any workspace: they outlive a point.
      */
-    private Evaluation crossEntropyPoint(INDArray out, Probe probe) {
-        Buffers b = buffers.computeIfAbsent(probe, p -> new Buffers(p, out.dataType()));
-        double eps = crossEntropy.getSoftmaxClipEps();
-        if (eps > 0) {
-            Transforms.max(out, eps, false);
-            if (out.dataType() != DataType.FLOAT || (float) (1.0 - eps) < 1.0f) { // 1 - eps rounds to 1 in float
-                Transforms.min(out, 1.0 - eps, false);
-            }
-        }
-        INDArray logP = Transforms.log(out, false);
-        double sum = Nd4j.getBlasWrapper().dot(logP.reshape(logP.length()), b.labels);
-        double accuracy = Double.NaN;
-        if (b.predicted != null) {
-            Nd4j.getExecutioner().exec(new ArgMax(new INDArray[]{logP}, new INDArray[]{b.predicted}, false, 1));
-            accuracy = 1.0 - Nd4j.getExecutioner().exec(new HammingDistance(b.predicted, probe.classes()))
-                    .getDouble(0);
-        }
-        return new Evaluation(-sum / out.size(0), Double.NaN, accuracy);
-    }
-
-    /** Per-probe buffers of the cross-entropy path: flat labels in the output's type, argmax output. */
     private static final class Buffers {
+        final Probe probe;
+        final DataType type;
         final INDArray labels;
-        final INDArray predicted;
+        INDArray outputs;
+        INDArray predicted;
+        INDArray classes;
 
         Buffers(Probe probe, DataType type) {
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) { // they outlive a point
-                labels = probe.labels()[0].castTo(type).dup('c').reshape(probe.labels()[0].length());
-                predicted = probe.classes() == null ? null : Nd4j.create(probe.classes().dataType(), probe.size());
+            this.probe = probe;
+            this.type = type;
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                labels = probe.labels()[0].castTo(type).dup('c').reshape(probe.labels()[0].length(), 1);
             }
+        }
+
+        Buffers fit(int points) {
+            if (outputs == null || outputs.size(0) < points) {
+                int k = Math.max(points, outputs == null ? 1 : (int) outputs.size(0) * 2);
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    INDArray grown = Nd4j.create(type, k, labels.length());
+                    if (outputs != null) {
+                        grown.get(NDArrayIndex.interval(0, outputs.size(0)), NDArrayIndex.all()).assign(outputs);
+                    }
+                    outputs = grown;
+                    if (probe.classes() != null) {
+                        INDArray p = Nd4j.create(probe.classes().dataType(), k, probe.size());
+                        if (predicted != null) {
+                            p.get(NDArrayIndex.interval(0, predicted.size(0)), NDArrayIndex.all()).assign(predicted);
+                        }
+                        predicted = p;
+                        classes = Nd4j.tile(probe.classes().reshape(1, probe.size()), k, 1);
+                    }
+                }
+            }
+            return this;
         }
     }
 

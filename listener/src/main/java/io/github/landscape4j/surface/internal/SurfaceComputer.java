@@ -23,6 +23,7 @@ public final class SurfaceComputer {
 
     private final ProbeModel model;
     private final LinearFirstLayer linear;
+    private INDArray rowBuffer;
 
     /** Evaluates every point with a full forward pass. */
     public SurfaceComputer(ProbeModel model) {
@@ -57,7 +58,10 @@ public final class SurfaceComputer {
             d2Moved = linear.tail(d2);
             thetaMoved = linear.tail(theta);
         }
-        INDArray rowBase = p.dup();
+        if (rowBuffer == null || rowBuffer.length() != p.length()) {
+            rowBuffer = p.ulike(); // kept: a fresh buffer per plane costs page faults
+        }
+        INDArray rowBase = rowBuffer;
         LinearFirstLayer.Plane trainPlane = linear == null ? null : linear.plane(theta, d1, d2, train);
         LinearFirstLayer.Plane valPlane = linear == null || validation == null ? null
                 : linear.plane(theta, d1, d2, validation);
@@ -67,23 +71,27 @@ public final class SurfaceComputer {
         for (int j = 0; j < ys.length; j++) {
             rowBase.assign(thetaMoved);
             Nd4j.getBlasWrapper().level1().axpy(rowBase.length(), ys[j], d2Moved, rowBase);
+            ProbeModel.Row trainRow = model.row(train, xs.length);
+            ProbeModel.Row valRow = validation == null ? null : model.row(validation, xs.length);
             for (int i = 0; i < xs.length; i++) {
                 if (linear == null) { // a BLAS axpy: the forward that follows starts with BLAS's matrix product
                     p.assign(rowBase);
                     Nd4j.getBlasWrapper().level1().axpy(p.length(), xs[i], d1Moved, p);
+                    trainRow.add(model.outputs(train));
+                    if (valRow != null) {
+                        valRow.add(model.outputs(validation));
+                    }
                 } else { // ND4J's axpy: the linear path continues with ND4J ops (see LinearFirstLayer)
                     Nd4j.exec(new Axpy(d1Moved, rowBase, p, xs[i]));
+                    linear.addPoint(trainPlane, xs[i], ys[j], trainRow);
+                    if (valRow != null) {
+                        linear.addPoint(valPlane, xs[i], ys[j], valRow);
+                    }
                 }
-                Evaluation e = linear == null ? model.evaluatePoint(train)
-                        : linear.evaluatePoint(trainPlane, xs[i], ys[j], model);
-                t.loss()[j][i] = e.loss();
-                t.accuracy()[j][i] = e.accuracy();
-                if (v != null) {
-                    Evaluation ev = linear == null ? model.evaluatePoint(validation)
-                            : linear.evaluatePoint(valPlane, xs[i], ys[j], model);
-                    v.loss()[j][i] = ev.loss();
-                    v.accuracy()[j][i] = ev.accuracy();
-                }
+            }
+            fill(trainRow.finish(), t, j);
+            if (valRow != null) {
+                fill(valRow.finish(), v, j);
             }
         }
         model.load(theta);
@@ -93,24 +101,35 @@ public final class SurfaceComputer {
         return new Grids[]{t, v};
     }
 
+    private static void fill(Evaluation[] row, Grids g, int j) {
+        for (int i = 0; i < row.length; i++) {
+            g.loss()[j][i] = row[i].loss();
+            g.accuracy()[j][i] = row[i].accuracy();
+        }
+    }
+
     /** {@code L(base + α·d)} for each alpha, on each probe. Returns {train, validation}. */
     public Line[] line(INDArray base, INDArray d, double[] alphas, Probe train, Probe validation) {
         INDArray p = model.params();
-        Line t = new Line(new double[alphas.length], new double[alphas.length]);
-        Line v = validation == null ? null : new Line(new double[alphas.length], new double[alphas.length]);
-        for (int i = 0; i < alphas.length; i++) {
+        ProbeModel.Row trainRow = model.row(train, alphas.length);
+        ProbeModel.Row valRow = validation == null ? null : model.row(validation, alphas.length);
+        for (double alpha : alphas) {
             p.assign(base);
-            Nd4j.getBlasWrapper().level1().axpy(p.length(), alphas[i], d, p);
-            Evaluation e = model.evaluatePoint(train);
-            t.loss()[i] = e.loss();
-            t.accuracy()[i] = e.accuracy();
-            if (v != null) {
-                Evaluation ev = model.evaluatePoint(validation);
-                v.loss()[i] = ev.loss();
-                v.accuracy()[i] = ev.accuracy();
+            Nd4j.getBlasWrapper().level1().axpy(p.length(), alpha, d, p);
+            trainRow.add(model.outputs(train));
+            if (valRow != null) {
+                valRow.add(model.outputs(validation));
             }
         }
-        return new Line[]{t, v};
+        return new Line[]{toLine(trainRow.finish()), valRow == null ? null : toLine(valRow.finish())};
     }
 
+    private static Line toLine(Evaluation[] points) {
+        Line l = new Line(new double[points.length], new double[points.length]);
+        for (int i = 0; i < points.length; i++) {
+            l.loss()[i] = points[i].loss();
+            l.accuracy()[i] = points[i].accuracy();
+        }
+        return l;
+    }
 }
