@@ -1,6 +1,7 @@
 package io.github.landscape4j.ui;
 
 import io.github.landscape4j.listener.LandscapeListener;
+import io.github.landscape4j.listener.TestNets;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.RunInfo;
 import io.github.landscape4j.store.Snapshot;
@@ -11,13 +12,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /**
  * A real training run for the UI tests: a small MLP on seeded synthetic 3-class data, trained with the real
@@ -42,9 +40,9 @@ final class TrainingRun implements AutoCloseable {
                         .activation(Activation.SOFTMAX).build())
                 .build());
         net.init();
-        this.batches = data(40, 32, seed);
+        this.batches = TestNets.data(40, 32, FEATURES, seed);
         DataSet train = DataSet.merge(batches.subList(0, 8));
-        DataSet val = DataSet.merge(data(8, 32, seed + 99));
+        DataSet val = DataSet.merge(TestNets.data(8, 32, FEATURES, seed + 99));
         this.listener = LandscapeListener.builder().store(store).runName(name).seed(seed).checkpointEvery(10)
                 .commitEvery(5).probe(train).validation(val).snapshot("off").grid(11).sharpnessK(8).ascentSteps(4)
                 .hessianIterations(8).hutchinson(3).build();
@@ -74,24 +72,5 @@ final class TrainingRun implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
-    }
-
-    private static List<DataSet> data(int n, int batchSize, long seed) {
-        Random r = new Random(seed);
-        List<DataSet> out = new ArrayList<>();
-        for (int b = 0; b < n; b++) {
-            float[][] x = new float[batchSize][FEATURES];
-            float[][] y = new float[batchSize][3];
-            for (int i = 0; i < batchSize; i++) {
-                double s = 0;
-                for (int j = 0; j < FEATURES; j++) {
-                    x[i][j] = (float) r.nextGaussian();
-                    s += (j % 3 == 0 ? 1 : -0.5) * x[i][j];
-                }
-                y[i][s > 0.5 ? 0 : s < -0.5 ? 1 : 2] = 1f;
-            }
-            out.add(new DataSet(Nd4j.create(x), Nd4j.create(y)));
-        }
-        return out;
     }
 }
