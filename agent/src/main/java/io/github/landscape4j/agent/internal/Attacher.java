@@ -2,7 +2,6 @@ package io.github.landscape4j.agent.internal;
 
 import io.github.landscape4j.listener.LandscapeListener;
 import io.github.landscape4j.listener.internal.PluginScope;
-import io.github.landscape4j.store.StoreException;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -56,9 +55,7 @@ public final class Attacher {
                 // addListeners calls setListeners, whose hook comes back here and finds the listener: no loop
                 ((Model) model).addListeners((LandscapeListener) listener);
             }
-        } catch (StoreException e) { // only with ui=PORT, where the build waits for the store
-            Faults.report("opening the store " + options.store().toAbsolutePath(), e);
-        } catch (Throwable t) {
+        } catch (Throwable t) { // once only: a store that failed to open (ui=PORT opens it here) was reported
             Faults.report("attaching the listener to a " + model.getClass().getName(), t);
         }
     }

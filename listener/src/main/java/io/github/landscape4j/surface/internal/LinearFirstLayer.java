@@ -50,14 +50,12 @@ public final class LinearFirstLayer {
         private final INDArray p1;
         private final INDArray p2;
         private final INDArray z;
-        private final Probe probe;
 
-        private Plane(INDArray p0, INDArray p1, INDArray p2, Probe probe) {
+        private Plane(INDArray p0, INDArray p1, INDArray p2) {
             this.p0 = p0;
             this.p1 = p1;
             this.p2 = p2;
             this.z = p0.ulike();
-            this.probe = probe;
         }
     }
 
@@ -86,7 +84,7 @@ public final class LinearFirstLayer {
     /** The three products of one plane for one probe: {@code P0, P1, P2}, biases folded in. */
     public Plane plane(INDArray theta, INDArray d1, INDArray d2, Probe probe) {
         INDArray x = probe.features()[0].castTo(theta.dataType());
-        return new Plane(product(x, theta), product(x, d1), product(x, d2), probe);
+        return new Plane(product(x, theta), product(x, d1), product(x, d2));
     }
 
     private INDArray product(INDArray x, INDArray flat) {
@@ -99,7 +97,7 @@ public final class LinearFirstLayer {
     }
 
     /**
-     * Adds the outputs at {@code θ + a·d1 + b·d2} on the plane's probe to {@code row}; the copy's parameters past
+     * Adds the outputs at {@code θ + a·d1 + b·d2} on the plane's probe to {@code row} (a row of that probe); the copy's parameters past
      * the first layer ({@link #tail}) must already hold that point.
      */
     public void addPoint(Plane plane, double a, double b, ProbeModel.Row row) {

@@ -118,19 +118,22 @@ public final class ProbeModel {
 
     /** Loss, standard error and accuracy on {@code probe} at the copy's current parameters; one forward pass. */
     public Evaluation evaluate(Probe probe) {
-        return score(forward(probe.features()), probe, true);
+        return score(outputs(probe), probe, true);
     }
 
     /** Loss and accuracy without the standard error (NaN): what a grid point needs. */
     public Evaluation evaluatePoint(Probe probe) {
         Row row = row(probe, 1);
-        row.add(forward(probe.features()));
+        row.add(outputs(probe));
         return row.finish()[0];
     }
 
     /** The network's outputs on {@code probe} at the copy's current parameters (new arrays, owned by the caller). */
     public INDArray[] outputs(Probe probe) {
-        return forward(probe.features());
+        if (copy instanceof MultiLayerNetwork m) {
+            return new INDArray[]{m.output(probe.features()[0], false)};
+        }
+        return ((ComputationGraph) copy).output(false, probe.features());
     }
 
     /**
@@ -270,13 +273,6 @@ public final class ProbeModel {
             }
             return this;
         }
-    }
-
-    private INDArray[] forward(INDArray[] features) {
-        if (copy instanceof MultiLayerNetwork m) {
-            return new INDArray[]{m.output(features[0], false)};
-        }
-        return ((ComputationGraph) copy).output(false, features);
     }
 
     private static double accuracy(INDArray out, Probe probe) {
