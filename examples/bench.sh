@@ -4,6 +4,7 @@
 #   surface         one grid point vs one bare forward pass, 21x21 plane, 2,000-example probe
 #   surface-linear  the same with the first-layer linearity path (and its difference to the generic path)
 #   hessian         power-iteration top eigenvalue vs the exact Hessian of a small network
+#   hessian-relu    top eigenvalue and Hutchinson trace vs the exact Hessian of a ReLU MLP with softmax output
 #   agent           startup cost of -javaagent: JVM start to first training iteration, with and without
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -12,6 +13,7 @@ declare -A mains=(
   [surface]=io.github.landscape4j.examples.bench.SurfaceBench
   [surface-linear]="io.github.landscape4j.examples.bench.SurfaceBench linear"
   [hessian]=io.github.landscape4j.examples.bench.HessianBench
+  [hessian-relu]=io.github.landscape4j.examples.bench.HessianReluBench
   [agent]=io.github.landscape4j.examples.bench.AgentStartupBench
 )
 name="${1:-}"

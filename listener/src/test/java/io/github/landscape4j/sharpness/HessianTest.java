@@ -67,7 +67,7 @@ class HessianTest {
 
         ProbeModel model = ProbeModel.of(net, DataType.DOUBLE);
         Directions all = new Directions(Models.tensors(net), Normalization.FILTER, true);
-        Hessian hessian = new Hessian(model, all, 1e-3);
+        Hessian hessian = new Hessian(model, all);
         INDArray theta = net.params().castTo(DataType.DOUBLE);
         Hessian.Top found = hessian.top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(7), 20, 1e-6,
                 null, null);

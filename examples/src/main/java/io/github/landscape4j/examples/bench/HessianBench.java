@@ -63,7 +63,7 @@ public final class HessianBench {
         double[] eig = new EigenDecomposition(m).getRealEigenvalues();
         double top = Arrays.stream(eig).map(Math::abs).max().orElseThrow();
 
-        Hessian hessian = new Hessian(model, all, 1e-3);
+        Hessian hessian = new Hessian(model, all);
         Hessian.Top found = hessian.top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(11), 20, 1e-4,
                 null, null);
         double rel = Math.abs(Math.abs(found.eigenvalue()) - top) / top;

@@ -186,7 +186,7 @@ public final class SnapshotTaker {
                 floatModel.load(theta);
                 clock.lap("epsilon sharpness");
             }
-            Hessian hessian = new Hessian(doubleModel, directions, 1e-3);
+            Hessian hessian = new Hessian(doubleModel, directions);
             if (config.hessianIterations() > 0) {
                 Hessian.Top top = hessian.top(thetaD, train, rng, config.hessianIterations(), 1e-3, null, null);
                 measures.put("hessian_top", top.eigenvalue());

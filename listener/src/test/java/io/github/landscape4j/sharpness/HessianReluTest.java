@@ -1,0 +1,114 @@
+package io.github.landscape4j.sharpness;
+
+import io.github.landscape4j.direction.Normalization;
+import io.github.landscape4j.direction.internal.Directions;
+import io.github.landscape4j.listener.internal.Models;
+import io.github.landscape4j.sharpness.internal.Hessian;
+import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.surface.internal.ProbeModel;
+import io.github.landscape4j.surface.internal.Probes;
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.MatrixUtils;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.RealVector;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Hessian-vector products, the top eigenvalue and Hutchinson's trace on a ReLU network with a softmax output, the
+ * case where a finite-difference step that crosses activation kinks goes wrong, against the closed-form Hessian of
+ * {@link ReluMlpHessian} (all parameters, biases included).
+ */
+class HessianReluTest {
+
+    private static MultiLayerNetwork net;
+    private static DataSet data;
+    private static RealMatrix exact;
+    private static Hessian hessian;
+    private static INDArray theta;
+    private static Probe probe;
+
+    @BeforeAll
+    static void trainAndBuildExactHessian() {
+        int n = 300;
+        java.util.Random r = new java.util.Random(21);
+        float[][] x = new float[n][6];
+        float[][] y = new float[n][4];
+        for (int i = 0; i < n; i++) {
+            int c = r.nextInt(4);
+            for (int j = 0; j < 6; j++) {
+                x[i][j] = (float) (r.nextGaussian() + (j % 4 == c ? 1.0 : 0));
+            }
+            y[i][c] = 1;
+        }
+        data = new DataSet(Nd4j.create(x), Nd4j.create(y));
+        net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(5).updater(new Adam(0.01))
+                .weightInit(WeightInit.RELU).list()
+                .layer(new DenseLayer.Builder().nIn(6).nOut(10).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(10).nOut(4)
+                        .activation(Activation.SOFTMAX).build())
+                .build());
+        net.init();
+        for (int i = 0; i < 100; i++) {
+            net.fit(data);
+        }
+        exact = ReluMlpHessian.of(net, data.getFeatures(), data.getLabels());
+        probe = Probes.of(data, n, "clusters");
+        hessian = new Hessian(ProbeModel.of(net, DataType.DOUBLE),
+                new Directions(Models.tensors(net), Normalization.FILTER, true));
+        theta = net.params().castTo(DataType.DOUBLE).reshape(net.numParams());
+    }
+
+    @Test
+    void productsMatchTheClosedFormAtTheDefaultStep() {
+        org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(3);
+        for (int t = 0; t < 5; t++) {
+            INDArray v = Nd4j.randn(rng, theta.length()).castTo(DataType.DOUBLE);
+            RealVector want = exact.operate(MatrixUtils.createRealVector(v.toDoubleVector()));
+            RealVector got = MatrixUtils.createRealVector(hessian.hvp(theta, v, probe).toDoubleVector());
+            assertThat(got.subtract(want).getNorm() / want.getNorm()).isLessThan(1e-5);
+        }
+    }
+
+    @Test
+    void topEigenvalueMatchesTheExactOne() {
+        double[] eig = new EigenDecomposition(exact).getRealEigenvalues();
+        double top = Arrays.stream(eig).map(Math::abs).max().orElseThrow();
+        Hessian.Top found = hessian.top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(4), 200, 1e-9,
+                null, null);
+        assertThat(Math.abs(found.eigenvalue())).isCloseTo(top, within(0.01 * top));
+    }
+
+    @Test
+    void traceMatchesExactOnTheSameRademacherVectors() {
+        int samples = 30;
+        double estimate = hessian.trace(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9), samples);
+        org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(9);
+        double sameVectors = 0;
+        for (int i = 0; i < samples; i++) {
+            RealVector v = MatrixUtils.createRealVector(
+                    Hessian.rademacher(rng, theta.length(), DataType.DOUBLE).toDoubleVector());
+            sameVectors += v.dotProduct(exact.operate(v));
+        }
+        sameVectors /= samples;
+        assertThat(estimate).isCloseTo(sameVectors, within(1e-4 * Math.abs(sameVectors)));
+        assertThat(exact.getTrace()).isPositive();
+    }
+}
