@@ -38,15 +38,15 @@ class SharpnessTest {
         for (double eps : new double[]{1e-3, 5e-4}) {
             Sharpness.Random2 random = sharpness.randomPerturbation(theta, base, probe, 20, eps,
                     Nd4j.getRandomFactory().getNewRandomInstance(3), null);
-            double[] keskar = sharpness.epsilonSharpness(doubleModel, theta.castTo(DataType.DOUBLE), base, probe, eps,
-                    10, false);
-            double ascent = keskar[1] - base;
+            Sharpness.Ascent keskar = sharpness.epsilonSharpness(doubleModel, theta.castTo(DataType.DOUBLE), base,
+                    probe, eps, 10, false, true, Nd4j.getRandomFactory().getNewRandomInstance(4));
+            double ascent = keskar.maxLoss() - base;
             assertThat(ascent).as("ε=%s: ascent %s vs random max %s", eps, ascent, random.max())
                     .isGreaterThanOrEqualTo(random.max());
-            assertThat(keskar[0]).isCloseTo(100 * ascent / (1 + base), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(keskar.sharpness()).isCloseTo(100 * ascent / (1 + base), org.assertj.core.data.Offset.offset(1e-9));
             double adaptive = sharpness.epsilonSharpness(doubleModel, theta.castTo(DataType.DOUBLE), base, probe, eps,
-                    10, true)[0];
-            assertThat(adaptive).isPositive().isLessThan(keskar[0]); // the |θ|-scaled box lies inside the (|θ|+1) box
+                    10, true, true, Nd4j.getRandomFactory().getNewRandomInstance(4)).sharpness();
+            assertThat(adaptive).isPositive().isLessThan(keskar.sharpness()); // the |θ|-scaled box lies inside the (|θ|+1) box
         }
     }
 }

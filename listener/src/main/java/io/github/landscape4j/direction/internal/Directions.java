@@ -26,6 +26,11 @@ public final class Directions {
         this.includeBiasBn = includeBiasBn;
     }
 
+    /** The same directions over every trainable tensor: biases and batch-norm gamma/beta included (never statistics). */
+    public Directions allTrainable() {
+        return includeBiasBn ? this : new Directions(tensors, normalization, true);
+    }
+
     /** A new direction for parameters {@code params} (rank 1), from {@code rng}. */
     public INDArray random(Random rng, INDArray params) {
         INDArray d = Nd4j.randn(rng, params.length()).castTo(params.dataType());

@@ -179,10 +179,13 @@ public final class SnapshotTaker {
             directions.mask(g);
             measures.put("probe_gradient_norm", g.norm2Number().doubleValue());
             if (config.ascentSteps() > 0) {
-                measures.put("sharpness_eps", sharpness.epsilonSharpness(doubleModel, thetaD, centre.loss(), train,
-                        config.epsilon(), config.ascentSteps(), false)[0]);
+                Sharpness.Ascent keskar = sharpness.epsilonSharpness(doubleModel, thetaD, centre.loss(), train,
+                        config.epsilon(), config.ascentSteps(), false, false, rng);
+                measures.put("sharpness_eps", keskar.sharpness());
+                measures.put("sharpness_eps_steps", (double) keskar.steps());
+                measures.put("sharpness_eps_converged", keskar.converged() ? 1.0 : 0.0);
                 measures.put("sharpness_adaptive", sharpness.epsilonSharpness(doubleModel, thetaD, centre.loss(),
-                        train, config.epsilon(), config.ascentSteps(), true)[0]);
+                        train, config.epsilon(), config.ascentSteps(), true, false, rng).sharpness());
                 floatModel.load(theta);
                 clock.lap("epsilon sharpness");
             }

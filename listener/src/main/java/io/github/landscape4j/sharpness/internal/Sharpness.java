@@ -14,13 +14,21 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   <li>{@link #randomPerturbation}: {@code K} filter-normalized directions scaled by {@code ε}; mean and max of
  *   {@code |L(θ + ε·d_k) - L(θ)|}.</li>
  *   <li>{@link #epsilonSharpness}: Keskar, Mudigere, Nocedal, Smelyanskiy, Tang (ICLR 2017), Metric 2.1: box
- *   {@code |z_i| <= ε·(|θ_i| + 1)}, {@code 100 · (max L(θ+z) - L(θ)) / (1 + L(θ))}; the max approximated by projected
- *   gradient ascent (sign steps of a quarter of the box, projected back onto it), keeping the best point seen.
- *   {@code adaptive} scales the box by {@code |θ_i|} only (Kwon et al. 2021, ASAM; Andriushchenko et al. 2023),
- *   which makes it invariant to layer rescalings.</li>
+ *   {@code |z_i| <= ε·(|θ_i| + 1)} over every trainable parameter (biases and batch-norm gamma/beta included, as in the
+ *   paper; weights-only is an option), {@code 100 · (max L(θ+z) - L(θ)) / (1 + L(θ))}. The paper approximates the max
+ *   with 10 L-BFGS-B iterations, which reach a corner of the box; here a projected sign ascent that starts at the
+ *   corner the gradient points to (the exact maximizer of the loss's linearization over the box), then moves by
+ *   {@code α·sign(g)·box} from the best point, {@code α = 2} first (a coordinate whose gradient sign flipped goes to
+ *   the opposite face: corner to corner), halving {@code α} when a step does not raise the loss. It
+ *   has converged when the projected step no longer moves the point (a corner whose signs agree with the gradient's:
+ *   a KKT point of the box problem) or {@code α} fell below 1/64. The box problem is not concave (on a convex loss
+ *   its maximum is at one of the box's corners, and finding the best is NP-hard in general), so such a point can be
+ *   a local maximum: the remaining budget restarts the search from random corners and keeps the best. {@link
+ *   Ascent} says how many candidate points and starts it took and whether its best point is a local maximum. {@code adaptive} scales the box by {@code |θ_i|} only (Kwon et al. 2021, ASAM;
+ *   Andriushchenko et al. 2023), which makes it invariant to layer rescalings.</li>
  * </ul>
- * Directions and boxes are zero on batch-norm statistics (and on biases and batch-norm weights unless the run
- * includes them).
+ * Random directions are zero on batch-norm statistics (and on biases and batch-norm weights unless the run includes
+ * them); the ε-box never moves batch-norm statistics.
  */
 public final class Sharpness {
 
@@ -58,34 +66,90 @@ public final class Sharpness {
     }
 
     /**
-     * Keskar's ε-sharpness (or its adaptive variant) by {@code steps} steps of projected gradient ascent. Returns
-     * {@code {sharpness, max L found}}.
+     * The result of an ε-sharpness ascent.
+     *
+     * @param sharpness  {@code 100 · (maxLoss - L(θ)) / (1 + L(θ))}
+     * @param maxLoss    the largest probe loss found in the box
+     * @param steps      loss evaluations of candidate points (each accepted one also costs a gradient)
+     * @param starts     local searches run (the gradient's corner first, then random corners)
+     * @param converged  whether the best point is a fixed point of the projected step (a local maximum of the box
+     *                   problem) rather than where the step budget ran out
      */
-    public double[] epsilonSharpness(ProbeModel gradientModel, INDArray theta, double base, Probe probe, double eps,
-                                     int steps, boolean adaptive) {
+    public record Ascent(double sharpness, double maxLoss, int steps, int starts, boolean converged) {
+    }
+
+    /**
+     * Keskar's ε-sharpness (or its adaptive variant) with at most {@code maxSteps} candidate points of the
+     * multi-start projected sign ascent described in the class comment; random restarts draw corners from
+     * {@code rng}. {@code weightsOnly} restricts the box to what the run's directions move (the paper's box covers
+     * every parameter: {@code false} is Metric 2.1).
+     */
+    public Ascent epsilonSharpness(ProbeModel gradientModel, INDArray theta, double base, Probe probe, double eps,
+                                   int maxSteps, boolean adaptive, boolean weightsOnly, Random rng) {
         INDArray t = theta.castTo(gradientModel.dataType());
         INDArray bound = Transforms.abs(t, true);
         if (!adaptive) {
             bound.addi(1.0);
         }
         bound.muli(eps);
-        directions.mask(bound);
-        INDArray z = Nd4j.zerosLike(t);
+        (weightsOnly ? directions : directions.allTrainable()).mask(bound);
+        INDArray negBound = bound.neg();
         INDArray p = gradientModel.params();
         double best = base;
-        for (int s = 0; s < steps; s++) {
+        boolean converged = false;
+        int steps = 0;
+        int starts = 0;
+        while (steps < maxSteps) {
+            INDArray z;
+            double local;
+            if (starts++ == 0) {
+                z = Nd4j.zerosLike(t);
+                local = base;
+            } else {
+                z = Transforms.sign(Nd4j.randn(rng, t.length()), false).castTo(t.dataType()).muli(bound);
+                p.assign(t).addi(z);
+                local = lossAt(gradientModel, p, probe);
+                steps++;
+            }
             p.assign(t).addi(z);
-            INDArray g = gradientModel.gradient(probe);
-            z.addi(Transforms.sign(g, false).muli(bound).muli(0.25));
-            z.assign(Transforms.min(Transforms.max(z, bound.neg(), false), bound, false)); // project onto the box
-            p.assign(t).addi(z);
-            best = Math.max(best, model == gradientModel ? gradientModel.evaluatePoint(probe).loss() : evaluateAt(p, probe));
+            INDArray sign = Transforms.sign(gradientModel.gradient(probe), false);
+            double alpha = 2; // a whole box width: a coordinate whose gradient sign flipped goes to the other face
+            boolean fixed = false;
+            while (steps < maxSteps) {
+                INDArray candidate = z.add(sign.mul(bound).muli(alpha));
+                candidate.assign(Transforms.min(Transforms.max(candidate, negBound, false), bound, false));
+                if (candidate.equals(z)) {
+                    fixed = true; // the projected step does not move: signs agree with the gradient's
+                    break;
+                }
+                p.assign(t).addi(candidate);
+                double loss = lossAt(gradientModel, p, probe);
+                steps++;
+                if (loss > local) {
+                    local = loss;
+                    z = candidate;
+                    p.assign(t).addi(z);
+                    sign = Transforms.sign(gradientModel.gradient(probe), false);
+                    alpha = 2;
+                } else if ((alpha /= 2) < 1.0 / 64) {
+                    fixed = true;
+                    break;
+                }
+            }
+            if (local > best || (local == best && fixed)) {
+                best = local;
+                converged = fixed;
+            }
         }
         gradientModel.load(t);
-        return new double[]{100 * (best - base) / (1 + base), best};
+        return new Ascent(100 * (best - base) / (1 + base), best, steps, starts, converged);
     }
 
-    private double evaluateAt(INDArray params, Probe probe) {
+    /** The probe loss at {@code params} (the gradient model's buffer), evaluated by the model the base came from. */
+    private double lossAt(ProbeModel gradientModel, INDArray params, Probe probe) {
+        if (model == gradientModel) {
+            return model.evaluatePoint(probe).loss();
+        }
         model.load(params);
         return model.evaluatePoint(probe).loss();
     }

@@ -1,0 +1,140 @@
+package io.github.landscape4j.sharpness;
+
+import io.github.landscape4j.direction.Normalization;
+import io.github.landscape4j.direction.internal.Directions;
+import io.github.landscape4j.listener.TestNets;
+import io.github.landscape4j.listener.internal.Models;
+import io.github.landscape4j.sharpness.internal.Sharpness;
+import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.surface.internal.ProbeModel;
+import io.github.landscape4j.surface.internal.Probes;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Keskar et al.'s Metric 2.1: the box {@code |z_i| <= ε(|θ_i|+1)} over every parameter, biases included, and an
+ * ascent that reaches its maximum.
+ */
+class EpsilonSharpnessTest {
+
+    /**
+     * A linear model with squared loss has a convex loss, so its maximum over the box is at one of the box's 2^4
+     * corners (3 weights and the bias): enumerated exactly. The search from the gradient's corner alone stops at a
+     * local maximum here; the restarts find the global one.
+     */
+    @Test
+    void reachesTheExactMaximumOverTheWholeBoxOfAConvexLoss() {
+        int n = 100;
+        Random r = new Random(8);
+        double[][] x = new double[n][3];
+        double[][] y = new double[n][1];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 3; j++) {
+                x[i][j] = r.nextGaussian();
+            }
+            y[i][0] = 2 * x[i][0] - x[i][1] + 0.5 + 0.3 * r.nextGaussian();
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(2)
+                .updater(new Adam(0.05)).list()
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(1)
+                        .activation(Activation.IDENTITY).build())
+                .build());
+        net.init();
+        DataSet data = new DataSet(Nd4j.create(x).castTo(DataType.FLOAT), Nd4j.create(y).castTo(DataType.FLOAT));
+        for (int i = 0; i < 200; i++) {
+            net.fit(data);
+        }
+        Probe probe = Probes.of(data, n, "test");
+        ProbeModel model = ProbeModel.of(net, DataType.DOUBLE);
+        INDArray theta = net.params().castTo(DataType.DOUBLE).reshape(net.numParams());
+        model.load(theta);
+        double base = model.evaluate(probe).loss();
+        double eps = 0.05; // large enough that the corners differ clearly
+        INDArray bound = Transforms.abs(theta, true).addi(1).muli(eps);
+        double exact = Double.NEGATIVE_INFINITY;
+        for (int corner = 0; corner < 16; corner++) {
+            INDArray z = bound.dup();
+            for (int i = 0; i < 4; i++) {
+                if ((corner >> i & 1) == 1) {
+                    z.putScalar(i, -z.getDouble(i));
+                }
+            }
+            model.load(theta.add(z));
+            exact = Math.max(exact, model.evaluate(probe).loss());
+        }
+        model.load(theta);
+        Sharpness sharpness = new Sharpness(model,
+                new Directions(Models.tensors(net), Normalization.FILTER, false));
+        Sharpness.Ascent found = sharpness.epsilonSharpness(model, theta, base, probe, eps, 40, false, false,
+                Nd4j.getRandomFactory().getNewRandomInstance(1));
+        assertThat(found.maxLoss()).isCloseTo(exact, within(1e-9 * exact));
+        assertThat(found.sharpness()).isCloseTo(100 * (exact - base) / (1 + base), within(1e-7));
+        assertThat(found.converged()).isTrue();
+        Sharpness.Ascent weightsOnly = sharpness.epsilonSharpness(model, theta, base, probe, eps, 40, false, true,
+                Nd4j.getRandomFactory().getNewRandomInstance(1));
+        assertThat(weightsOnly.maxLoss()).isLessThan(exact); // the bias's side of the box is missing
+        assertThat(model.params()).isEqualTo(theta); // parameters restored
+    }
+
+    /**
+     * On a ReLU network the maximum is not known in closed form: the ascent must find at least what 100 steps of
+     * the earlier sign ascent (a quarter of the box per step) and the best of 500 random corners find.
+     */
+    @Test
+    void onAReluNetworkFindsAtLeastALongSignAscentAndRandomCorners() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4)
+                .updater(new Adam(0.01)).list()
+                .layer(new DenseLayer.Builder().nIn(20).nOut(16).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .build());
+        net.init();
+        TestNets.train(net, TestNets.data(30, 16, 20, 41), 5);
+        Probe probe = Probes.of(DataSet.merge(TestNets.data(8, 16, 20, 42)), 128, "test");
+        ProbeModel model = ProbeModel.of(net, DataType.DOUBLE);
+        INDArray theta = net.params().castTo(DataType.DOUBLE).reshape(net.numParams());
+        model.load(theta);
+        double base = model.evaluate(probe).loss();
+        double eps = 1e-2;
+        Sharpness sharpness = new Sharpness(model,
+                new Directions(Models.tensors(net), Normalization.FILTER, false));
+        Sharpness.Ascent found = sharpness.epsilonSharpness(model, theta, base, probe, eps, 20, false, false,
+                Nd4j.getRandomFactory().getNewRandomInstance(1));
+
+        INDArray bound = Transforms.abs(theta, true).addi(1).muli(eps);
+        INDArray z = Nd4j.zerosLike(theta);
+        double quarterSteps = base;
+        for (int s = 0; s < 100; s++) {
+            model.load(theta.add(z));
+            z.addi(Transforms.sign(model.gradient(probe), false).muli(bound).muli(0.25));
+            z.assign(Transforms.min(Transforms.max(z, bound.neg(), false), bound, false));
+            model.load(theta.add(z));
+            quarterSteps = Math.max(quarterSteps, model.evaluate(probe).loss());
+        }
+        org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(6);
+        double corners = base;
+        for (int c = 0; c < 500; c++) {
+            model.load(theta.add(Transforms.sign(Nd4j.randn(rng, theta.length()), false).muli(bound)));
+            corners = Math.max(corners, model.evaluate(probe).loss());
+        }
+        assertThat(found.maxLoss()).isGreaterThanOrEqualTo(quarterSteps - 1e-9 * quarterSteps)
+                .isGreaterThanOrEqualTo(corners);
+        assertThat(found.steps()).isLessThanOrEqualTo(20);
+    }
+}
