@@ -11,7 +11,8 @@ import java.util.Map;
  * {@code val_loss}, {@code val_loss_se}, {@code val_accuracy}, {@code gap} ({@code val_loss - train_loss}),
  * {@code accuracy_gap} ({@code train_accuracy - val_accuracy}), {@code probe_gradient_norm},
  * {@code sharpness_random_mean}, {@code sharpness_random_max}, {@code sharpness_eps}, {@code sharpness_adaptive},
- * {@code hessian_top}, {@code hessian_trace}. {@link #perTensor()} holds, per parameter tensor name, the measures with
+ * {@code hessian_top}, {@code hessian_trace}, {@code diverged} (1 when the parameters or the probe outputs were not
+ * finite: then every other measure is NaN, undefined, and there are no surfaces or slices). {@link #perTensor()} holds, per parameter tensor name, the measures with
  * only that tensor perturbed ({@code sharpness_random_mean}, {@code hessian_top}).
  *
  * @param index        0-based number of the snapshot in its run

@@ -45,6 +45,7 @@ public final class SnapshotTaker {
     private final List<ParameterTensor> tensors;
     private final Directions directions;
     private ProbeModel floatModel;
+    private boolean divergedLogged;
     private ProbeModel doubleModel;
     private INDArray rawD1;
     private INDArray rawD2;
@@ -110,6 +111,9 @@ public final class SnapshotTaker {
             measures.put("accuracy_gap", centre.accuracy() - v.accuracy());
         }
         clock.lap("centre");
+        if (diverged(theta, train)) {
+            return divergedSnapshot(runId, index, iteration, epoch, wallMillis, train, validation, measures, clock);
+        }
 
         List<Surface> surfaces = new ArrayList<>();
         List<Slice> slices = new ArrayList<>();
@@ -123,6 +127,17 @@ public final class SnapshotTaker {
             surfaces.add(surface("random", config.normalization().name().toLowerCase(Locale.ROOT), axis, axis, g,
                     List.of("d1 (random)", "d2 (random)"), new double[0], new double[0][], new long[0]));
             clock.lap("random plane");
+        }
+        List<Integer> finite = new ArrayList<>(); // a stretch of divergence left NaN checkpoints: no direction in them
+        for (int i = 0; i < checkpoints.size(); i++) {
+            if (Double.isFinite(checkpoints.get(i).sumNumber().doubleValue())) {
+                finite.add(i);
+            }
+        }
+        if (finite.size() < checkpoints.size()) {
+            checkpoints = finite.stream().map(checkpoints::get).toList();
+            long[] all = checkpointIterations;
+            checkpointIterations = finite.stream().mapToLong(i -> all[i]).toArray();
         }
         if (config.planes().contains("pca") && checkpoints.size() >= 2) {
             PcaPlane pca = PcaPlane.of(checkpoints, theta);
@@ -221,12 +236,52 @@ public final class SnapshotTaker {
             }
         }
         clock.millis.put("total", (System.nanoTime() - clock.start) / 1e6);
+        measures.put("diverged", 0.0);
+        return new Snapshot(index, iteration, epoch, wallMillis, seed, probeDescription(train, validation), surfaces,
+                slices, measures, perTensor, clock.millis);
+    }
+
+    /**
+     * Whether the model has diverged: a non-finite parameter or a non-finite output on the probe. The loss alone does
+     * not tell, since a softmax cross-entropy clipped at 1e-10 turns NaN outputs into a flat, finite 23.03, which
+     * would look like the flattest minimum there is.
+     */
+    private boolean diverged(INDArray theta, Probe train) {
+        if (!Double.isFinite(theta.sumNumber().doubleValue())) {
+            return true;
+        }
+        for (INDArray out : floatModel.outputs(train)) {
+            if (!Double.isFinite(out.sumNumber().doubleValue())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A diverged model has no landscape: every measure is recorded as undefined (NaN), {@code diverged} = 1, with no
+     * surfaces or slices; later snapshots are taken as usual.
+     */
+    private Snapshot divergedSnapshot(String runId, int index, long iteration, int epoch, long wallMillis,
+                                      Probe train, Probe validation, Map<String, Double> measures, Clock clock) {
+        if (!divergedLogged) {
+            divergedLogged = true;
+            LOG.warn("landscape4j: run {} has diverged at iteration {} (non-finite parameters or outputs): its"
+                    + " snapshots record every measure as undefined while it stays so", runId, iteration);
+        }
+        measures.replaceAll((k, v) -> Double.NaN);
+        measures.put("diverged", 1.0);
+        clock.millis.put("total", (System.nanoTime() - clock.start) / 1e6);
+        return new Snapshot(index, iteration, epoch, wallMillis, seed, probeDescription(train, validation),
+                List.of(), List.of(), measures, Map.of(), clock.millis);
+    }
+
+    private Map<String, String> probeDescription(Probe train, Probe validation) {
         Map<String, String> probe = new LinkedHashMap<>();
         probe.put("train", train.toString());
         probe.put("validation", validation == null ? "none" : validation.toString());
         probe.put("seed", Long.toString(seed));
-        return new Snapshot(index, iteration, epoch, wallMillis, seed, probe, surfaces, slices, measures, perTensor,
-                clock.millis);
+        return probe;
     }
 
     /** The run's fixed raw Gaussian draw number {@code which} (1, 2: the plane; 3: the line). */
