@@ -42,7 +42,12 @@ class LiveReadTest {
                 }
             });
             trainer.start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> !store.listRuns().isEmpty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                if (failure.get() != null) { // training died (e.g. a class DL4J's StatsListener needs is missing)
+                    throw new AssertionError("training failed", failure.get());
+                }
+                return !store.listRuns().isEmpty();
+            });
             String run = store.listRuns().get(0).runId();
             int[] sizes = new int[2];
             await().atMost(Duration.ofSeconds(60)).until(() -> (sizes[0] = store.scalars(run).size()) >= 20);
