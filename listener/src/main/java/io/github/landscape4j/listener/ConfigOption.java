@@ -31,10 +31,15 @@ public enum ConfigOption {
     SLICES("slices", "true", "1D slices (random line, interpolation initial to current): true or false"),
     EPSILON("epsilon", "0.001", "radius of the sharpness measures (Keskar's ε), >0"),
     SHARPNESS_K("sharpnessK", "20", "directions of the random-perturbation sharpness, 0 (off)..1000"),
-    ASCENT_STEPS("ascentSteps", "10", "projected gradient-ascent steps of ε-sharpness and its adaptive variant,"
-            + " 0 (off)..1000"),
+    ASCENT_STEPS("ascentSteps", "10", "loss evaluations of the projected ascent of ε-sharpness and its adaptive"
+            + " variant (restarts included), 0 (off)..1000"),
+    SHARPNESS_BOX("sharpnessBox", "all", "parameters in the ε-sharpness box: all (Keskar et al.'s Metric 2.1, biases"
+            + " and batch-norm gamma/beta included) or weights (what the directions move)"),
     HESSIAN_ITERATIONS("hessianIterations", "20", "power-iteration steps for the top Hessian eigenvalue, 0 (off)..1000"),
     HUTCHINSON("hutchinson", "10", "Rademacher samples of Hutchinson's trace estimate, 0 (off)..1000"),
+    CURVATURE("curvature", "all", "parameters of the top Hessian eigenvalue, the trace and the probe gradient norm:"
+            + " all (every trainable parameter, as PyHessian) or weights (the weights-only block)"),
+    PCA("pca", "centred", "PCA of the trajectory: centred (Li et al.'s code, sklearn's PCA) or uncentred"),
     PER_TENSOR_MEASURES("perTensorMeasures", "true", "also sharpness and top eigenvalue with one weight tensor"
             + " perturbed at a time: true or false"),
     UI("ui", "", "serve the live Landscape page on this port (0: any free port, else 1..65535) from DL4J's UI server;"

@@ -142,6 +142,16 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
             return 1;
         }
 
+        /** Whether the value is {@code first} (the default's side when bad) rather than {@code second}. */
+        boolean choice(ConfigOption o, String first, String second) {
+            String v = string(o);
+            if (v.equalsIgnoreCase(first) || v.equalsIgnoreCase(second)) {
+                return v.equalsIgnoreCase(first);
+            }
+            bad(o, "must be " + first + " or " + second);
+            return o.defaultValue().equals(first);
+        }
+
         boolean bool(ConfigOption o) {
             String v = string(o);
             if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {

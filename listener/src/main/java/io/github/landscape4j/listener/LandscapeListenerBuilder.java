@@ -196,6 +196,27 @@ public final class LandscapeListenerBuilder {
         return set(ConfigOption.ASCENT_STEPS, steps);
     }
 
+    /**
+     * Parameters in the ε-sharpness box: {@code true} (default) every trainable parameter, biases and batch-norm
+     * gamma/beta included, as Keskar et al.'s Metric 2.1; {@code false} only what the directions move.
+     */
+    public LandscapeListenerBuilder sharpnessBoxAll(boolean all) {
+        return set(ConfigOption.SHARPNESS_BOX, all ? "all" : "weights");
+    }
+
+    /**
+     * Parameters of the curvature measures (top Hessian eigenvalue, trace, probe gradient norm): {@code true}
+     * (default) every trainable parameter, as PyHessian; {@code false} the weights-only block.
+     */
+    public LandscapeListenerBuilder curvatureAll(boolean all) {
+        return set(ConfigOption.CURVATURE, all ? "all" : "weights");
+    }
+
+    /** PCA of the trajectory centred ({@code true}, default, as Li et al.'s code) or uncentred. */
+    public LandscapeListenerBuilder pcaCentred(boolean centred) {
+        return set(ConfigOption.PCA, centred ? "centred" : "uncentred");
+    }
+
     /** Power-iteration steps of the top Hessian eigenvalue, 0 for off (default 20). */
     public LandscapeListenerBuilder hessianIterations(int steps) {
         return set(ConfigOption.HESSIAN_ITERATIONS, steps);

@@ -27,10 +27,15 @@ import java.util.Set;
  * @param hessianIterations power-iteration steps (0: off)
  * @param hutchinson        Hutchinson samples (0: off)
  * @param perTensorMeasures whether per-tensor sharpness and top eigenvalue are computed
+ * @param sharpnessBoxAll   ε-sharpness box over every trainable parameter (Metric 2.1) rather than the weights
+ * @param curvatureAll      top eigenvalue, trace and probe gradient norm of every trainable parameter rather than
+ *                          the weights-only block
+ * @param pcaCentred        PCA of the trajectory centred (Li et al.'s code) rather than uncentred
  */
 public record SnapshotConfig(String schedule, int probeSize, int grid, double range, Normalization normalization,
                              boolean biasBn, Set<String> planes, boolean slices, double epsilon, int sharpnessK,
-                             int ascentSteps, int hessianIterations, int hutchinson, boolean perTensorMeasures) {
+                             int ascentSteps, int hessianIterations, int hutchinson, boolean perTensorMeasures,
+                             boolean sharpnessBoxAll, boolean curvatureAll, boolean pcaCentred) {
 
     private static final Set<String> PLANE_NAMES = Set.of("random", "pca", "hessian");
 
@@ -78,8 +83,12 @@ public record SnapshotConfig(String schedule, int probeSize, int grid, double ra
         int power = (int) p.longIn(ConfigOption.HESSIAN_ITERATIONS, 0, 1000);
         int hutchinson = (int) p.longIn(ConfigOption.HUTCHINSON, 0, 1000);
         boolean perTensorMeasures = p.bool(ConfigOption.PER_TENSOR_MEASURES);
+        boolean boxAll = p.choice(ConfigOption.SHARPNESS_BOX, "all", "weights");
+        boolean curvatureAll = p.choice(ConfigOption.CURVATURE, "all", "weights");
+        boolean centred = p.choice(ConfigOption.PCA, "centred", "uncentred");
         return new SnapshotConfig(schedule.trim().toLowerCase(Locale.ROOT), probeSize, grid, range, normalization,
-                biasBn, planes, slices, epsilon, k, steps, power, hutchinson, perTensorMeasures);
+                biasBn, planes, slices, epsilon, k, steps, power, hutchinson, perTensorMeasures, boxAll, curvatureAll,
+                centred);
     }
 
     Map<String, String> asOptions() {
@@ -99,6 +108,9 @@ public record SnapshotConfig(String schedule, int probeSize, int grid, double ra
         m.put(ConfigOption.HESSIAN_ITERATIONS.key(), Integer.toString(hessianIterations));
         m.put(ConfigOption.HUTCHINSON.key(), Integer.toString(hutchinson));
         m.put(ConfigOption.PER_TENSOR_MEASURES.key(), Boolean.toString(perTensorMeasures));
+        m.put(ConfigOption.SHARPNESS_BOX.key(), sharpnessBoxAll ? "all" : "weights");
+        m.put(ConfigOption.CURVATURE.key(), curvatureAll ? "all" : "weights");
+        m.put(ConfigOption.PCA.key(), pcaCentred ? "centred" : "uncentred");
         return m;
     }
 }

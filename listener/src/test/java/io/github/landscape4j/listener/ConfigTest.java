@@ -39,18 +39,23 @@ class ConfigTest {
         bad.put("colour", "blue");
         bad.put("snapshot", "sometimes");
         bad.put("planes", "random+diagonal");
+        bad.put("curvature", "biases");
+        bad.put("pca", "whitened");
         assertThatThrownBy(() -> LandscapeConfig.parse(bad))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         "colour=blue: unknown option; known options: store, run, tags, seed, every, perTensor,"
                                 + " tensorEvery, checkpointEvery, maxCheckpoints, commitEvery, commitMillis, snapshot,"
                                 + " probeSize, grid, range, normalization, biasbn, planes, slices, epsilon, sharpnessK,"
-                                + " ascentSteps, hessianIterations, hutchinson, perTensorMeasures, ui",
+                                + " ascentSteps, sharpnessBox, hessianIterations, hutchinson, curvature, pca,"
+                                + " perTensorMeasures, ui",
                         "run=my run: must be a non-empty name of letters, digits, '.', '_' or '-'",
                         "every=0: must be an integer in [1, 1000000]",
                         "perTensor=yes: must be true or false",
                         "maxCheckpoints=lots: must be an integer in [4, 100000]",
                         "snapshot=sometimes: must be off, every:N (N >= 1), epoch or budget:P% (0 < P <= 100)",
-                        "planes=random+diagonal: must be none or names from random, pca, hessian joined by '+'"));
+                        "planes=random+diagonal: must be none or names from random, pca, hessian joined by '+'",
+                        "curvature=biases: must be all or weights",
+                        "pca=whitened: must be centred or uncentred"));
     }
 
     @Test

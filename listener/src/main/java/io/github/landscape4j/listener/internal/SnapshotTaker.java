@@ -140,7 +140,7 @@ public final class SnapshotTaker {
             checkpointIterations = finite.stream().mapToLong(i -> all[i]).toArray();
         }
         if (config.planes().contains("pca") && checkpoints.size() >= 2) {
-            PcaPlane pca = PcaPlane.of(checkpoints, theta);
+            PcaPlane pca = PcaPlane.of(checkpoints, theta, config.pcaCentred());
             double[] xs = pathAxis(pca.path(), 0);
             double[] ys = pathAxis(pca.path(), 1);
             SurfaceComputer.Grids[] g = computer.plane(theta, pca.d1(), pca.d2(), xs, ys, train, validation);
@@ -190,21 +190,22 @@ public final class SnapshotTaker {
             }
             INDArray thetaD = theta.castTo(DataType.DOUBLE);
             doubleModel.load(thetaD);
+            Directions curvature = config.curvatureAll() ? directions.allTrainable() : directions;
             INDArray g = doubleModel.gradient(train);
-            directions.mask(g);
+            curvature.mask(g);
             measures.put("probe_gradient_norm", g.norm2Number().doubleValue());
             if (config.ascentSteps() > 0) {
                 Sharpness.Ascent keskar = sharpness.epsilonSharpness(doubleModel, thetaD, centre.loss(), train,
-                        config.epsilon(), config.ascentSteps(), false, false, rng);
+                        config.epsilon(), config.ascentSteps(), false, !config.sharpnessBoxAll(), rng);
                 measures.put("sharpness_eps", keskar.sharpness());
                 measures.put("sharpness_eps_steps", (double) keskar.steps());
                 measures.put("sharpness_eps_converged", keskar.converged() ? 1.0 : 0.0);
                 measures.put("sharpness_adaptive", sharpness.epsilonSharpness(doubleModel, thetaD, centre.loss(),
-                        train, config.epsilon(), config.ascentSteps(), true, false, rng).sharpness());
+                        train, config.epsilon(), config.ascentSteps(), true, !config.sharpnessBoxAll(), rng).sharpness());
                 floatModel.load(theta);
                 clock.lap("epsilon sharpness");
             }
-            Hessian hessian = new Hessian(doubleModel, directions);
+            Hessian hessian = new Hessian(doubleModel, curvature);
             if (config.hessianIterations() > 0) {
                 Hessian.Top top = hessian.top(thetaD, train, rng, config.hessianIterations(), 1e-3, null, null);
                 measures.put("hessian_top", top.eigenvalue());
