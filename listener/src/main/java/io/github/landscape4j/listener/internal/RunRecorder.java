@@ -10,7 +10,6 @@ import io.github.landscape4j.store.internal.StoreWriter;
 import io.github.landscape4j.trajectory.internal.CheckpointKeeper;
 import io.github.landscape4j.store.Snapshot;
 import io.github.landscape4j.surface.internal.Probe;
-import io.github.landscape4j.surface.internal.ProbeCollector;
 import io.github.landscape4j.store.internal.IterationRow;
 import io.github.landscape4j.trajectory.internal.NormRecorder;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
@@ -79,17 +78,8 @@ public final class RunRecorder implements AutoCloseable {
     private boolean gradientSeen;
     private double[] gradientByTensor;
 
-    private final SnapshotSchedule schedule;
-    private SnapshotTaker taker;
-    private final FaultGuard snapshotGuard;
-    private ProbeCollector collector;
-    private Probe trainProbe;
-    private Probe validationProbe;
+    private final RunSnapshots snapshots;
     private INDArray initialParams;
-    private int snapshotIndex;
-    private long lastSnapshotIteration = Long.MIN_VALUE;
-    private boolean budgetLogged;
-    private final AtomicBoolean snapshotting = new AtomicBoolean();
     /** Set first when the run ends: a snapshot in progress gives up at its next part. */
     private volatile boolean ending;
     private boolean ended; // guarded by this
@@ -118,13 +108,23 @@ public final class RunRecorder implements AutoCloseable {
         writer.writeRunInfo(() -> Json.GSON.toJson(info.get())); // made on the writer thread
         this.norms = new NormRecorder(tensors);
         this.tensorCount = tensors.size();
-        this.schedule = SnapshotSchedule.parse(config.snapshots().schedule());
-        this.taker = new SnapshotTaker(config.snapshots(), config.seed(), tensors);
-        this.snapshotGuard = new FaultGuard(runId, "snapshots");
-        this.trainProbe = trainProbe;
-        this.validationProbe = validationProbe;
-        this.collector = trainProbe == null && config.snapshots().enabled()
-                ? new ProbeCollector(config.snapshots().probeSize()) : null;
+        this.snapshots = new RunSnapshots(runId, config, tensors, trainProbe, validationProbe, startNanos,
+                new RunSnapshots.Run() {
+                    @Override
+                    public RunSnapshots.Trajectory trajectory() {
+                        return RunRecorder.this.trajectory();
+                    }
+
+                    @Override
+                    public boolean write(String json) {
+                        return RunRecorder.this.writeSnapshot(json);
+                    }
+
+                    @Override
+                    public boolean ending() {
+                        return ending;
+                    }
+                });
         this.liveParams = model.params();
         this.model = RunEnds.watch(model, this);
         this.atExit = new AutoCloseable() {
@@ -201,13 +201,7 @@ public final class RunRecorder implements AutoCloseable {
             return;
         }
         start(model);
-        if (collector != null && !collector.complete()) {
-            collector.offer(model);
-            if (collector.complete()) {
-                trainProbe = collector.probe();
-                collector = null;
-            }
-        }
+        snapshots.offer(model);
         int iteration = Models.iterationCount(model);
         if (iteration % config.every() != 0) {
             return;
@@ -235,10 +229,10 @@ public final class RunRecorder implements AutoCloseable {
                 return;
             }
             record(model, iteration, epoch);
-            snapshotDue = trainProbe != null && !snapshotGuard.tripped() && schedule.dueAtIteration(iteration);
+            snapshotDue = snapshots.dueAtIteration(iteration);
         }
         if (snapshotDue) {
-            snapshot(model, iteration, epoch, schedule.limitNanos());
+            snapshots.take(model, iteration, epoch, snapshots.limitNanos());
         }
     }
 
@@ -296,59 +290,14 @@ public final class RunRecorder implements AutoCloseable {
             iteration = lastIteration;
             epoch = lastEpoch;
         }
-        Snapshot s = snapshot(model, iteration, epoch, Long.MAX_VALUE);
+        Snapshot s = snapshots.take(model, iteration, epoch, Long.MAX_VALUE);
         flush();
         return java.util.Optional.ofNullable(s);
     }
 
-    /** What a snapshot needs, read under the run's lock. */
-    private record Plan(int index, SnapshotTaker taker, Probe train, Probe validation, List<INDArray> path,
-                        long[] iterations, INDArray initial) {
-    }
-
-    /**
-     * Takes a snapshot now, given up past {@code limitNanos} or when the run ends; a failure is logged once and
-     * stops snapshots, not recording. Null when none was taken. One at a time per run: indices are unique.
-     */
-    private Snapshot snapshot(Model model, long iteration, int epoch, long limitNanos) {
-        if (!snapshotting.compareAndSet(false, true)) {
-            return null;
-        }
-        try {
-            Plan plan = plan();
-            if (plan == null) {
-                return null;
-            }
-            Snapshot[] taken = new Snapshot[1];
-            snapshotGuard.run("snapshot " + plan.index() + " at iteration " + iteration, () -> {
-                long t0 = schedule.now();
-                try {
-                    Snapshot s = plan.taker().take(model, runId, plan.index(), iteration, epoch,
-                            (System.nanoTime() - startNanos) / 1_000_000L, plan.train(), plan.validation(),
-                            plan.path(), plan.iterations(), plan.initial(), limitNanos, () -> ending);
-                    String json = Json.GSON.toJson(s);
-                    synchronized (this) {
-                        if (ended || ending) {
-                            return; // the run ended meanwhile: nothing of this snapshot is written
-                        }
-                        writer.writeRecord(RecordTypes.SNAPSHOT, json);
-                        snapshotIndex++;
-                        lastSnapshotIteration = iteration;
-                        schedule.taken(schedule.now() - t0);
-                        taken[0] = s;
-                    }
-                } catch (SnapshotTaker.Abandoned a) {
-                    skipped(a, iteration);
-                }
-            });
-            return taken[0];
-        } finally {
-            snapshotting.set(false);
-        }
-    }
-
-    private synchronized Plan plan() {
-        if (ended || ending || trainProbe == null || snapshotGuard.tripped()) {
+    /** The trajectory so far, for a snapshot; null once the run is ending. */
+    private synchronized RunSnapshots.Trajectory trajectory() {
+        if (ended || ending) {
             return null;
         }
         List<INDArray> path = new java.util.ArrayList<>();
@@ -361,27 +310,22 @@ public final class RunRecorder implements AutoCloseable {
             path.add(k.params());
             iterations.add(k.iteration());
         }
-        return new Plan(snapshotIndex, taker, trainProbe, validationProbe, path,
-                iterations.stream().mapToLong(Long::longValue).toArray(), initialParams);
+        return new RunSnapshots.Trajectory(path, iterations.stream().mapToLong(Long::longValue).toArray(),
+                initialParams);
     }
 
-    private void skipped(SnapshotTaker.Abandoned a, long iteration) {
-        boolean log;
-        synchronized (this) {
-            schedule.abandoned(a.costNanos(), a.predictedNanos());
-            log = !ending && !budgetLogged;
-            budgetLogged |= log;
+    /** Writes a snapshot's record unless the run ended while it was computed. */
+    private synchronized boolean writeSnapshot(String json) {
+        if (ended || ending) {
+            return false;
         }
-        if (log) {
-            LOG.info("landscape4j: run {}: snapshot at iteration {} skipped after {} ms: {}; later ones wait until"
-                    + " they fit (snapshot={}; this is said once per run)", runId, iteration,
-                    a.costNanos() / 1_000_000L, a.getMessage(), config.snapshots().schedule());
-        }
+        writer.writeRecord(RecordTypes.SNAPSHOT, json);
+        return true;
     }
 
     /** Number of snapshots taken. */
-    public synchronized int snapshots() {
-        return snapshotIndex;
+    public int snapshots() {
+        return snapshots.count();
     }
 
     /** At an epoch end: refresh the final checkpoint and commit. */
@@ -393,10 +337,10 @@ public final class RunRecorder implements AutoCloseable {
             }
             liveParams = model.params();
             writeFinal(model.params());
-            snapshotDue = trainProbe != null && schedule.dueAtEpochEnd();
+            snapshotDue = snapshots.dueAtEpochEnd();
         }
         if (snapshotDue) {
-            snapshot(model, lastIteration, lastEpoch, schedule.limitNanos());
+            snapshots.take(model, lastIteration, lastEpoch, snapshots.limitNanos());
         }
         flush();
     }
@@ -433,9 +377,20 @@ public final class RunRecorder implements AutoCloseable {
     public void end(End how) {
         boolean exiting = how == End.JVM_EXIT || (how == End.CLOSED && ShutdownOrder.shuttingDown());
         if (how == End.CLOSED && !exiting) {
-            finalSnapshot();
+            Model m = model.get();
+            long iteration;
+            int epoch;
+            boolean started;
+            synchronized (this) {
+                iteration = lastIteration;
+                epoch = lastEpoch;
+                started = initialTaken && !ended;
+            }
+            if (m != null && started) {
+                snapshots.takeFinal(m, iteration, epoch); // the point training ended at
+            }
         }
-        boolean inProgress = snapshotting.get();
+        boolean inProgress = snapshots.inProgress();
         ending = true;
         synchronized (this) {
             if (ended) {
@@ -449,8 +404,8 @@ public final class RunRecorder implements AutoCloseable {
                     writeFinal(params);
                 }
             });
-            if (exiting && (inProgress || (trainProbe != null && schedule.kind() != SnapshotSchedule.Kind.OFF
-                    && lastSnapshotIteration != lastIteration)) && EXIT_LOGGED.compareAndSet(false, true)) {
+            if (exiting && (inProgress || snapshots.finalWanted(lastIteration))
+                    && EXIT_LOGGED.compareAndSet(false, true)) {
                 LOG.info("landscape4j: JVM exit: no final snapshot{} (none is taken in a shutdown hook; close the"
                         + " listener after training for one); scalars and checkpoints are committed",
                         inProgress ? ", the one in progress abandoned" : "");
@@ -466,36 +421,10 @@ public final class RunRecorder implements AutoCloseable {
         ShutdownOrder.forget(atExit);
     }
 
-    private void finalSnapshot() {
-        Model m = model.get();
-        boolean due;
-        long iteration;
-        int epoch;
-        synchronized (this) {
-            if (ended || m == null || !initialTaken || trainProbe == null || lastSnapshotIteration == lastIteration) {
-                return;
-            }
-            due = schedule.finalDue();
-            iteration = lastIteration;
-            epoch = lastEpoch;
-            if (!due && schedule.kind() == SnapshotSchedule.Kind.BUDGET && !budgetLogged) {
-                budgetLogged = true;
-                LOG.info("landscape4j: run {}: final snapshot skipped: it would take more than its share of the"
-                        + " time budget (snapshot={})", runId, config.snapshots().schedule());
-            }
-        }
-        if (due) {
-            snapshot(m, iteration, epoch, schedule.limitNanos()); // the point training ended at
-        }
-    }
-
     /** Drops what the run kept for snapshots and checkpoints; a run that ended holds only its metadata. */
     private void release() {
-        taker = null;
+        snapshots.release();
         keeper = null;
-        collector = null;
-        trainProbe = null;
-        validationProbe = null;
         initialParams = null;
         liveParams = null;
         gradientByTensor = null;
