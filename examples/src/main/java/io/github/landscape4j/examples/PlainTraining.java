@@ -120,15 +120,25 @@ public final class PlainTraining {
         }
     }
 
-    /** Heap after GC, ND4J's off-heap bytes and live threads, once collection has settled. */
+    /**
+     * Heap after GC, ND4J's off-heap bytes and live threads, once collection has settled: neither the heap nor the
+     * thread count went down for a second (clean-up of collected models, by ND4J or a plugin, runs in the
+     * background), or after 15 s.
+     */
     private static String footprint(String when) throws InterruptedException {
-        for (int i = 0; i < 20; i++) { // let collected models' clean-up (and any plugin's) run
+        long heap = Long.MAX_VALUE;
+        int threads = Integer.MAX_VALUE;
+        for (int i = 0, stable = 0; i < 150 && stable < 10; i++) {
             System.gc();
-            Thread.sleep(50);
+            Thread.sleep(100);
+            long h = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            int t = ManagementFactory.getThreadMXBean().getThreadCount();
+            stable = h >= heap - 64 * 1024 && t >= threads ? stable + 1 : 0;
+            heap = Math.min(heap, h);
+            threads = Math.min(threads, t);
         }
-        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         return "footprint " + when + ": heap " + heap + " offheap " + org.bytedeco.javacpp.Pointer.totalBytes()
-                + " threads " + ManagementFactory.getThreadMXBean().getThreadCount();
+                + " threads " + threads;
     }
 
     private static MultiLayerConfiguration mlp() {

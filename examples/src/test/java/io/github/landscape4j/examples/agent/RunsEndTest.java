@@ -54,6 +54,7 @@ class RunsEndTest {
         long mainReturned = r.stdoutLines().stream().filter(l -> l.startsWith("main returns at "))
                 .mapToLong(l -> Long.parseLong(l.substring("main returns at ".length()))).findFirst().orElseThrow();
         assertThat(ended - mainReturned).as("ms from main returning to the JVM's end").isLessThan(5_000);
+        System.out.println("sweep: JVM ended " + (ended - mainReturned) + " ms after main returned"); // the figure
         try (LandscapeStore s = LandscapeStore.openExisting(store)) {
             List<RunInfo> runs = s.listRuns();
             assertThat(runs).hasSize(50);
