@@ -94,6 +94,15 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         return router;
     }
 
+    /** The store's file (or the router), for messages. */
+    private String storeName() {
+        if (store != null) {
+            return store.description();
+        }
+        return router instanceof io.github.landscape4j.store.internal.DeferredRouter d ? d.description()
+                : router.getClass().getSimpleName();
+    }
+
     /** Keeps the live page's handle, closed with the listener. */
     void attachUi(AutoCloseable handle) {
         this.ui = handle;
@@ -180,7 +189,7 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
                     return null;
                 }
                 try {
-                    r = new RunRecorder(model, config, router, trainProbe, validationProbe);
+                    r = new RunRecorder(model, config, router, this::storeName, trainProbe, validationProbe);
                 } catch (RuntimeException e) {
                     guard.trip("start of a run for " + model.getClass().getSimpleName(), e);
                     return null;

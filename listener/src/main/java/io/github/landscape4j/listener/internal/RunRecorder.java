@@ -60,6 +60,7 @@ public final class RunRecorder implements AutoCloseable {
     private final String runId;
     private final Supplier<RunInfo> info;
     private final FaultGuard guard;
+    private final Supplier<String> storeName;
     private final StoreWriter writer;
     private final NormRecorder norms;
     private final int tensorCount;
@@ -85,8 +86,9 @@ public final class RunRecorder implements AutoCloseable {
     private boolean ended; // guarded by this
     private final AutoCloseable atExit;
 
-    public RunRecorder(Model model, LandscapeConfig config, StatsStorageRouter router, Probe trainProbe,
-                       Probe validationProbe) {
+    /** {@code storeName} names the store (its file) in messages. */
+    public RunRecorder(Model model, LandscapeConfig config, StatsStorageRouter router, Supplier<String> storeName,
+                       Probe trainProbe, Probe validationProbe) {
         this.config = config;
         List<ParameterTensor> tensors = Models.tensors(model);
         Instant start = Instant.now();
@@ -101,10 +103,12 @@ public final class RunRecorder implements AutoCloseable {
                 kind, configJson.get(), numParams, tensors, config.asOptions(), Versions.all(),
                 RecordTypes.SCHEMA_VERSION));
         this.guard = new FaultGuard(runId);
+        this.storeName = storeName;
         this.keeper = new CheckpointKeeper(config.checkpointEvery(), config.maxCheckpoints());
         this.writer = new StoreWriter(router, runId, workerId, config.perTensor()
                 ? tensors.stream().map(ParameterTensor::name).toList() : List.of(),
-                config.commitEvery(), config.commitMillis(), t -> guard.trip("the store writer", t));
+                config.commitEvery(), config.commitMillis(),
+                t -> guard.trip("the store writer, writing to " + storeName.get(), t));
         writer.writeRunInfo(() -> Json.GSON.toJson(info.get())); // made on the writer thread
         this.norms = new NormRecorder(tensors);
         this.tensorCount = tensors.size();
@@ -413,7 +417,7 @@ public final class RunRecorder implements AutoCloseable {
             try {
                 writer.close();
             } catch (RuntimeException e) {
-                guard.trip("committing the end of the run", e);
+                guard.trip("committing the end of the run to " + storeName.get(), e);
             }
             release();
         }

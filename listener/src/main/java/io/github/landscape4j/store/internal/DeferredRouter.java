@@ -24,6 +24,11 @@ public final class DeferredRouter implements StatsStorageRouter {
         this.opener = opener;
     }
 
+    /** The store's file once it is open, for messages. */
+    public synchronized String description() {
+        return store == null ? "(a store not opened yet)" : store.description();
+    }
+
     /** The open store's router, opening the store on the first call. */
     public StatsStorageRouter resolve() {
         return resolveStore().statsStorage();
