@@ -50,7 +50,10 @@ class SigtermDuringSnapshotTest {
             boolean exited = p.waitFor(20, TimeUnit.SECONDS);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(exited).as("exited within 20 s of SIGTERM; stderr: %s", Files.readString(err)).isTrue();
-            assertThat(ms).as("ms from SIGTERM to exit").isLessThan(3_000);
+            // ~1 s on a quiet machine; the bound leaves room for a loaded one, where the store may still be opening
+            // (it is opened on the run's writer thread and then committed in the shutdown path). Without the fix
+            // the exit waited for a whole second snapshot, computed in the shutdown hook: minutes here.
+            assertThat(ms).as("ms from SIGTERM to exit").isLessThan(10_000);
             System.out.println("SIGTERM during a snapshot: exit after " + ms + " ms"); // the figure
         } finally {
             p.destroyForcibly().waitFor();
