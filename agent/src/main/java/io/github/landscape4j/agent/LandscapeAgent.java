@@ -16,7 +16,9 @@ import java.lang.instrument.Instrumentation;
  * <p>It adds one {@link io.github.landscape4j.listener.LandscapeListener} to every {@code MultiLayerNetwork} and
  * {@code ComputationGraph} the program initializes (after {@code init(...)} and after every
  * {@code setListeners(...)}, which would otherwise drop it), after the program's own listeners, and nothing else.
- * All models share one store file; each model is its own run in it.
+ * All models share one store file; each model is its own run in it. A run ends when its model is collected (the
+ * agent holds models weakly) or at JVM exit, where its tail is committed without a final snapshot; a short program's
+ * store is opened even when the JVM has begun to exit.
  *
  * <p>Options: {@code key=value} pairs separated by {@code ','} in the agent argument, or system properties
  * {@code -Dlandscape4j.key=value}; the agent argument wins. The keys are the listener's

@@ -36,9 +36,13 @@ import java.util.function.Consumer;
  *
  * <pre>
  * PlainTraining [ITERATIONS] [--timing]
+ * PlainTraining --sweep MODELS
  * </pre>
  *
  * {@code --timing} also prints the milliseconds from JVM start to the end of the first training iteration.
+ * {@code --sweep} trains MODELS small networks one after another, as a hyperparameter sweep does, dropping each, and
+ * prints the program's footprint (heap after GC, off-heap bytes, live threads) after the 10th and the last, then the
+ * time {@code main} returns.
  */
 public final class PlainTraining {
 
@@ -52,6 +56,10 @@ public final class PlainTraining {
     public static void main(String[] args) throws Exception {
         int iterations = 20;
         boolean timing = false;
+        if (args.length == 2 && args[0].equals("--sweep")) {
+            sweep(Integer.parseInt(args[1]), System.out);
+            return;
+        }
         for (String a : args) {
             if (a.equals("--timing")) {
                 timing = true;
@@ -90,6 +98,47 @@ public final class PlainTraining {
         }
         out.println("mlp params sha256 " + sha256(net.params()));
         out.println("graph params sha256 " + sha256(graph.params()));
+    }
+
+    /** Trains {@code models} MLPs in sequence, each for a few iterations and then dropped; prints footprints. */
+    public static void sweep(int models, PrintStream out) throws InterruptedException {
+        Random random = new Random(7);
+        for (int m = 1; m <= models; m++) {
+            train(random);
+            if (m == 10 || m == models) {
+                out.println(footprint("after model " + m));
+            }
+        }
+        out.println("main returns at " + System.currentTimeMillis());
+    }
+
+    private static void train(Random random) {
+        MultiLayerNetwork net = new MultiLayerNetwork(mlp());
+        net.init();
+        for (int i = 0; i < 5; i++) {
+            net.fit(batch(random));
+        }
+    }
+
+    /**
+     * Heap after GC, ND4J's off-heap bytes and live threads, once collection has settled: neither the heap nor the
+     * thread count went down for a second (clean-up of collected models, by ND4J or a plugin, runs in the
+     * background), or after 15 s.
+     */
+    private static String footprint(String when) throws InterruptedException {
+        long heap = Long.MAX_VALUE;
+        int threads = Integer.MAX_VALUE;
+        for (int i = 0, stable = 0; i < 150 && stable < 10; i++) {
+            System.gc();
+            Thread.sleep(100);
+            long h = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            int t = ManagementFactory.getThreadMXBean().getThreadCount();
+            stable = h >= heap - 64 * 1024 && t >= threads ? stable + 1 : 0;
+            heap = Math.min(heap, h);
+            threads = Math.min(threads, t);
+        }
+        return "footprint " + when + ": heap " + heap + " offheap " + org.bytedeco.javacpp.Pointer.totalBytes()
+                + " threads " + threads;
     }
 
     private static MultiLayerConfiguration mlp() {

@@ -13,10 +13,11 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,9 +41,14 @@ import java.util.Map;
  * through a background thread; scalars are committed in batches ({@code commitEvery} rows or
  * {@code commitMillis}), so a crash loses at most one batch.
  *
- * <p>Lifecycle: {@link #close()} commits everything and, if the listener opened the store itself (builder
- * {@code store(Path)}), closes it; it is idempotent and also run by a JVM shutdown hook. Callbacks come from the
- * training thread; the read methods may be called from any thread.
+ * <p>Lifecycle: a run ends when its model is no longer reachable (the listener holds models weakly: their runs end
+ * once they are collected, writing the final checkpoint and stopping the run's writer thread), when the listener
+ * is closed, or at JVM exit. {@link #close()} takes each run's final snapshot when the schedule allows it (with
+ * {@code budget:P%}, only if it fits the budget), commits everything and, if the listener opened the store itself
+ * (builder {@code store(Path)}), closes it; it is idempotent and never throws (a store failure is logged once with
+ * the file and the cause). At JVM exit the runs are committed without a final snapshot (one in progress is
+ * abandoned): nothing slow runs in a shutdown hook. Callbacks come from the training thread; the read methods may be
+ * called from any thread.
  */
 public final class LandscapeListener extends BaseTrainingListener implements AutoCloseable {
 
@@ -50,7 +56,9 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
     private final StatsStorageRouter router;
     private final LandscapeStore store;
     private final boolean ownsStore;
-    private final Map<Model, RunRecorder> runs = new IdentityHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
+    /** Every run started, oldest first; a run that ended keeps only its metadata. Guarded by this. */
+    private final List<RunRecorder> runs = new ArrayList<>();
     private final FaultGuard guard = new FaultGuard("(not started)");
     private volatile AutoCloseable ui;
     private volatile boolean closed;
@@ -66,7 +74,9 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         this.router = router;
         this.store = store;
         this.ownsStore = ownsStore;
-        ShutdownOrder.closeBeforeStores(this); // at JVM exit: this listener, then the stores
+        if (ownsStore) {
+            ShutdownOrder.closeBeforeStores(this); // at JVM exit: the page lets go of the store before it closes
+        }
     }
 
     /** A builder with every option at its default. */
@@ -84,9 +94,19 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         return router;
     }
 
+    /** The store's file (or the router), for messages. */
+    private String storeName() {
+        if (store != null) {
+            return store.description();
+        }
+        return router instanceof io.github.landscape4j.store.internal.DeferredRouter d ? d.description()
+                : router.getClass().getSimpleName();
+    }
+
     /** Keeps the live page's handle, closed with the listener. */
     void attachUi(AutoCloseable handle) {
         this.ui = handle;
+        ShutdownOrder.closeBeforeStores(this); // at JVM exit: the page lets go of the store before it closes
     }
 
     /** The validated options. */
@@ -104,7 +124,7 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
 
     /** The runs this listener has started, oldest first. */
     public synchronized List<RunInfo> runs() {
-        return runs.values().stream().map(RunRecorder::info).toList();
+        return runs.stream().map(RunRecorder::info).toList();
     }
 
     /** Waits until everything recorded so far is committed to the store. */
@@ -121,10 +141,7 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
      */
     @SuppressWarnings("try") // the workspace scope works by being open; the body need not reference it
     public java.util.Optional<io.github.landscape4j.store.Snapshot> snapshotNow(Model model) {
-        RunRecorder r;
-        synchronized (this) {
-            r = runs.get(model);
-        }
+        RunRecorder r = find(model);
         if (r == null || closed) {
             return java.util.Optional.empty();
         }
@@ -140,11 +157,22 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
 
     /** Whether recording has stopped after a fault (training is unaffected). */
     public synchronized boolean faulted() {
-        return guard.tripped() || runs.values().stream().anyMatch(r -> r.guard().tripped());
+        return guard.tripped() || runs.stream().anyMatch(r -> r.guard().tripped());
     }
 
     private synchronized List<RunRecorder> recorders() {
-        return new ArrayList<>(runs.values());
+        return new ArrayList<>(runs);
+    }
+
+    /** The live run recording {@code model}, newest first (the one a callback most likely wants); null if none. */
+    private synchronized RunRecorder find(Model model) {
+        for (int i = runs.size() - 1; i >= 0; i--) {
+            RunRecorder r = runs.get(i);
+            if (r.records(model)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** The recorder of this model, started on first sight; null when recording is off. */
@@ -153,7 +181,7 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
             return null;
         }
         synchronized (this) {
-            RunRecorder r = runs.get(model);
+            RunRecorder r = find(model);
             if (r == null) {
                 if (!Models.supported(model)) {
                     guard.trip("start", new IllegalArgumentException("landscape4j watches MultiLayerNetwork and"
@@ -161,12 +189,12 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
                     return null;
                 }
                 try {
-                    r = new RunRecorder(model, config, router, trainProbe, validationProbe);
+                    r = new RunRecorder(model, config, router, this::storeName, trainProbe, validationProbe);
                 } catch (RuntimeException e) {
                     guard.trip("start of a run for " + model.getClass().getSimpleName(), e);
                     return null;
                 }
-                runs.put(model, r);
+                runs.add(r);
             }
             return r.guard().tripped() ? null : r;
         }
@@ -236,13 +264,31 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         }
         closed = true;
         for (RunRecorder r : recorders()) {
-            r.close();
+            try {
+                r.close();
+            } catch (RuntimeException | Error e) { // a run logs its own faults; this is the boundary
+                guard.trip("closing run " + r.runId(), e);
+            }
         }
         if (ownsStore) {
             closeUi(); // the page must let go of a store before it closes; a caller's store stays on the page
-            store.close();
+            try {
+                store.close();
+            } catch (RuntimeException | Error e) {
+                LOG.warn("landscape4j: closing the store {} failed ({}); what was committed before stays in the"
+                        + " file, training and the program go on", store.description(), causes(e), e);
+            }
         }
         ShutdownOrder.forget(this);
+    }
+
+    /** An exception and its causes, for one log line. */
+    private static String causes(Throwable e) {
+        StringBuilder b = new StringBuilder(e.toString());
+        for (Throwable c = e.getCause(); c != null && c != c.getCause() && b.length() < 1000; c = c.getCause()) {
+            b.append("; caused by ").append(c);
+        }
+        return b.toString();
     }
 
     private void closeUi() {

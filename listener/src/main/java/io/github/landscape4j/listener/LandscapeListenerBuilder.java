@@ -136,7 +136,12 @@ public final class LandscapeListenerBuilder {
         return this;
     }
 
-    /** When to take snapshots: {@code off}, {@code every:N}, {@code epoch}, {@code budget:P%} (default 10%). */
+    /**
+     * When to take snapshots: {@code off}, {@code every:N}, {@code epoch}, {@code budget:P%} (default 10%). With a
+     * budget, snapshots (the first and the final one included) take at most P% of the program's wall time, shared by
+     * every run in the JVM: one that would not fit is skipped (said once per run in the log), one that runs past its
+     * share is abandoned. The final snapshot is taken by {@link LandscapeListener#close()}, never at JVM exit.
+     */
     public LandscapeListenerBuilder snapshot(String schedule) {
         return set(ConfigOption.SNAPSHOT, schedule);
     }

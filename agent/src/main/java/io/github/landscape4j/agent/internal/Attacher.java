@@ -9,18 +9,21 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 
 import java.util.Collection;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Internal: adds one {@link LandscapeListener} to each model the hook reports, once, after the model's own
  * listeners. Every model's listener writes to the one store ({@link StoreOpener}); at JVM exit the listener module
- * closes the listeners first, then the store.
+ * ends the runs first, then closes the store. Models and listeners are held weakly here (a listener identifies by
+ * identity: {@code LandscapeListener} keeps {@code Object}'s {@code equals}), so a model the program drops is
+ * collected and its run ends.
  */
 public final class Attacher {
 
     private static final Object LOCK = new Object();
-    private static final Set<Object> OURS = Collections.newSetFromMap(new IdentityHashMap<>()); // guarded by LOCK
+    /** The listeners the agent made, held weakly: each lives as long as its model (which holds it). */
+    private static final Set<Object> OURS = Collections.newSetFromMap(new WeakHashMap<>()); // guarded by LOCK
     private static final WeakIdentityMap MODELS = new WeakIdentityMap(); // model -> its listener; guarded by LOCK
 
     private Attacher() {

@@ -37,11 +37,22 @@ final class Runs {
 
     /** PlainTraining with {@code -javaagent:JAR[=agentArgs]} and the extra JVM arguments. */
     static ChildJvm.Result withAgent(Path dir, String agentArgs, String... jvmArgs) throws Exception {
+        return withAgent(dir, agentArgs, List.of(Integer.toString(ITERATIONS)), jvmArgs);
+    }
+
+    /** PlainTraining with its arguments {@code programArgs}, under the agent. */
+    static ChildJvm.Result withAgent(Path dir, String agentArgs, List<String> programArgs, String... jvmArgs)
+            throws Exception {
+        return ChildJvm.run(dir, agentCommand(agentArgs, jvmArgs), plainClasspath(), PLAIN_MAIN, programArgs,
+                TIMEOUT_S);
+    }
+
+    /** The JVM arguments of a run under the agent. */
+    static List<String> agentCommand(String agentArgs, String... jvmArgs) {
         List<String> args = new ArrayList<>(List.of("-Xmx1g"));
         args.addAll(List.of(jvmArgs));
         args.add("-javaagent:" + AgentJar.locate() + (agentArgs == null ? "" : "=" + agentArgs));
-        return ChildJvm.run(dir, args, plainClasspath(), PLAIN_MAIN, List.of(Integer.toString(ITERATIONS)),
-                TIMEOUT_S);
+        return args;
     }
 
     /** {@link HandWiredTraining}: the same training with the listener added by hand. */

@@ -10,42 +10,67 @@ import io.github.landscape4j.store.internal.StoreWriter;
 import io.github.landscape4j.trajectory.internal.CheckpointKeeper;
 import io.github.landscape4j.store.Snapshot;
 import io.github.landscape4j.surface.internal.Probe;
-import io.github.landscape4j.surface.internal.ProbeCollector;
 import io.github.landscape4j.store.internal.IterationRow;
 import io.github.landscape4j.trajectory.internal.NormRecorder;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.github.landscape4j.store.internal.ShutdownOrder;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
  * Internal: records one model's run: run metadata once, scalars at the configured cadence, checkpoints with
- * thinning. Runs on the training thread except the writes, which its {@link StoreWriter} does on its own thread.
+ * thinning, snapshots on schedule. Runs on the training thread except the writes, which its {@link StoreWriter}
+ * does on its own thread.
+ *
+ * <p>A run holds its model weakly and ends ({@link #end(End)}) when it is closed, when its model is collected
+ * ({@link RunEnds}) or at JVM exit; ending writes the final checkpoint, commits, stops the writer thread and drops
+ * the run's arrays. No snapshot is taken at JVM exit: one in progress is abandoned and nothing of it is written.
+ * Callbacks and {@link #end(End)} take the run's lock; a snapshot is computed outside it, so ending never waits
+ * for one.
  */
 public final class RunRecorder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
+    private static final AtomicBoolean EXIT_LOGGED = new AtomicBoolean();
     private static final long INITIAL_KEY = -2;
     private static final long FINAL_KEY = -1;
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
+    /** Why a run ends. */
+    public enum End {
+        /** The listener was closed by its owner: a final snapshot if the schedule allows it. */
+        CLOSED,
+        /** The model was collected: nothing can be computed on it any more. */
+        MODEL_COLLECTED,
+        /** The JVM is exiting: commit what there is, no snapshot. */
+        JVM_EXIT
+    }
+
     private final LandscapeConfig config;
     private final String runId;
     private final Supplier<RunInfo> info;
     private final FaultGuard guard;
+    private final Supplier<String> storeName;
     private final StoreWriter writer;
     private final NormRecorder norms;
     private final int tensorCount;
-    private final CheckpointKeeper keeper;
+    private CheckpointKeeper keeper;
     /** Copies of thinned checkpoints, handed back by the writer once written, reused for new ones. */
     private final java.util.Queue<INDArray> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final long startNanos = System.nanoTime();
-    private Model lastModel;
+    private final RunEnds.Watch model;
+    /** The model's own parameter buffer (not a copy): the final checkpoint once the model is gone. */
+    private INDArray liveParams;
     private int lastEpoch;
     private long lastIteration;
     private boolean initialTaken;
@@ -54,18 +79,16 @@ public final class RunRecorder implements AutoCloseable {
     private boolean gradientSeen;
     private double[] gradientByTensor;
 
-    private final SnapshotSchedule schedule;
-    private final SnapshotTaker taker;
-    private final FaultGuard snapshotGuard;
-    private final ProbeCollector collector;
-    private Probe trainProbe;
-    private final Probe validationProbe;
+    private final RunSnapshots snapshots;
     private INDArray initialParams;
-    private int snapshotIndex;
-    private long lastSnapshotIteration = Long.MIN_VALUE;
+    /** Set first when the run ends: a snapshot in progress gives up at its next part. */
+    private volatile boolean ending;
+    private boolean ended; // guarded by this
+    private final AutoCloseable atExit;
 
-    public RunRecorder(Model model, LandscapeConfig config, StatsStorageRouter router, Probe trainProbe,
-                       Probe validationProbe) {
+    /** {@code storeName} names the store (its file) in messages. */
+    public RunRecorder(Model model, LandscapeConfig config, StatsStorageRouter router, Supplier<String> storeName,
+                       Probe trainProbe, Probe validationProbe) {
         this.config = config;
         List<ParameterTensor> tensors = Models.tensors(model);
         Instant start = Instant.now();
@@ -80,20 +103,46 @@ public final class RunRecorder implements AutoCloseable {
                 kind, configJson.get(), numParams, tensors, config.asOptions(), Versions.all(),
                 RecordTypes.SCHEMA_VERSION));
         this.guard = new FaultGuard(runId);
+        this.storeName = storeName;
         this.keeper = new CheckpointKeeper(config.checkpointEvery(), config.maxCheckpoints());
         this.writer = new StoreWriter(router, runId, workerId, config.perTensor()
                 ? tensors.stream().map(ParameterTensor::name).toList() : List.of(),
-                config.commitEvery(), config.commitMillis(), t -> guard.trip("the store writer", t));
+                config.commitEvery(), config.commitMillis(),
+                t -> guard.trip("the store writer, writing to " + storeName.get(), t));
         writer.writeRunInfo(() -> Json.GSON.toJson(info.get())); // made on the writer thread
         this.norms = new NormRecorder(tensors);
         this.tensorCount = tensors.size();
-        this.schedule = SnapshotSchedule.parse(config.snapshots().schedule());
-        this.taker = new SnapshotTaker(config.snapshots(), config.seed(), tensors);
-        this.snapshotGuard = new FaultGuard(runId, "snapshots");
-        this.trainProbe = trainProbe;
-        this.validationProbe = validationProbe;
-        this.collector = trainProbe == null && config.snapshots().enabled()
-                ? new ProbeCollector(config.snapshots().probeSize()) : null;
+        this.snapshots = new RunSnapshots(runId, config, tensors, trainProbe, validationProbe, startNanos,
+                new RunSnapshots.Run() {
+                    @Override
+                    public RunSnapshots.Trajectory trajectory() {
+                        return RunRecorder.this.trajectory();
+                    }
+
+                    @Override
+                    public boolean write(String json) {
+                        return RunRecorder.this.writeSnapshot(json);
+                    }
+
+                    @Override
+                    public boolean ending() {
+                        return ending;
+                    }
+                });
+        this.liveParams = model.params();
+        this.model = RunEnds.watch(model, this);
+        this.atExit = new AutoCloseable() {
+            @Override
+            public void close() {
+                end(End.JVM_EXIT);
+            }
+
+            @Override
+            public String toString() {
+                return "run " + runId;
+            }
+        };
+        ShutdownOrder.closeBeforeStores(atExit);
     }
 
     /** The run's metadata (made on first use: its configuration JSON is the costly part). */
@@ -101,14 +150,30 @@ public final class RunRecorder implements AutoCloseable {
         return info.get();
     }
 
+    public String runId() {
+        return runId;
+    }
+
+    /** Whether this run records {@code m}. */
+    public boolean records(Model m) {
+        return model.get() == m;
+    }
+
+    /** Whether the run has ended. */
+    public synchronized boolean ended() {
+        return ended;
+    }
+
     private static <T> Supplier<T> memoize(Supplier<T> make) {
         return new Supplier<>() {
+            private Supplier<T> maker = make;
             private T value;
 
             @Override
             public synchronized T get() {
                 if (value == null) {
-                    value = make.get();
+                    value = maker.get();
+                    maker = null; // what it was made from (a copy of the model's configuration) can go
                 }
                 return value;
             }
@@ -120,8 +185,11 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     /** Before the first update: the initial checkpoint. */
-    public void start(Model model) {
-        lastModel = model;
+    public synchronized void start(Model model) {
+        if (ended) {
+            return;
+        }
+        liveParams = model.params();
         if (!initialTaken) {
             initialTaken = true;
             long iteration = Models.iterationCount(model);
@@ -132,14 +200,12 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     /** In {@code onGradientCalculation}: the raw gradient, before the updater overwrites the buffer. */
-    public void gradient(Model model) {
-        start(model);
-        if (collector != null && !collector.complete()) {
-            collector.offer(model);
-            if (collector.complete()) {
-                trainProbe = collector.probe();
-            }
+    public synchronized void gradient(Model model) {
+        if (ended) {
+            return;
         }
+        start(model);
+        snapshots.offer(model);
         int iteration = Models.iterationCount(model);
         if (iteration % config.every() != 0) {
             return;
@@ -161,7 +227,21 @@ public final class RunRecorder implements AutoCloseable {
 
     /** In {@code iterationDone}: the update has been applied. */
     public void iterationDone(Model model, int iteration, int epoch) {
-        lastModel = model;
+        boolean snapshotDue;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            record(model, iteration, epoch);
+            snapshotDue = snapshots.dueAtIteration(iteration);
+        }
+        if (snapshotDue) {
+            snapshots.take(model, iteration, epoch, snapshots.limitNanos());
+        }
+    }
+
+    private void record(Model model, int iteration, int epoch) {
+        liveParams = model.params();
         lastIteration = iteration;
         lastEpoch = epoch;
         if (iteration % config.every() == 0) {
@@ -201,94 +281,157 @@ public final class RunRecorder implements AutoCloseable {
                 writer.release(dropped.params(), spare::add);
             }
         }
-        if (trainProbe != null && schedule.dueAtIteration(iteration, System.nanoTime())) {
-            snapshot(model, iteration, epoch);
-        }
     }
 
     /**
      * Takes a snapshot of {@code model} as it is now, whatever the schedule, and waits until it is committed. Empty
-     * when there is no probe yet or snapshots have stopped after a fault.
+     * when there is no probe yet, the run has ended or snapshots have stopped after a fault.
      */
     public java.util.Optional<Snapshot> snapshotNow(Model model) {
-        lastModel = model;
-        Snapshot s = snapshot(model, lastIteration, lastEpoch);
+        long iteration;
+        int epoch;
+        synchronized (this) {
+            iteration = lastIteration;
+            epoch = lastEpoch;
+        }
+        Snapshot s = snapshots.take(model, iteration, epoch, Long.MAX_VALUE);
         flush();
         return java.util.Optional.ofNullable(s);
     }
 
-    /** Takes a snapshot now; a failure is logged once and stops snapshots, not recording. Null when none was taken. */
-    private Snapshot snapshot(Model model, long iteration, int epoch) {
-        if (trainProbe == null || snapshotGuard.tripped()) {
+    /** The trajectory so far, for a snapshot; null once the run is ending. */
+    private synchronized RunSnapshots.Trajectory trajectory() {
+        if (ended || ending) {
             return null;
         }
-        Snapshot[] taken = new Snapshot[1];
-        snapshotGuard.run("snapshot " + snapshotIndex + " at iteration " + iteration, () -> {
-            long t0 = System.nanoTime();
-            List<INDArray> path = new java.util.ArrayList<>();
-            List<Long> iterations = new java.util.ArrayList<>();
-            if (initialParams != null) {
-                path.add(initialParams);
-                iterations.add(initialIteration);
-            }
-            for (CheckpointKeeper.Kept k : keeper.kept()) {
-                path.add(k.params());
-                iterations.add(k.iteration());
-            }
-            Snapshot s = taker.take(model, runId, snapshotIndex, iteration, epoch,
-                    (t0 - startNanos) / 1_000_000L, trainProbe, validationProbe, path,
-                    iterations.stream().mapToLong(Long::longValue).toArray(), initialParams);
-            writer.writeRecord(RecordTypes.SNAPSHOT, Json.GSON.toJson(s));
-            snapshotIndex++;
-            lastSnapshotIteration = iteration;
-            long end = System.nanoTime();
-            schedule.taken(end - t0, end);
-            taken[0] = s;
-        });
-        return taken[0];
+        List<INDArray> path = new java.util.ArrayList<>();
+        List<Long> iterations = new java.util.ArrayList<>();
+        if (initialParams != null) {
+            path.add(initialParams);
+            iterations.add(initialIteration);
+        }
+        for (CheckpointKeeper.Kept k : keeper.kept()) {
+            path.add(k.params());
+            iterations.add(k.iteration());
+        }
+        return new RunSnapshots.Trajectory(path, iterations.stream().mapToLong(Long::longValue).toArray(),
+                initialParams);
+    }
+
+    /** Writes a snapshot's record unless the run ended while it was computed. */
+    private synchronized boolean writeSnapshot(String json) {
+        if (ended || ending) {
+            return false;
+        }
+        writer.writeRecord(RecordTypes.SNAPSHOT, json);
+        return true;
     }
 
     /** Number of snapshots taken. */
     public int snapshots() {
-        return snapshotIndex;
+        return snapshots.count();
     }
 
     /** At an epoch end: refresh the final checkpoint and commit. */
     public void epochEnd(Model model) {
-        lastModel = model;
-        writeFinal(model);
-        if (schedule.dueAtEpochEnd()) {
-            snapshot(model, lastIteration, lastEpoch);
+        boolean snapshotDue;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            liveParams = model.params();
+            writeFinal(model.params());
+            snapshotDue = snapshots.dueAtEpochEnd();
+        }
+        if (snapshotDue) {
+            snapshots.take(model, lastIteration, lastEpoch, snapshots.limitNanos());
         }
         flush();
     }
 
-    /** The kept periodic checkpoints (in memory), oldest first. */
-    public List<CheckpointKeeper.Kept> checkpoints() {
-        return keeper.kept();
+    /** The kept periodic checkpoints (in memory), oldest first; empty once the run has ended. */
+    public synchronized List<CheckpointKeeper.Kept> checkpoints() {
+        return keeper == null ? List.of() : keeper.kept();
     }
 
     /** Waits until everything recorded so far is committed. */
-    public void flush() {
-        writer.flush();
+    public synchronized void flush() {
+        if (!ended) {
+            writer.flush();
+        }
     }
 
-    private void writeFinal(Model model) {
+    private void writeFinal(INDArray params) {
         writer.dropCheckpoint(FINAL_KEY);
-        writer.writeCheckpoint(FINAL_KEY, lastIteration, lastEpoch, Checkpoint.Kind.FINAL, model.params().dup());
+        writer.writeCheckpoint(FINAL_KEY, lastIteration, lastEpoch, Checkpoint.Kind.FINAL, params.dup());
     }
 
-    /** Writes the final checkpoint from the last model seen, commits and stops the writer. Idempotent. */
+    /** Ends the run as closed by its owner (see {@link #end(End)}). Idempotent. */
     @Override
     public void close() {
-        guard.run("close", () -> {
-            if (lastModel != null) {
-                writeFinal(lastModel);
-                if (schedule.kind() != SnapshotSchedule.Kind.OFF && lastSnapshotIteration != lastIteration) {
-                    snapshot(lastModel, lastIteration, lastEpoch); // the point training ended at
-                }
+        end(End.CLOSED);
+    }
+
+    /**
+     * Ends the run: on {@link End#CLOSED} outside JVM shutdown, first the final snapshot when the schedule allows it
+     * (the budget counts it); then the final checkpoint (from the model, or from its parameter buffer once it is
+     * gone), a commit, and the writer thread stops. Never takes a snapshot during JVM shutdown. Idempotent; never
+     * throws.
+     */
+    public void end(End how) {
+        boolean exiting = how == End.JVM_EXIT || (how == End.CLOSED && ShutdownOrder.shuttingDown());
+        if (how == End.CLOSED && !exiting) {
+            Model m = model.get();
+            long iteration;
+            int epoch;
+            boolean started;
+            synchronized (this) {
+                iteration = lastIteration;
+                epoch = lastEpoch;
+                started = initialTaken && !ended;
             }
-        });
-        writer.close();
+            if (m != null && started) {
+                snapshots.takeFinal(m, iteration, epoch); // the point training ended at
+            }
+        }
+        boolean inProgress = snapshots.inProgress();
+        ending = true;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            guard.run("the end of the run (" + how + ")", () -> {
+                Model m = model.get();
+                INDArray params = m != null ? m.params() : liveParams;
+                if (initialTaken && params != null) {
+                    writeFinal(params);
+                }
+            });
+            if (exiting && (inProgress || snapshots.finalWanted(lastIteration))
+                    && EXIT_LOGGED.compareAndSet(false, true)) {
+                LOG.info("landscape4j: JVM exit: no final snapshot{} (none is taken in a shutdown hook; close the"
+                        + " listener after training for one); scalars and checkpoints are committed",
+                        inProgress ? ", the one in progress abandoned" : "");
+            }
+            try {
+                writer.close();
+            } catch (RuntimeException e) {
+                guard.trip("committing the end of the run to " + storeName.get(), e);
+            }
+            release();
+        }
+        model.forget();
+        ShutdownOrder.forget(atExit);
+    }
+
+    /** Drops what the run kept for snapshots and checkpoints; a run that ended holds only its metadata. */
+    private void release() {
+        snapshots.release();
+        keeper = null;
+        initialParams = null;
+        liveParams = null;
+        gradientByTensor = null;
+        spare.clear();
     }
 }

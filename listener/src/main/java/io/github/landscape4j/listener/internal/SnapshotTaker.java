@@ -50,6 +50,7 @@ public final class SnapshotTaker {
     private INDArray rawD1;
     private INDArray rawD2;
     private INDArray rawLine;
+    private boolean validationPresent;
 
     public SnapshotTaker(SnapshotConfig config, long seed, List<ParameterTensor> tensors) {
         this.config = config;
@@ -58,21 +59,63 @@ public final class SnapshotTaker {
         this.directions = new Directions(tensors, config.normalization(), config.biasBn());
     }
 
-    /** The parts' timings, kept in order. */
-    private static final class Clock {
+    /**
+     * A snapshot given up part-way: it would break the time budget, or its run is ending (JVM exit). Nothing of it is
+     * written.
+     */
+    public static final class Abandoned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient long costNanos;
+        private final transient long predictedNanos;
+
+        Abandoned(String why, long costNanos, long predictedNanos) {
+            super(why, null, false, false);
+            this.costNanos = costNanos;
+            this.predictedNanos = predictedNanos;
+        }
+
+        /** What it cost until it was given up. */
+        public long costNanos() {
+            return costNanos;
+        }
+
+        /** What the whole snapshot was predicted to cost; 0 when unknown. */
+        public long predictedNanos() {
+            return predictedNanos;
+        }
+    }
+
+    /** The parts' timings, kept in order; past the limit or when cancelled, the snapshot is abandoned. */
+    private final class Clock {
         final long start = System.nanoTime();
         long last = start;
         final Map<String, Double> millis = new LinkedHashMap<>();
         final String run;
+        final long limitNanos;
+        final java.util.function.BooleanSupplier cancelled;
 
-        Clock(String run) {
+        Clock(String run, long limitNanos, java.util.function.BooleanSupplier cancelled) {
             this.run = run;
+            this.limitNanos = limitNanos;
+            this.cancelled = cancelled;
         }
 
         void lap(String part) {
             long now = System.nanoTime();
-            millis.put(part, (now - last) / 1e6);
+            long partNanos = now - last;
+            millis.put(part, partNanos / 1e6);
             last = now;
+            long cost = now - start;
+            if (cancelled.getAsBoolean()) {
+                throw new Abandoned("its run ended", cost, 0);
+            }
+            // the first part (one evaluation of the probe) predicts the whole: stop before the costly parts
+            long predicted = part.equals("centre")
+                    ? cost + (long) (partNanos * evaluations(validationPresent) / (validationPresent ? 2 : 1)) : 0;
+            if (cost > limitNanos || predicted > limitNanos) {
+                throw new Abandoned("it would take more than its share of the time budget ("
+                        + String.format(Locale.ROOT, "%.1f s", limitNanos / 1e9) + " now)", cost, predicted);
+            }
             if (now - start > PROGRESS_AFTER_NANOS) {
                 LOG.info("landscape4j: snapshot of {}: {} took {} ms ({} s so far)", run, part,
                         String.format(Locale.ROOT, "%.0f", millis.get(part)),
@@ -88,12 +131,26 @@ public final class SnapshotTaker {
     public Snapshot take(Model model, String runId, int index, long iteration, int epoch, long wallMillis,
                          Probe train, Probe validation, List<INDArray> checkpoints, long[] checkpointIterations,
                          INDArray initial) {
-        Clock clock = new Clock(runId);
+        return take(model, runId, index, iteration, epoch, wallMillis, train, validation, checkpoints,
+                checkpointIterations, initial, Long.MAX_VALUE, () -> false);
+    }
+
+    /**
+     * As {@link #take(Model, String, int, long, int, long, Probe, Probe, List, long[], INDArray)}, abandoned
+     * ({@link Abandoned}) at the end of a part once it has run longer than {@code limitNanos}, once its first part
+     * predicts it will, or once {@code cancelled} says so.
+     */
+    public Snapshot take(Model model, String runId, int index, long iteration, int epoch, long wallMillis,
+                         Probe train, Probe validation, List<INDArray> checkpoints, long[] checkpointIterations,
+                         INDArray initial, long limitNanos, java.util.function.BooleanSupplier cancelled) {
+        validationPresent = validation != null;
+        Clock clock = new Clock(runId, limitNanos, cancelled);
         if (floatModel == null) {
             floatModel = PluginScope.call(() -> ProbeModel.of(model, null));
         }
         INDArray theta = model.params().reshape(model.params().length()).dup();
         floatModel.load(theta);
+        clock.lap("probe model");
         Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed * 1_000_003L + index);
         Map<String, Double> measures = new LinkedHashMap<>();
         Map<String, Map<String, Double>> perTensor = new LinkedHashMap<>();
@@ -283,6 +340,26 @@ public final class SnapshotTaker {
         probe.put("validation", validation == null ? "none" : validation.toString());
         probe.put("seed", Long.toString(seed));
         return probe;
+    }
+
+    /**
+     * Roughly how many probe evaluations a snapshot costs, counting a gradient as three: enough to tell from the
+     * first part whether the whole fits the budget (grid points on the linear path cost less: an overestimate).
+     */
+    double evaluations(boolean validation) {
+        int n = config.grid();
+        double sides = validation ? 2 : 1;
+        long weights = config.perTensorMeasures() ? weightTensors().size() : 0;
+        int planes = (config.planes().contains("random") ? 1 : 0) + (config.planes().contains("pca") ? 1 : 0)
+                + (config.planes().contains("hessian") && config.hessianIterations() > 0 ? 1 : 0);
+        double e = sides * (1 + (double) planes * n * n);
+        if (config.slices()) {
+            e += sides * (n + 4 * Math.max(1, Math.round((n - 1) / 4f)) + 1);
+        }
+        e += (double) config.sharpnessK() * (1 + weights);
+        double gradients = 1 + 4.0 * config.ascentSteps() + 2.0 * config.hutchinson()
+                + 2.0 * config.hessianIterations() * (1 + weights + (config.planes().contains("hessian") ? 1 : 0));
+        return e + 3 * gradients;
     }
 
     /** The run's fixed raw Gaussian draw number {@code which} (1, 2: the plane; 3: the line). */

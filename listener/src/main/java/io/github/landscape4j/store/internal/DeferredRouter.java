@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * Internal: the router of a store that is opened on first use. Only a {@link StoreWriter}'s thread calls it, so
- * the store is opened ({@link #resolve()}) there, never on the training thread.
+ * the store is opened ({@link #resolve()}) there, never on the training thread. A short program may have begun
+ * to exit by then: opening works during JVM shutdown ({@link ShutdownOrder#adoptMapDbHook()}).
  */
 public final class DeferredRouter implements StatsStorageRouter {
     private final Supplier<LandscapeStore> opener;
@@ -21,6 +22,11 @@ public final class DeferredRouter implements StatsStorageRouter {
 
     public DeferredRouter(Supplier<LandscapeStore> opener) {
         this.opener = opener;
+    }
+
+    /** The store's file once it is open, for messages. */
+    public synchronized String description() {
+        return store == null ? "(a store not opened yet)" : store.description();
     }
 
     /** The open store's router, opening the store on the first call. */
@@ -31,6 +37,7 @@ public final class DeferredRouter implements StatsStorageRouter {
     /** The open store, opening it on the first call; a StoreException if it cannot be opened. */
     public synchronized LandscapeStore resolveStore() {
         if (store == null) {
+            ShutdownOrder.adoptMapDbHook(); // JVM shutdown may have begun: MapDB must not add a hook now
             try {
                 store = Objects.requireNonNull(opener.get(), "the store opener returned null");
             } catch (StoreException e) {

@@ -1,0 +1,200 @@
+package io.github.landscape4j.listener.internal;
+
+import io.github.landscape4j.listener.LandscapeConfig;
+import io.github.landscape4j.store.ParameterTensor;
+import io.github.landscape4j.store.Snapshot;
+import io.github.landscape4j.store.internal.Json;
+import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.surface.internal.ProbeCollector;
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Internal: one run's landscape snapshots: the train probe (given, or collected from the first minibatches), the
+ * schedule, and the snapshots themselves, one at a time, so indices are unique. A snapshot is computed outside the
+ * run's lock and written only if the run has not begun to end meanwhile; one given up ({@link SnapshotTaker.Abandoned})
+ * writes nothing and keeps its index for the next.
+ */
+final class RunSnapshots {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
+
+    /** What a snapshot needs from its run. */
+    interface Run {
+        /** The trajectory so far, read under the run's lock; null once the run is ending. */
+        Trajectory trajectory();
+
+        /** Writes a snapshot's record unless the run is ending; whether it did. */
+        boolean write(String json);
+
+        /** Whether the run has begun to end (a snapshot in progress gives up at its next part). */
+        boolean ending();
+    }
+
+    /** Checkpoints so far, initial parameters first, with their iterations. */
+    record Trajectory(List<INDArray> path, long[] iterations, INDArray initial) {
+    }
+
+    private final String runId;
+    private final String scheduleOption;
+    private final SnapshotSchedule schedule; // guarded by this
+    private final FaultGuard guard;
+    private final long startNanos;
+    private final Run run;
+    private final AtomicBoolean taking = new AtomicBoolean();
+    private SnapshotTaker taker; // guarded by this, as the fields below
+    private ProbeCollector collector;
+    private Probe train;
+    private Probe validation;
+    private int count;
+    private long lastIteration = Long.MIN_VALUE;
+    private boolean budgetLogged;
+
+    RunSnapshots(String runId, LandscapeConfig config, List<ParameterTensor> tensors, Probe train, Probe validation,
+                 long startNanos, Run run) {
+        this.runId = runId;
+        this.scheduleOption = config.snapshots().schedule();
+        this.schedule = SnapshotSchedule.parse(scheduleOption);
+        this.guard = new FaultGuard(runId, "snapshots");
+        this.startNanos = startNanos;
+        this.run = run;
+        this.taker = new SnapshotTaker(config.snapshots(), config.seed(), tensors);
+        this.train = train;
+        this.validation = validation;
+        this.collector = train == null && config.snapshots().enabled()
+                ? new ProbeCollector(config.snapshots().probeSize()) : null;
+    }
+
+    /** In {@code onGradientCalculation}: the train probe from the first minibatches, until it is full. */
+    synchronized void offer(Model model) {
+        if (collector != null) {
+            collector.offer(model);
+            if (collector.complete()) {
+                train = collector.probe();
+                collector = null;
+            }
+        }
+    }
+
+    synchronized boolean dueAtIteration(long iteration) {
+        return train != null && !guard.tripped() && schedule.dueAtIteration(iteration);
+    }
+
+    synchronized boolean dueAtEpochEnd() {
+        return train != null && !guard.tripped() && schedule.dueAtEpochEnd();
+    }
+
+    /** The longest a scheduled snapshot starting now may take. */
+    synchronized long limitNanos() {
+        return schedule.limitNanos();
+    }
+
+    /** Number of snapshots written. */
+    synchronized int count() {
+        return count;
+    }
+
+    /** Whether a snapshot is being computed. */
+    boolean inProgress() {
+        return taking.get();
+    }
+
+    /** Whether a final snapshot at {@code iteration} would be taken if the run were closed rather than ending. */
+    synchronized boolean finalWanted(long iteration) {
+        return train != null && !guard.tripped() && schedule.kind() != SnapshotSchedule.Kind.OFF
+                && lastIteration != iteration;
+    }
+
+    /** When training ends by an explicit close: the final snapshot, if the schedule (and budget) allow it. */
+    void takeFinal(Model model, long iteration, int epoch) {
+        boolean due;
+        synchronized (this) {
+            if (!finalWanted(iteration)) {
+                return;
+            }
+            due = schedule.finalDue();
+            if (!due && schedule.kind() == SnapshotSchedule.Kind.BUDGET && !budgetLogged) {
+                budgetLogged = true;
+                LOG.info("landscape4j: run {}: final snapshot skipped: it would take more than its share of the"
+                        + " time budget (snapshot={})", runId, scheduleOption);
+            }
+        }
+        if (due) {
+            take(model, iteration, epoch, limitNanos());
+        }
+    }
+
+    /**
+     * Takes a snapshot now, given up past {@code limitNanos} or when the run ends; a failure is logged once and
+     * stops snapshots, not recording. Null when none was written.
+     */
+    Snapshot take(Model model, long iteration, int epoch, long limitNanos) {
+        if (!taking.compareAndSet(false, true)) {
+            return null; // one at a time: a second caller would reuse the index
+        }
+        try {
+            SnapshotTaker t;
+            Probe p;
+            Probe v;
+            int index;
+            synchronized (this) {
+                t = taker;
+                p = train;
+                v = validation;
+                index = count;
+            }
+            Trajectory trajectory = t == null || p == null || guard.tripped() ? null : run.trajectory();
+            if (trajectory == null) {
+                return null;
+            }
+            Snapshot[] written = new Snapshot[1];
+            guard.run("snapshot " + index + " at iteration " + iteration, () -> {
+                long t0 = schedule.now();
+                try {
+                    Snapshot s = t.take(model, runId, index, iteration, epoch,
+                            (System.nanoTime() - startNanos) / 1_000_000L, p, v, trajectory.path(),
+                            trajectory.iterations(), trajectory.initial(), limitNanos, run::ending);
+                    if (run.write(Json.GSON.toJson(s))) {
+                        synchronized (this) {
+                            count++;
+                            lastIteration = iteration;
+                            schedule.taken(schedule.now() - t0);
+                        }
+                        written[0] = s;
+                    }
+                } catch (SnapshotTaker.Abandoned a) {
+                    skipped(a, iteration);
+                }
+            });
+            return written[0];
+        } finally {
+            taking.set(false);
+        }
+    }
+
+    private void skipped(SnapshotTaker.Abandoned a, long iteration) {
+        boolean log;
+        synchronized (this) {
+            schedule.abandoned(a.costNanos(), a.predictedNanos());
+            log = !run.ending() && !budgetLogged;
+            budgetLogged |= log;
+        }
+        if (log) {
+            LOG.info("landscape4j: run {}: snapshot at iteration {} skipped after {} ms: {}; later ones wait until"
+                    + " they fit (snapshot={}; said once per run)", runId, iteration, a.costNanos() / 1_000_000L,
+                    a.getMessage(), scheduleOption);
+        }
+    }
+
+    /** Drops the probe and the taker's network copies: the run has ended. */
+    synchronized void release() {
+        taker = null;
+        collector = null;
+        train = null;
+        validation = null;
+    }
+}
