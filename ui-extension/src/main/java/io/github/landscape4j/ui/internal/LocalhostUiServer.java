@@ -27,8 +27,9 @@ import java.util.concurrent.TimeoutException;
  * on a chosen host and port. DL4J's server always listens on every interface ({@code HttpServer.listen(port, ...)}
  * binds {@code 0.0.0.0}) and takes its port from a static field; it has no bind-address option. This subclass hands
  * the server a {@link Vertx} whose {@code createHttpServer()} returns a server whose {@code listen(port, handler)}
- * becomes {@code listen(ourPort, ourHost, handler)}. Everything else is DL4J's code, and because DL4J's constructor
- * registers the instance, {@code UIServer.getInstance()} returns this server afterwards.
+ * becomes {@code listen(ourPort, ourHost, handler)}, and whose {@code requestHandler(router)} installs DL4J's router
+ * changed by {@link RouterPolicy} behind a {@link RequestGuard}. Everything else is DL4J's code, and because DL4J's
+ * constructor registers the instance, {@code UIServer.getInstance()} returns this server afterwards.
  */
 public final class LocalhostUiServer extends VertxUIServer {
     private static final Logger log = LoggerFactory.getLogger(LocalhostUiServer.class);

@@ -42,7 +42,7 @@ final class RequestGuard implements Handler<HttpServerRequest> {
                     + " slashes");
             return;
         }
-        String host = request.getHeader("Host");
+        String host = request.host(); // the Host header, or :authority over HTTP/2 (h2c)
         if (!hosts.allows(host)) {
             reject(request, 403, "Host " + (host == null ? "(none)" : "'" + host + "'") + " is not allowed here;"
                     + " allowed: " + hosts.describe() + "; add names with -D" + ServerOptions.ALLOWED_HOSTS);

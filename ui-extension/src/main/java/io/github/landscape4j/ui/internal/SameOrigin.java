@@ -21,7 +21,7 @@ final class SameOrigin {
         if (site != null) {
             return !site.equals("same-origin") && !site.equals("none");
         }
-        String host = request.getHeader("Host");
+        String host = request.host(); // the Host header, or :authority over HTTP/2 (h2c)
         String origin = request.getHeader("Origin");
         if (origin != null) {
             return host == null || !origin.equalsIgnoreCase("http://" + host);
