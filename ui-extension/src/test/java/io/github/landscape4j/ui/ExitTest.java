@@ -4,6 +4,8 @@ import io.github.landscape4j.store.LandscapeStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,27 +62,55 @@ class ExitTest {
             await().atMost(Duration.ofSeconds(EXIT_WITHIN_S)).until(() -> c.stdout().contains("main ends"));
             String page = c.stdout().lines().filter(l -> l.startsWith("page ")).findFirst().orElseThrow()
                     .substring(5);
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            // the watcher would have stopped the server within a fraction of a second; it serves on and on
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> c.process.isAlive()
-                    && http.send(HttpRequest.newBuilder(URI.create(page + "/api/runs")).timeout(Duration
-                    .ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+            assertServesOn(c, page);
         } finally {
             c.process.destroyForcibly().waitFor();
         }
+    }
+
+    @Test
+    void theLauncherServesAfterItsMainReturns() throws Exception {
+        Path store = dir.resolve("launcher.db");
+        LandscapeStore.open(store).close();
+        Child c = Child.launch(dir, List.of(), LandscapeUiMain.class.getName(), List.of("--store", store.toString(),
+                "--port", "0"), store);
+        try {
+            await().atMost(Duration.ofSeconds(EXIT_WITHIN_S)).until(() -> c.stdout().contains("landscape4j: serving")
+                    || !c.process.isAlive());
+            String page = c.stdout().lines().filter(l -> l.startsWith("landscape4j: live page at "))
+                    .findFirst().orElseThrow(() -> new AssertionError(c.describe()))
+                    .substring("landscape4j: live page at ".length());
+            assertServesOn(c, page);
+        } finally {
+            c.process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** The watcher would stop the server within a fraction of a second: it serves on for seconds. */
+    private static void assertServesOn(Child c, String page) {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> c.process.isAlive()
+                && http.send(HttpRequest.newBuilder(URI.create(page + "/api/runs")).timeout(Duration.ofSeconds(5))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
     }
 
     /** A forked JVM running {@link LiveUiProgram} on this test's class path, output going to files. */
     private record Child(Process process, Path store, Path out, Path err, List<String> command) {
         static Child start(Path dir, List<String> jvmArgs, String end, String close) throws Exception {
             Path store = dir.resolve("live.db");
+            return launch(dir, jvmArgs, LiveUiProgram.class.getName(), List.of(store.toString(), "6", end, close),
+                    store);
+        }
+
+        static Child launch(Path dir, List<String> jvmArgs, String main, List<String> args, Path store)
+                throws Exception {
             Path out = dir.resolve("stdout.txt");
             Path err = dir.resolve("stderr.txt");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-Xmx512m"));
             command.addAll(jvmArgs);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), LiveUiProgram.class.getName(),
-                    store.toString(), "6", end, close));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
+            command.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
                     .redirectError(err.toFile());
             pb.environment().put("OMP_NUM_THREADS", "1");
@@ -96,15 +126,23 @@ class ExitTest {
             return process.exitValue();
         }
 
-        String stdout() throws Exception {
-            return Files.readString(out, StandardCharsets.UTF_8);
+        String stdout() {
+            return read(out);
         }
 
-        String stderr() throws Exception {
-            return Files.readString(err, StandardCharsets.UTF_8);
+        String stderr() {
+            return read(err);
         }
 
-        String describe() throws Exception {
+        private static String read(Path file) {
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String describe() {
             return String.join(" ", command).replace(System.getProperty("java.class.path"), "CLASSPATH")
                     + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr();
         }
