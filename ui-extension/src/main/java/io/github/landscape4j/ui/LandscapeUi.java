@@ -19,14 +19,16 @@ import java.util.Objects;
  *
  * <p>The server binds to {@code 127.0.0.1} unless the system property {@code landscape4j.ui.host} names another
  * address (e.g. {@code 0.0.0.0} for every interface). DL4J allows one UI server per JVM: when one is already running
- * (started by DL4J's {@code UIServer.getInstance()} or an earlier call), it is reused whatever its port, as it is,
- * and DL4J's own server listens on every interface. The server is DL4J's: it also serves DL4J's {@code /train}
- * pages and stops with {@code UIServer.stopInstance()} or at JVM exit.
+ * (started by DL4J's {@code UIServer.getInstance()} or an earlier call), it is reused whatever its port. A server
+ * that DL4J's {@code UIServer.getInstance()} started is reused as it is: it listens on every interface, has none of
+ * the limits below and keeps the JVM running until {@code UIServer.stopInstance()}. The server is DL4J's: it also
+ * serves DL4J's {@code /train} pages and stops with {@code UIServer.stopInstance()} or at JVM exit.
  *
  * <p><b>Exit.</b> A server this class starts stops by itself once the program's own threads have ended (its
  * {@code main} returned and no other non-daemon thread of the program runs), so the JVM exits with the program's
  * status. To keep serving after that, set {@value #KEEP_SERVING_PROPERTY}{@code =true}, or keep a thread of the
- * program waiting.
+ * program waiting. (Threads of any Vert.x instance count as the server's, as Vert.x 3.9 does not say which
+ * instance a thread belongs to.)
  *
  * <p><b>Limits</b> of a server this class starts, set as system properties before it starts:
  * <ul>

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet4Address;
+import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,9 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -49,7 +53,7 @@ class ServerLockdownTest {
     void stopAndClearOptions() throws Exception {
         stop();
         Stream.of(LandscapeUi.MAX_BODY_PROPERTY, LandscapeUi.MAX_REMOTE_BODY_PROPERTY,
-                LandscapeUi.ALLOWED_HOSTS_PROPERTY).forEach(System::clearProperty);
+                LandscapeUi.ALLOWED_HOSTS_PROPERTY, LandscapeUi.HOST_PROPERTY).forEach(System::clearProperty);
     }
 
     private void stop() throws Exception {
@@ -161,7 +165,7 @@ class ServerLockdownTest {
                 + "Content-Type: application/octet-stream\r\n\r\n";
         byte[] body = concat(head.getBytes(StandardCharsets.US_ASCII), file,
                 ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        Map<String, Integer> status = new java.util.TreeMap<>();
+        Map<String, Integer> status = new TreeMap<>();
         for (String path : List.of("/tsne/upload", "/landscape/api/runs", "/", "/remoteReceive")) {
             status.put(path, send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))).statusCode());
@@ -194,6 +198,20 @@ class ServerLockdownTest {
         assertThat(rawStatus("ui.lab.example")).isEqualTo(200);
         assertThat(rawStatus("proxy.example:8443")).isEqualTo(200);
         assertThat(rawStatus("proxy.example:" + port)).isEqualTo(403);
+        assertThat(rawStatus("rebound.example:" + port)).isEqualTo(403);
+    }
+
+    @Test
+    void aServerOnEveryInterfaceAnswersThisMachinesAddresses() throws Exception {
+        String address = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst()
+                .orElseThrow().getHostAddress();
+        System.setProperty(LandscapeUi.HOST_PROPERTY, "0.0.0.0");
+        restart();
+        int port = ui.port();
+        assertThat(rawStatus(address + ":" + port)).isEqualTo(200); // sent over loopback, naming the address
+        assertThat(rawStatus("localhost:" + port)).isEqualTo(200);
         assertThat(rawStatus("rebound.example:" + port)).isEqualTo(403);
     }
 
