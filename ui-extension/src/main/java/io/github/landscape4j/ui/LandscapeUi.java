@@ -1,6 +1,7 @@
 package io.github.landscape4j.ui;
 
 import io.github.landscape4j.ui.internal.LocalhostUiServer;
+import io.github.landscape4j.ui.internal.ServerOptions;
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.ui.VertxUIServer;
 import org.deeplearning4j.ui.api.UIServer;
@@ -18,9 +19,31 @@ import java.util.Objects;
  *
  * <p>The server binds to {@code 127.0.0.1} unless the system property {@code landscape4j.ui.host} names another
  * address (e.g. {@code 0.0.0.0} for every interface). DL4J allows one UI server per JVM: when one is already running
- * (started by DL4J's {@code UIServer.getInstance()} or an earlier call), it is reused whatever its port, and DL4J's
- * own server listens on every interface. The server is DL4J's: it also serves DL4J's {@code /train} pages and stops
- * with {@code UIServer.stopInstance()} or at JVM exit.
+ * (started by DL4J's {@code UIServer.getInstance()} or an earlier call), it is reused whatever its port. A server
+ * that DL4J's {@code UIServer.getInstance()} started is reused as it is: it listens on every interface, has none of
+ * the limits below and keeps the JVM running until {@code UIServer.stopInstance()}. The server is DL4J's: it also
+ * serves DL4J's {@code /train} pages and stops with {@code UIServer.stopInstance()} or at JVM exit.
+ *
+ * <p><b>Exit.</b> A server this class starts stops by itself once the program's own threads have ended (its
+ * {@code main} returned and no other non-daemon thread of the program runs), so the JVM exits with the program's
+ * status. To keep serving after that, set {@value #KEEP_SERVING_PROPERTY}{@code =true}, or keep a thread of the
+ * program waiting. (Threads of any Vert.x instance count as the server's, as Vert.x 3.9 does not say which
+ * instance a thread belongs to.)
+ *
+ * <p><b>Limits</b> of a server this class starts, set as system properties before it starts:
+ * <ul>
+ *   <li>{@value #MAX_BODY_PROPERTY}: largest request body, in bytes ({@code k}/{@code m} suffixes for KiB/MiB),
+ *       default 1 MiB; larger ones get 413;</li>
+ *   <li>{@value #MAX_REMOTE_BODY_PROPERTY}: the same for DL4J's {@code /remoteReceive} (records posted by
+ *       {@code RemoteUIStatsStorageRouter}), default 16 MiB;</li>
+ *   <li>{@value #ALLOWED_HOSTS_PROPERTY}: {@code Host} header values accepted besides {@code localhost},
+ *       {@code 127.0.0.1}, {@code [::1]} and the bound address (comma-separated names, each with an optional
+ *       {@code :port}; {@code *} for any); others get 403, which defeats DNS rebinding.</li>
+ * </ul>
+ * Multipart bodies get 415 (no upload is written to disk), directories under {@code /assets/} get 404, DL4J's t-SNE
+ * upload routes ({@code /tsne/upload}, {@code /tsne/post/:sid}) get 404, and DL4J's GETs that change the server's
+ * state ({@code /setlang/...}, {@code /train/sessions/set/...}, {@code /train/workers/setByIdx/...}) and every
+ * request other than GET or HEAD get 403 when a browser sends them from a page of another site.
  *
  * <p>Thread-safe.
  */
@@ -29,6 +52,14 @@ public final class LandscapeUi {
     public static final String HOST_PROPERTY = "landscape4j.ui.host";
     /** The default bind address: this machine only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /** System property: keep serving after the program's own threads end; default {@code false}. */
+    public static final String KEEP_SERVING_PROPERTY = ServerOptions.KEEP_SERVING;
+    /** System property: largest request body in bytes; default 1 MiB. */
+    public static final String MAX_BODY_PROPERTY = ServerOptions.MAX_BODY;
+    /** System property: largest request body on {@code /remoteReceive} in bytes; default 16 MiB. */
+    public static final String MAX_REMOTE_BODY_PROPERTY = ServerOptions.MAX_REMOTE_BODY;
+    /** System property: extra accepted {@code Host} header values, comma-separated; default none. */
+    public static final String ALLOWED_HOSTS_PROPERTY = ServerOptions.ALLOWED_HOSTS;
     /** Path of the page on the server. */
     public static final String PAGE_PATH = "/landscape";
 
@@ -46,7 +77,7 @@ public final class LandscapeUi {
      * @param port    1..65535, or 0 for any free port
      * @param storage the storage to show; {@link Handle#close()} detaches it
      * @return a handle; closing it detaches the storage and leaves the server running
-     * @throws IllegalArgumentException naming the port when it is out of range
+     * @throws IllegalArgumentException naming the port when it is out of range, or each bad server option
      * @throws org.deeplearning4j.exception.DL4JException naming the address when the server cannot listen there
      */
     public static Handle start(int port, StatsStorage storage) {

@@ -31,6 +31,7 @@ public final class LandscapeUiMain {
     }
 
     public static void main(String[] args) {
+        System.setProperty(LandscapeUi.KEEP_SERVING_PROPERTY, "true"); // serving is all this program does
         try {
             run(args);
         } catch (IllegalArgumentException | StoreException e) {

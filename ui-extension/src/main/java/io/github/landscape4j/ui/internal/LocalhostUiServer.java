@@ -5,8 +5,13 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
 import org.deeplearning4j.exception.DL4JException;
 import org.deeplearning4j.ui.VertxUIServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -22,26 +27,35 @@ import java.util.concurrent.TimeoutException;
  * on a chosen host and port. DL4J's server always listens on every interface ({@code HttpServer.listen(port, ...)}
  * binds {@code 0.0.0.0}) and takes its port from a static field; it has no bind-address option. This subclass hands
  * the server a {@link Vertx} whose {@code createHttpServer()} returns a server whose {@code listen(port, handler)}
- * becomes {@code listen(ourPort, ourHost, handler)}. Everything else is DL4J's code, and because DL4J's constructor
- * registers the instance, {@code UIServer.getInstance()} returns this server afterwards.
+ * becomes {@code listen(ourPort, ourHost, handler)}, and whose {@code requestHandler(router)} installs DL4J's router
+ * changed by {@link RouterPolicy} behind a {@link RequestGuard}. Everything else is DL4J's code, and because DL4J's
+ * constructor registers the instance, {@code UIServer.getInstance()} returns this server afterwards.
  */
 public final class LocalhostUiServer extends VertxUIServer {
+    private static final Logger log = LoggerFactory.getLogger(LocalhostUiServer.class);
 
     private final String host;
     private final int port;
+    private final ServerOptions options;
 
-    private LocalhostUiServer(String host, int port) {
+    private LocalhostUiServer(String host, int port, ServerOptions options) {
         this.host = host;
         this.port = port;
+        this.options = options;
     }
 
     /**
-     * Starts DL4J's UI server on {@code host:port} (port 0: any free port) and waits until it listens.
+     * Starts DL4J's UI server on {@code host:port} (port 0: any free port) with the limits set as system properties
+     * ({@link ServerOptions}) and waits until it listens. Unless {@link ServerOptions#keepServing()}, the server
+     * stops once the program's own threads have ended ({@link ExitWatcher}).
      *
      * @throws DL4JException naming the address when it cannot listen there
+     * @throws IllegalArgumentException naming each bad option
      */
     public static VertxUIServer start(String host, int port) {
-        LocalhostUiServer server = new LocalhostUiServer(host, port);
+        ServerOptions options = ServerOptions.fromSystemProperties();
+        LocalhostUiServer server = new LocalhostUiServer(host, port, options);
+        long startedMillis = System.currentTimeMillis();
         Vertx vertx = Vertx.vertx();
         CompletableFuture<String> deployed = new CompletableFuture<>();
         vertx.deployVerticle(server, ar -> {
@@ -71,7 +85,31 @@ public final class LocalhostUiServer extends VertxUIServer {
                 }
             }
         }, "landscape4j-ui-shutdown"));
+        removeEmptyUploadDirs(startedMillis, System.currentTimeMillis());
+        if (!options.keepServing()) {
+            ExitWatcher.watch(server);
+        }
         return server;
+    }
+
+    /**
+     * DL4J's {@code start} creates {@code java.io.tmpdir/DL4JUI_<millis>} for uploads, which {@link RouterPolicy}
+     * never uses: the empty one made while this server started goes.
+     */
+    private static void removeEmptyUploadDirs(long from, long to) {
+        File[] dirs = new File(System.getProperty("java.io.tmpdir")).listFiles((d, name) -> name.startsWith(
+                "DL4JUI_"));
+        for (File d : dirs == null ? new File[0] : dirs) {
+            try {
+                long millis = Long.parseLong(d.getName().substring("DL4JUI_".length()));
+                String[] inside = d.list();
+                if (millis >= from && millis <= to && inside != null && inside.length == 0 && !d.delete()) {
+                    log.debug("landscape4j UI: could not remove the empty directory {}", d);
+                }
+            } catch (NumberFormatException e) {
+                // not DL4J's naming: not ours to remove
+            }
+        }
     }
 
     @Override
@@ -96,7 +134,14 @@ public final class LocalhostUiServer extends VertxUIServer {
         }
         if (m.getName().equals("requestHandler") && args != null && args.length == 1
                 && args[0] instanceof Handler<?> handler) {
-            return server.requestHandler(new RequestGuard((Handler<HttpServerRequest>) handler));
+            if (handler instanceof Router router) {
+                RouterPolicy.apply(router, options);
+            } else {
+                log.warn("landscape4j UI: DL4J's request handler is not a router ({}); body limits and route"
+                        + " policies are not applied", handler.getClass().getName());
+            }
+            HostCheck hosts = new HostCheck(host, options.allowedHosts(), server::actualPort);
+            return server.requestHandler(new RequestGuard((Handler<HttpServerRequest>) handler, hosts, options));
         }
         return invoke(target, m, args);
     }

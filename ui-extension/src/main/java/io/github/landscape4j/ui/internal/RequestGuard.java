@@ -2,23 +2,34 @@ package io.github.landscape4j.ui.internal;
 
 import com.google.gson.JsonObject;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 
 import java.util.Locale;
 
 /**
- * Internal: screens requests before DL4J's router sees them, on the server {@link LocalhostUiServer} starts. DL4J's
- * {@code /assets/*} route maps the request path straight to a file name ({@code deeplearning4jUiAssets/...} or a
- * WebJar) and, for a name it cannot find, never answers. So: paths with {@code ..}, backslashes or encoded dots and
- * slashes are a 400, and {@code /assets/} paths that name no class-path resource are a 404, answered here in the
- * API's error format.
+ * Internal: screens each request before DL4J's router sees it, on the server {@link LocalhostUiServer} starts, and
+ * answers in the API's error format:
+ * <ul>
+ *   <li>paths with {@code ..}, backslashes or encoded dots and slashes: 400;</li>
+ *   <li>a {@code Host} header this server is not known by ({@link HostCheck}, against DNS rebinding): 403;</li>
+ *   <li>a request that is neither GET nor HEAD from a page of another site ({@link SameOrigin}): 403;</li>
+ *   <li>multipart bodies: 415, as no route of this server takes uploads and Vert.x would spool them to disk;</li>
+ *   <li>a declared {@code Content-Length} above the limit: 413 (bodies of unknown length are counted by the
+ *       router's body handler, see {@link RouterPolicy}).</li>
+ * </ul>
+ * A request announcing {@code Expect: 100-continue} gets its 100 once it has passed.
  */
 final class RequestGuard implements Handler<HttpServerRequest> {
-    private static final String ASSETS = "/assets/";
     private final Handler<HttpServerRequest> next;
+    private final HostCheck hosts;
+    private final ServerOptions options;
 
-    RequestGuard(Handler<HttpServerRequest> next) {
+    RequestGuard(Handler<HttpServerRequest> next, HostCheck hosts, ServerOptions options) {
         this.next = next;
+        this.hosts = hosts;
+        this.options = options;
     }
 
     @Override
@@ -31,28 +42,64 @@ final class RequestGuard implements Handler<HttpServerRequest> {
                     + " slashes");
             return;
         }
-        if (path.startsWith(ASSETS) && !assetExists(path.substring(ASSETS.length()))) {
-            reject(request, 404, "no asset " + path);
+        String host = request.host(); // the Host header, or :authority over HTTP/2 (h2c)
+        if (!hosts.allows(host)) {
+            reject(request, 403, "Host " + (host == null ? "(none)" : "'" + host + "'") + " is not allowed here;"
+                    + " allowed: " + hosts.describe() + "; add names with -D" + ServerOptions.ALLOWED_HOSTS);
             return;
+        }
+        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD
+                && SameOrigin.crossSite(request)) {
+            reject(request, 403, request.method() + " " + path + " from a page of another site is not allowed");
+            return;
+        }
+        String type = request.getHeader("Content-Type");
+        if (type != null && type.trim().toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            reject(request, 415, "multipart bodies are not accepted: no route of this server takes uploads");
+            return;
+        }
+        long limit = path.equals(RouterPolicy.REMOTE_RECEIVE) ? options.maxRemoteBodyBytes()
+                : options.maxBodyBytes();
+        String length = request.getHeader("Content-Length");
+        if (length != null) {
+            long n;
+            try {
+                n = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                reject(request, 400, "Content-Length " + length + " is not a number");
+                return;
+            }
+            if (n > limit) {
+                request.response().putHeader("Connection", "close");
+                reject(request, 413, tooLarge(path, n, limit));
+                return;
+            }
+        }
+        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            request.response().writeContinue();
         }
         next.handle(request);
     }
 
-    /** The resource DL4J's asset route would send for this path (same mapping), if the class path has it. */
-    private static boolean assetExists(String rest) {
-        if (rest.isEmpty() || rest.endsWith("/")) {
-            return false;
-        }
-        String name = rest.contains("webjars") ? "META-INF/resources/" + rest.substring(rest.indexOf("webjars"))
-                : "deeplearning4jUiAssets/" + (rest.startsWith("/") ? rest.substring(1) : rest);
-        return RequestGuard.class.getClassLoader().getResource(name) != null;
+    static String tooLarge(String path, long length, long limit) {
+        String property = path.equals(RouterPolicy.REMOTE_RECEIVE) ? ServerOptions.MAX_REMOTE_BODY
+                : ServerOptions.MAX_BODY;
+        return "request body of " + (length < 0 ? "more than " + limit : Long.toString(length)) + " bytes for "
+                + path + " is above the limit of " + limit + " bytes (-D" + property + ")";
     }
 
-    private static void reject(HttpServerRequest request, int status, String message) {
+    static void reject(HttpServerRequest request, int status, String message) {
+        reject(request.response(), status, message);
+    }
+
+    static void reject(HttpServerResponse response, int status, String message) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
         JsonObject o = new JsonObject();
         o.addProperty("error", status);
         o.addProperty("message", message);
-        request.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
+        response.setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
                 .end(Responses.GSON.toJson(o));
     }
 }
