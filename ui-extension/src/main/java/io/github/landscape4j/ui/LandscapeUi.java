@@ -116,7 +116,10 @@ public final class LandscapeUi {
                 : java.util.Optional.of(running.getAddress() + PAGE_PATH);
     }
 
-    /** A storage shown on the UI server. {@link #close()} detaches it (idempotent); the server keeps running. */
+    /**
+     * A storage shown on the UI server. {@link #close()} detaches it (idempotent, never throws: an error reading a
+     * damaged store while detaching is logged); the server keeps running.
+     */
     public static final class Handle implements AutoCloseable {
         private final UIServer server;
         private final StatsStorage storage;
@@ -146,7 +149,11 @@ public final class LandscapeUi {
             }
             closed = true;
             if (!server.isStopped()) {
-                server.detach(storage);
+                try {
+                    server.detach(storage); // DL4J lists the storage's sessions here: a damaged store throws
+                } catch (RuntimeException e) {
+                    log.warn("landscape4j UI: detached {} after an error reading it: {}", storage, e.toString());
+                }
             }
         }
     }
