@@ -251,12 +251,40 @@ public final class LandscapeStore implements AutoCloseable {
                 .map(this::snapshotOf).toList());
     }
 
-    /** The number of snapshots of a run, without decoding them. */
+    /** The number of snapshots of a run. */
     public int snapshotCount(String runId) {
         return read("the snapshot count of run " + runId, () -> {
             RunInfo run = runIn(runs(), runId);
-            return storage.getNumUpdateRecordsFor(runId, RecordTypes.SNAPSHOT, run.workerId());
+            if (!keyedByNumber(run)) {
+                return storage.getNumUpdateRecordsFor(runId, RecordTypes.SNAPSHOT, run.workerId());
+            }
+            // keys 0..n-1: find n with O(log n) look-ups (MapDB's size() walks the whole map)
+            long high = 1;
+            while (has(run, RecordTypes.SNAPSHOT, high - 1)) {
+                high *= 2;
+            }
+            long low = high / 2; // has(low - 1) or low == 0; !has(high - 1)
+            while (low < high) {
+                long mid = (low + high) >>> 1;
+                if (has(run, RecordTypes.SNAPSHOT, mid)) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            return (int) low;
         });
+    }
+
+    /** Schema 2 and later key update records by their number within the run and type: 0, 1, 2, ... */
+    private static boolean keyedByNumber(RunInfo run) {
+        return run.schemaVersion() >= 2;
+    }
+
+    private boolean has(RunInfo run, String typeId, long key) {
+        return storage instanceof LandscapeFileStatsStorage file
+                ? file.hasUpdate(run.runId(), typeId, run.workerId(), key)
+                : storage.getUpdate(run.runId(), typeId, run.workerId(), key) != null;
     }
 
     /** The snapshot with this index (0-based), if the run has it. */
@@ -291,8 +319,23 @@ public final class LandscapeStore implements AutoCloseable {
     /** The records of one kind of a run by key, each checked (its own key, run and type, and checksum). */
     private SortedMap<Long, LandscapeRecord> records(String runId, String typeId) {
         RunInfo run = runIn(runs(), runId);
+        SortedMap<Long, Persistable> found;
+        if (keyedByNumber(run) && !typeId.equals(RecordTypes.CHECKPOINT)) {
+            // keys 0..n-1 and never removed: a look-up each, cheaper than iterating MapDB's map, and a prefix of
+            // the commits even without a lock
+            found = new TreeMap<>();
+            for (long k = 0; ; k++) {
+                Persistable p = storage.getUpdate(runId, typeId, run.workerId(), k);
+                if (p == null) {
+                    break;
+                }
+                found.put(k, p);
+            }
+        } else {
+            found = updates(runId, typeId, run.workerId());
+        }
         SortedMap<Long, LandscapeRecord> out = new TreeMap<>();
-        for (Map.Entry<Long, Persistable> e : updates(runId, typeId, run.workerId()).entrySet()) {
+        for (Map.Entry<Long, Persistable> e : found.entrySet()) {
             LandscapeRecord r = checked(e.getValue());
             if (r.getTimeStamp() != e.getKey() || !runId.equals(r.getSessionID()) || !typeId.equals(r.getTypeID())) {
                 throw new StoreException("store " + description + " holds a record under the wrong key: "

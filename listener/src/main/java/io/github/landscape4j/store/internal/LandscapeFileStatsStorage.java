@@ -64,6 +64,14 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage {
         });
     }
 
+    /** Whether an update record is stored under the key, without decoding it. */
+    public boolean hasUpdate(String sessionId, String typeId, String workerId, long key) {
+        return read(() -> {
+            Map<Long, Persistable> map = getUpdateMap(sessionId, typeId, workerId, false);
+            return map != null && map.containsKey(key);
+        });
+    }
+
     /**
      * Removes the update record stored under the given key; returns whether there was one. Committed with the next
      * write or at close.

@@ -185,7 +185,8 @@ public final class StoreWriter implements AutoCloseable {
     }
 
     private boolean offer(Command c) {
-        if (failed || stopped || !thread.isAlive()) {
+        // after a failure only Stop is let in: it ends the thread, which otherwise would wait for work forever
+        if ((failed && !(c instanceof Stop)) || stopped || !thread.isAlive()) {
             return false;
         }
         queue.add(c);
