@@ -5,6 +5,7 @@ import io.github.landscape4j.store.internal.LandscapeFileStatsStorage;
 import io.github.landscape4j.store.internal.LandscapeRecord;
 import io.github.landscape4j.store.internal.MapDbShutdown;
 import io.github.landscape4j.store.internal.ReadOnlyStatsStorage;
+import io.github.landscape4j.store.internal.RunRecords;
 import io.github.landscape4j.store.internal.ShutdownOrder;
 import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.store.internal.StoreWriter;
@@ -21,10 +22,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -48,12 +46,14 @@ public final class LandscapeStore implements AutoCloseable {
     private final StatsStorage storage;
     private final String description;
     private final boolean owned;
+    private final RunRecords records;
     private volatile boolean closed;
 
     private LandscapeStore(StatsStorage storage, String description, boolean owned) {
         this.storage = storage;
         this.description = description;
         this.owned = owned;
+        this.records = new RunRecords(storage, description);
     }
 
     /**
@@ -178,7 +178,7 @@ public final class LandscapeStore implements AutoCloseable {
         List<RunInfo> runs = new ArrayList<>();
         for (String session : storage.listSessionIDs()) {
             for (Persistable p : storage.getAllStaticInfos(session, RecordTypes.RUN)) {
-                LandscapeRecord r = checked(p);
+                LandscapeRecord r = records.checked(p);
                 RunInfo run = Json.GSON.fromJson(r.json(), RunInfo.class);
                 if (run == null || run.runId() == null || run.workerId() == null || run.startTime() == null
                         || !run.runId().equals(r.getSessionID())) {
@@ -216,7 +216,7 @@ public final class LandscapeStore implements AutoCloseable {
     public ScalarSeries scalars(String runId) {
         return read("the scalars of run " + runId, () -> {
             List<ScalarSeries> parts = new ArrayList<>();
-            for (LandscapeRecord r : records(runId, RecordTypes.SCALARS).values()) {
+            for (LandscapeRecord r : records.of(runIn(runs(), runId), RecordTypes.SCALARS).values()) {
                 ScalarSeries part = Json.GSON.fromJson(r.json(), ScalarSeries.class);
                 if (part == null) {
                     throw new StoreException("store " + description + " holds an empty scalar record in run "
@@ -232,7 +232,7 @@ public final class LandscapeStore implements AutoCloseable {
     public List<Checkpoint> checkpoints(String runId) {
         return read("the checkpoints of run " + runId, () -> {
             List<Checkpoint> out = new ArrayList<>();
-            for (LandscapeRecord r : records(runId, RecordTypes.CHECKPOINT).values()) {
+            for (LandscapeRecord r : records.of(runIn(runs(), runId), RecordTypes.CHECKPOINT).values()) {
                 StoreWriter.CheckpointHeader h = Json.GSON.fromJson(r.json(), StoreWriter.CheckpointHeader.class);
                 out.add(new Checkpoint(h.iteration(), h.epoch(), Checkpoint.Kind.valueOf(h.kind()), r.floats()));
             }
@@ -247,44 +247,14 @@ public final class LandscapeStore implements AutoCloseable {
 
     /** The landscape snapshots of a run, oldest first. */
     public List<Snapshot> snapshots(String runId) {
-        return read("the snapshots of run " + runId, () -> records(runId, RecordTypes.SNAPSHOT).values().stream()
-                .map(this::snapshotOf).toList());
+        return read("the snapshots of run " + runId, () -> records.of(runIn(runs(), runId), RecordTypes.SNAPSHOT)
+                .values().stream().map(this::snapshotOf).toList());
     }
 
     /** The number of snapshots of a run. */
     public int snapshotCount(String runId) {
-        return read("the snapshot count of run " + runId, () -> {
-            RunInfo run = runIn(runs(), runId);
-            if (!keyedByNumber(run)) {
-                return storage.getNumUpdateRecordsFor(runId, RecordTypes.SNAPSHOT, run.workerId());
-            }
-            // keys 0..n-1: find n with O(log n) look-ups (MapDB's size() walks the whole map)
-            long high = 1;
-            while (has(run, RecordTypes.SNAPSHOT, high - 1)) {
-                high *= 2;
-            }
-            long low = high / 2; // has(low - 1) or low == 0; !has(high - 1)
-            while (low < high) {
-                long mid = (low + high) >>> 1;
-                if (has(run, RecordTypes.SNAPSHOT, mid)) {
-                    low = mid + 1;
-                } else {
-                    high = mid;
-                }
-            }
-            return (int) low;
-        });
-    }
-
-    /** Schema 2 and later key update records by their number within the run and type: 0, 1, 2, ... */
-    private static boolean keyedByNumber(RunInfo run) {
-        return run.schemaVersion() >= 2;
-    }
-
-    private boolean has(RunInfo run, String typeId, long key) {
-        return storage instanceof LandscapeFileStatsStorage file
-                ? file.hasUpdate(run.runId(), typeId, run.workerId(), key)
-                : storage.getUpdate(run.runId(), typeId, run.workerId(), key) != null;
+        return read("the snapshot count of run " + runId, () -> records.count(runIn(runs(), runId),
+                RecordTypes.SNAPSHOT));
     }
 
     /** The snapshot with this index (0-based), if the run has it. */
@@ -297,12 +267,12 @@ public final class LandscapeStore implements AutoCloseable {
             // schema 2 keys a snapshot by its index; older stores by time, so look through them all
             Persistable p = storage.getUpdate(runId, RecordTypes.SNAPSHOT, run.workerId(), index);
             if (p != null) {
-                Snapshot s = snapshotOf(checked(p));
+                Snapshot s = snapshotOf(records.checked(p));
                 if (s.index() == index) {
                     return Optional.of(s);
                 }
             }
-            return records(runId, RecordTypes.SNAPSHOT).values().stream().map(this::snapshotOf)
+            return records.of(run, RecordTypes.SNAPSHOT).values().stream().map(this::snapshotOf)
                     .filter(s -> s.index() == index).findFirst();
         });
     }
@@ -314,75 +284,6 @@ public final class LandscapeStore implements AutoCloseable {
                     + r.getSessionID());
         }
         return s;
-    }
-
-    /** The records of one kind of a run by key, each checked (its own key, run and type, and checksum). */
-    private SortedMap<Long, LandscapeRecord> records(String runId, String typeId) {
-        RunInfo run = runIn(runs(), runId);
-        SortedMap<Long, Persistable> found;
-        if (keyedByNumber(run) && !typeId.equals(RecordTypes.CHECKPOINT)) {
-            // keys 0..n-1 and never removed: a look-up each, cheaper than iterating MapDB's map, and a prefix of
-            // the commits even without a lock
-            found = new TreeMap<>();
-            for (long k = 0; ; k++) {
-                Persistable p = storage.getUpdate(runId, typeId, run.workerId(), k);
-                if (p == null) {
-                    break;
-                }
-                found.put(k, p);
-            }
-        } else {
-            found = updates(runId, typeId, run.workerId());
-        }
-        SortedMap<Long, LandscapeRecord> out = new TreeMap<>();
-        for (Map.Entry<Long, Persistable> e : found.entrySet()) {
-            LandscapeRecord r = checked(e.getValue());
-            if (r.getTimeStamp() != e.getKey() || !runId.equals(r.getSessionID()) || !typeId.equals(r.getTypeID())) {
-                throw new StoreException("store " + description + " holds a record under the wrong key: "
-                        + r.getTypeID() + " " + r.getTimeStamp() + " of run " + r.getSessionID() + " found as "
-                        + typeId + " " + e.getKey() + " of run " + runId);
-            }
-            out.put(e.getKey(), r);
-        }
-        return out;
-    }
-
-    /**
-     * An update map by key. DL4J's {@code getAllUpdateTimes} sizes its answer before iterating the map, so a
-     * record added in between can push out an older one: iterate the map itself where we can, and otherwise
-     * retry until the count holds still around the read.
-     */
-    private SortedMap<Long, Persistable> updates(String runId, String typeId, String workerId) {
-        if (storage instanceof LandscapeFileStatsStorage file) {
-            return file.updates(runId, typeId, workerId);
-        }
-        for (int attempt = 0; ; attempt++) {
-            int before = storage.getNumUpdateRecordsFor(runId, typeId, workerId);
-            long[] keys = storage.getAllUpdateTimes(runId, typeId, workerId);
-            List<Persistable> found = storage.getUpdates(runId, typeId, workerId, keys);
-            int after = storage.getNumUpdateRecordsFor(runId, typeId, workerId);
-            if ((before == after && keys.length == before && found.size() == keys.length) || attempt >= 20) {
-                SortedMap<Long, Persistable> out = new TreeMap<>();
-                found.forEach(p -> out.put(p.getTimeStamp(), p));
-                return out;
-            }
-        }
-    }
-
-    private LandscapeRecord checked(Persistable p) {
-        if (p == null) {
-            throw new StoreException("store " + description + " holds an empty record");
-        }
-        if (!(p instanceof LandscapeRecord r)) {
-            throw new StoreException("store " + description + " holds a record of type " + p.getTypeID()
-                    + " that is not a landscape4j record (" + p.getClass().getName() + ")");
-        }
-        if (r.schemaVersion() > RecordTypes.SCHEMA_VERSION) {
-            throw new StoreException("store " + description + " was written with landscape4j schema version "
-                    + r.schemaVersion() + "; this version reads up to " + RecordTypes.SCHEMA_VERSION
-                    + ": upgrade landscape4j to read it");
-        }
-        return r;
     }
 
     /**
