@@ -4,42 +4,56 @@ import io.github.landscape4j.store.internal.Json;
 import io.github.landscape4j.store.internal.LandscapeFileStatsStorage;
 import io.github.landscape4j.store.internal.LandscapeRecord;
 import io.github.landscape4j.store.internal.MapDbShutdown;
+import io.github.landscape4j.store.internal.ReadOnlyStatsStorage;
+import io.github.landscape4j.store.internal.RunRecords;
 import io.github.landscape4j.store.internal.ShutdownOrder;
 import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.store.internal.StoreWriter;
 import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.core.storage.StatsStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A run store: landscape4j's records kept in a DL4J {@link StatsStorage}, by default a MapDB file with a
  * write-ahead log ({@code FileStatsStorage}). Each recorded model is one run (a DL4J session); the same file can
  * also hold DL4J {@code StatsListener} sessions, which this reader skips.
  *
- * <p>Reading works while a listener writes to the same store in the same JVM, and on a file copied from a
- * finished run. A MapDB file can be open in one process at a time.
+ * <p>Reading works while a listener writes to the same store in the same JVM (each read sees whole commits), and
+ * on a file copied from a finished or running run ({@link #openExisting(Path)} opens it read-only). A MapDB file can
+ * be open for writing in one process at a time.
  *
- * <p>Thread-safe. {@link #close()} commits and is idempotent; a store made with {@link #of(StatsStorage)} does not
- * close the storage it was given.
+ * <p>Every failure to read (a missing, truncated, damaged or alien file, a record whose checksum does not match) is
+ * a {@link StoreException} naming the store and the reason, at open or at the read.
+ *
+ * <p>Thread-safe. {@link #close()} commits, never throws and is idempotent; a store made with
+ * {@link #of(StatsStorage)} does not close the storage it was given.
  */
 public final class LandscapeStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
 
     private final StatsStorage storage;
     private final String description;
     private final boolean owned;
+    private final RunRecords records;
     private volatile boolean closed;
 
     private LandscapeStore(StatsStorage storage, String description, boolean owned) {
         this.storage = storage;
         this.description = description;
         this.owned = owned;
+        this.records = new RunRecords(storage, description);
     }
 
     /**
@@ -70,19 +84,26 @@ public final class LandscapeStore implements AutoCloseable {
     }
 
     /**
-     * Opens an existing store file, e.g. one copied from a finished run.
+     * Opens an existing store file for reading only, e.g. one copied from a run. The file is never written (MapDB's
+     * read-only mode), so a copy of a file that was being written opens as it was copied, or fails.
      *
-     * @throws StoreException naming the file when it does not exist, cannot be read, or is not a store
+     * @throws StoreException naming the file when it does not exist, is a directory or other non-file, cannot be
+     *                        read, or is not a landscape4j store (truncated, damaged, another program's file)
      */
     public static LandscapeStore openExisting(Path file) {
         Path abs = file.toAbsolutePath();
-        if (!Files.isRegularFile(abs)) {
-            throw new StoreException("store file " + abs + " does not exist");
-        }
+        requireRegularFile(abs);
         if (!Files.isReadable(abs)) {
             throw new StoreException("store file " + abs + " is not readable");
         }
-        LandscapeStore store = owned(new LandscapeStore(openStorage(abs), abs.toString(), true));
+        StatsStorage storage;
+        try {
+            storage = new ReadOnlyStatsStorage(abs.toFile());
+        } catch (RuntimeException | Error e) {
+            throw new StoreException("cannot open store file " + abs + ": it is not a landscape4j/DL4J MapDB store"
+                    + " or is damaged (" + describe(e) + ")", e);
+        }
+        LandscapeStore store = new LandscapeStore(storage, abs.toString(), true);
         try {
             store.listRuns(); // decode every run header now: a corrupt or newer file fails here, not later
         } catch (RuntimeException e) {
@@ -92,6 +113,25 @@ public final class LandscapeStore implements AutoCloseable {
         return store;
     }
 
+    private static void requireRegularFile(Path abs) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(abs, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new StoreException("store file " + abs + (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)
+                    ? " cannot be read: " + e : " does not exist"), e);
+        }
+        if (a.isDirectory()) {
+            throw new StoreException("store file " + abs + " is a directory, not a store file");
+        }
+        if (!a.isRegularFile()) {
+            throw new StoreException("store file " + abs + " is not a regular file (a FIFO, socket or device)");
+        }
+        if (a.size() == 0) {
+            throw new StoreException("store file " + abs + " is empty: not a landscape4j store");
+        }
+    }
+
     /** Wraps a storage the caller owns (e.g. {@code InMemoryStatsStorage}); {@link #close()} leaves it open. */
     public static LandscapeStore of(StatsStorage storage) {
         return new LandscapeStore(storage, storage.getClass().getSimpleName() + "@"
@@ -99,21 +139,24 @@ public final class LandscapeStore implements AutoCloseable {
     }
 
     private static StatsStorage openStorage(Path abs) {
-        if (Files.isRegularFile(abs)) {
-            try {
-                if (Files.size(abs) == 0) {
-                    throw new StoreException("store file " + abs + " is empty: not a landscape4j store");
-                }
-            } catch (IOException e) {
-                throw new StoreException("cannot read store file " + abs + ": " + e, e);
-            }
+        if (Files.exists(abs)) {
+            requireRegularFile(abs);
         }
         try {
             return new LandscapeFileStatsStorage(abs.toFile());
         } catch (RuntimeException | Error e) {
             throw new StoreException("cannot open store file " + abs + ": it is not a landscape4j/DL4J MapDB store,"
-                    + " is corrupt, or is open in another process (" + e + ")", e);
+                    + " is corrupt, or is open in another process (" + describe(e) + ")", e);
         }
+    }
+
+    /** An exception and its causes in one line, for messages. */
+    private static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder(String.valueOf(e));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause() && b.length() < 400; c = c.getCause()) {
+            b.append("; caused by ").append(c);
+        }
+        return b.toString();
     }
 
     /** The DL4J storage underneath, e.g. to attach DL4J's own {@code StatsListener} or {@code UIServer} to it. */
@@ -128,10 +171,21 @@ public final class LandscapeStore implements AutoCloseable {
 
     /** All landscape4j runs in the store, oldest first. */
     public List<RunInfo> listRuns() {
+        return read("the list of runs", this::runs);
+    }
+
+    private List<RunInfo> runs() {
         List<RunInfo> runs = new ArrayList<>();
         for (String session : storage.listSessionIDs()) {
             for (Persistable p : storage.getAllStaticInfos(session, RecordTypes.RUN)) {
-                runs.add(Json.GSON.fromJson(checked(p).json(), RunInfo.class));
+                LandscapeRecord r = records.checked(p);
+                RunInfo run = Json.GSON.fromJson(r.json(), RunInfo.class);
+                if (run == null || run.runId() == null || run.workerId() == null || run.startTime() == null
+                        || !run.runId().equals(r.getSessionID())) {
+                    throw new StoreException("store " + description + " holds a run header of session "
+                            + r.getSessionID() + " that lacks its id, worker or start time");
+                }
+                runs.add(run);
             }
         }
         runs.sort(Comparator.comparing(RunInfo::startTime).thenComparing(RunInfo::runId));
@@ -149,7 +203,10 @@ public final class LandscapeStore implements AutoCloseable {
      * @throws NoSuchRunException naming the id, the store and the runs it holds
      */
     public RunInfo run(String runId) {
-        List<RunInfo> runs = listRuns();
+        return read("run " + runId, () -> runIn(runs(), runId));
+    }
+
+    private RunInfo runIn(List<RunInfo> runs, String runId) {
         return runs.stream().filter(r -> r.runId().equals(runId)).findFirst().orElseThrow(() ->
                 new NoSuchRunException("no run '" + runId + "' in store " + description + "; runs: "
                         + runs.stream().map(RunInfo::runId).toList()));
@@ -157,78 +214,102 @@ public final class LandscapeStore implements AutoCloseable {
 
     /** The per-iteration scalars of a run, in iteration order; empty before the first commit. */
     public ScalarSeries scalars(String runId) {
-        List<ScalarSeries> parts = new ArrayList<>();
-        for (LandscapeRecord r : records(runId, RecordTypes.SCALARS)) {
-            parts.add(Json.GSON.fromJson(r.json(), ScalarSeries.class));
-        }
-        return ScalarSeries.concat(parts);
+        return read("the scalars of run " + runId, () -> {
+            List<ScalarSeries> parts = new ArrayList<>();
+            for (LandscapeRecord r : records.of(runIn(runs(), runId), RecordTypes.SCALARS).values()) {
+                ScalarSeries part = Json.GSON.fromJson(r.json(), ScalarSeries.class);
+                if (part == null) {
+                    throw new StoreException("store " + description + " holds an empty scalar record in run "
+                            + runId);
+                }
+                parts.add(part);
+            }
+            return ScalarSeries.concat(parts);
+        });
     }
 
     /** The checkpoints of a run that survived thinning: initial first, then periodic by iteration, then final. */
     public List<Checkpoint> checkpoints(String runId) {
-        List<Checkpoint> out = new ArrayList<>();
-        for (LandscapeRecord r : records(runId, RecordTypes.CHECKPOINT)) {
-            StoreWriter.CheckpointHeader h = Json.GSON.fromJson(r.json(), StoreWriter.CheckpointHeader.class);
-            out.add(new Checkpoint(h.iteration(), h.epoch(), Checkpoint.Kind.valueOf(h.kind()), r.floats()));
-        }
-        out.sort(Comparator.comparing(Checkpoint::kind, Comparator.comparingInt(k -> switch (k) {
-            case INITIAL -> 0;
-            case PERIODIC -> 1;
-            case FINAL -> 2;
-        })).thenComparingLong(Checkpoint::iteration));
-        return out;
+        return read("the checkpoints of run " + runId, () -> {
+            List<Checkpoint> out = new ArrayList<>();
+            for (LandscapeRecord r : records.of(runIn(runs(), runId), RecordTypes.CHECKPOINT).values()) {
+                StoreWriter.CheckpointHeader h = Json.GSON.fromJson(r.json(), StoreWriter.CheckpointHeader.class);
+                out.add(new Checkpoint(h.iteration(), h.epoch(), Checkpoint.Kind.valueOf(h.kind()), r.floats()));
+            }
+            out.sort(Comparator.comparing(Checkpoint::kind, Comparator.comparingInt(k -> switch (k) {
+                case INITIAL -> 0;
+                case PERIODIC -> 1;
+                case FINAL -> 2;
+            })).thenComparingLong(Checkpoint::iteration));
+            return out;
+        });
     }
 
     /** The landscape snapshots of a run, oldest first. */
     public List<Snapshot> snapshots(String runId) {
-        return records(runId, RecordTypes.SNAPSHOT).stream()
-                .map(r -> Json.GSON.fromJson(r.json(), Snapshot.class)).toList();
+        return read("the snapshots of run " + runId, () -> records.of(runIn(runs(), runId), RecordTypes.SNAPSHOT)
+                .values().stream().map(this::snapshotOf).toList());
     }
 
-    /** The number of snapshots of a run, without decoding them. */
+    /** The number of snapshots of a run. */
     public int snapshotCount(String runId) {
-        RunInfo run = run(runId);
-        return storage.getNumUpdateRecordsFor(runId, RecordTypes.SNAPSHOT, run.workerId());
+        return read("the snapshot count of run " + runId, () -> records.count(runIn(runs(), runId),
+                RecordTypes.SNAPSHOT));
     }
 
     /** The snapshot with this index (0-based), if the run has it. */
     public Optional<Snapshot> snapshot(String runId, int index) {
-        RunInfo run = run(runId);
-        long[] times = storage.getAllUpdateTimes(runId, RecordTypes.SNAPSHOT, run.workerId());
-        if (index < 0 || index >= times.length) {
-            return Optional.empty();
-        }
-        List<Persistable> p = storage.getUpdates(runId, RecordTypes.SNAPSHOT, run.workerId(),
-                new long[]{times[index]});
-        return p.isEmpty() ? Optional.empty() : Optional.of(Json.GSON.fromJson(checked(p.get(0)).json(),
-                Snapshot.class));
+        return read("snapshot " + index + " of run " + runId, () -> {
+            RunInfo run = runIn(runs(), runId);
+            if (index < 0) {
+                return Optional.empty();
+            }
+            // schema 2 keys a snapshot by its index; older stores by time, so look through them all
+            Persistable p = storage.getUpdate(runId, RecordTypes.SNAPSHOT, run.workerId(), index);
+            if (p != null) {
+                Snapshot s = snapshotOf(records.checked(p));
+                if (s.index() == index) {
+                    return Optional.of(s);
+                }
+            }
+            return records.of(run, RecordTypes.SNAPSHOT).values().stream().map(this::snapshotOf)
+                    .filter(s -> s.index() == index).findFirst();
+        });
     }
 
-
-    private List<LandscapeRecord> records(String runId, String typeId) {
-        RunInfo run = run(runId);
-        long[] times = storage.getAllUpdateTimes(runId, typeId, run.workerId());
-        List<LandscapeRecord> out = new ArrayList<>(times.length);
-        for (Persistable p : storage.getUpdates(runId, typeId, run.workerId(), times)) {
-            out.add(checked(p));
+    private Snapshot snapshotOf(LandscapeRecord r) {
+        Snapshot s = Json.GSON.fromJson(r.json(), Snapshot.class);
+        if (s == null || s.measures() == null || s.surfaces() == null || s.slices() == null) {
+            throw new StoreException("store " + description + " holds a snapshot record without its parts in run "
+                    + r.getSessionID());
         }
-        return out;
+        return s;
     }
 
-    private LandscapeRecord checked(Persistable p) {
-        if (!(p instanceof LandscapeRecord r)) {
-            throw new StoreException("store " + description + " holds a record of type " + p.getTypeID()
-                    + " that is not a landscape4j record (" + p.getClass().getName() + ")");
+    /**
+     * Every read: under the storage's read lock where it has one (whole commits only), and with every failure
+     * underneath (MapDB's, a damaged record's, a JSON error, an allocation a damaged length asked for) turned into
+     * one {@link StoreException} that names the store and what was being read.
+     */
+    private <T> T read(String what, Supplier<T> body) {
+        if (closed) {
+            throw new StoreException("store " + description + " is closed");
         }
-        if (r.schemaVersion() > RecordTypes.SCHEMA_VERSION) {
-            throw new StoreException("store " + description + " was written with landscape4j schema version "
-                    + r.schemaVersion() + "; this version reads up to " + RecordTypes.SCHEMA_VERSION
-                    + ": upgrade landscape4j to read it");
+        try {
+            return storage instanceof LandscapeFileStatsStorage file ? file.read(body) : body.get();
+        } catch (StoreException e) {
+            throw e;
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw new StoreException("cannot read " + what + " from store " + description
+                    + ": the store is damaged or not a landscape4j store (" + describe(e) + ")", e);
         }
-        return r;
     }
 
-    /** Commits and closes the storage if this store opened it. Idempotent. */
+    /**
+     * Commits and closes the storage if this store opened it. Never throws: a failure (disk full, file or directory
+     * gone) is logged once with the file and the cause, and the file is let go of as far as MapDB allows.
+     * Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -236,11 +317,16 @@ public final class LandscapeStore implements AutoCloseable {
         }
         closed = true;
         ShutdownOrder.forget(this);
-        if (owned && !storage.isClosed()) {
+        if (owned) {
             try {
-                storage.close();
-            } catch (IOException e) {
-                throw new StoreException("cannot close store " + description + ": " + e, e);
+                if (!storage.isClosed()) {
+                    storage.close();
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                boolean released = MapDbShutdown.closeDatabase(storage);
+                LOG.warn("landscape4j: closing store file {} failed; what was committed before is kept{} ({})",
+                        description, released ? "" : ", and the file may stay locked until this JVM exits",
+                        describe(e));
             }
         }
     }

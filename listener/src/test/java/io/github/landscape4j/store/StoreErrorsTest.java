@@ -31,6 +31,40 @@ class StoreErrorsTest {
     }
 
     @Test
+    void directoryIsSaidToBeADirectory() throws Exception {
+        Path directory = Files.createDirectory(dir.resolve("folder.db"));
+        assertThatThrownBy(() -> LandscapeStore.openExisting(directory))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(directory.toString()).hasMessageContaining("is a directory");
+        assertThatThrownBy(() -> LandscapeStore.open(directory))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(directory.toString()).hasMessageContaining("is a directory");
+    }
+
+    @Test
+    void fifoIsSaidToBeNoRegularFile() throws Exception {
+        Path fifo = dir.resolve("pipe.db");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThatThrownBy(() -> LandscapeStore.openExisting(fifo))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(fifo.toString()).hasMessageContaining("not a regular file");
+    }
+
+    @Test
+    void openingForReadingNeverWritesToTheFile() throws Exception {
+        Path good = dir.resolve("good.db");
+        String id = record(good);
+        byte[] bytes = Files.readAllBytes(good);
+        Path truncated = Files.write(dir.resolve("cut.db"), Arrays.copyOf(bytes, bytes.length / 2));
+        assertThatThrownBy(() -> LandscapeStore.openExisting(truncated)).isInstanceOf(StoreException.class);
+        assertThat(Files.size(truncated)).as("not grown").isEqualTo(bytes.length / 2);
+        try (LandscapeStore store = LandscapeStore.openExisting(good)) {
+            assertThat(store.scalars(id).size()).isEqualTo(4);
+        }
+        assertThat(Files.readAllBytes(good)).isEqualTo(bytes);
+    }
+
+    @Test
     void emptyFile() throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.db"));
         assertThatThrownBy(() -> LandscapeStore.openExisting(empty))

@@ -67,7 +67,7 @@ public final class LandscapeUiMain {
         List<LandscapeStore> opened = new ArrayList<>();
         try {
             for (Path p : stores) {
-                opened.add(LandscapeStore.openExisting(p));
+                opened.add(open(p));
             }
         } catch (StoreException e) {
             opened.forEach(LandscapeStore::close);
@@ -86,6 +86,17 @@ public final class LandscapeUiMain {
                     .replace(LandscapeUi.PAGE_PATH, "") + " (RemoteUIStatsStorageRouter)");
         }
         return handles;
+    }
+
+    /** Opens a store read-only; whatever goes wrong is one StoreException naming the file. */
+    private static LandscapeStore open(Path p) {
+        try {
+            return LandscapeStore.openExisting(p);
+        } catch (StoreException e) {
+            throw e;
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw new StoreException("cannot open store file " + p.toAbsolutePath() + ": " + e, e);
+        }
     }
 
     private static final String USAGE = "usage: --store PATH (repeatable) [--remote true] [--port N]"

@@ -9,7 +9,11 @@ import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.time.Instant;
 
-/** Internal: the one Gson instance for record payloads. NaN and infinities are written as they are. */
+/**
+ * Internal: the one Gson instance for record payloads. NaN and infinities are stored as the literals {@code NaN} and
+ * {@code Infinity}, so that a reader gets back the values that were computed (a {@code null} cannot go into a
+ * {@code double[]}); this JSON is read only by this Gson. JSON for others (the UI's API) writes them as {@code null}.
+ */
 public final class Json {
     public static final Gson GSON = new GsonBuilder()
             .serializeSpecialFloatingPointValues()

@@ -1,25 +1,139 @@
 package io.github.landscape4j.store.internal;
 
+import io.github.landscape4j.store.StoreException;
 import org.deeplearning4j.core.storage.Persistable;
+import org.deeplearning4j.core.storage.StorageMetaData;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
- * Internal: DL4J's {@link FileStatsStorage} (MapDB with a write-ahead log) plus the one thing the checkpoint
- * thinning needs and DL4J's interface lacks: removing an update record. The removal is committed with the next
- * write (every write commits) or at {@link #close()}.
+ * Internal: DL4J's {@link FileStatsStorage} (MapDB with a write-ahead log) plus what landscape4j needs and DL4J's
+ * interface lacks: removing an update record (checkpoint thinning), reads that see whole commits, and noticing that
+ * the file was deleted or replaced under the writer.
+ *
+ * <p>DL4J commits after every put, but a reader in the same JVM sees MapDB's maps while they change; the
+ * positional {@code getAllUpdateTimes} then {@code getUpdates} of DL4J's API can even skip a record when one is
+ * added in between. Writes here hold a write lock until their commit, and {@link #read(Supplier)} holds the read
+ * lock, so a read sees every commit before it whole and nothing of a later one.
  */
 public final class LandscapeFileStatsStorage extends FileStatsStorage {
+    private final Path file;
+    private final Object fileKey;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
     public LandscapeFileStatsStorage(File file) {
         super(file);
+        this.file = file.toPath().toAbsolutePath();
+        this.fileKey = fileKey(this.file);
     }
 
-    /** Removes the update record stored under the given key; returns whether there was one. */
-    public boolean removeUpdate(String sessionId, String typeId, String workerId, long timestamp) {
-        Map<Long, Persistable> map = getUpdateMap(sessionId, typeId, workerId, false);
-        return map != null && map.remove(timestamp) != null;
+    /** Runs a read under the read lock: it sees whole commits only. */
+    public <T> T read(Supplier<T> body) {
+        lock.readLock().lock();
+        try {
+            return body.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The records of one update map, by key, copied by iterating the map (no size taken beforehand). */
+    public SortedMap<Long, Persistable> updates(String sessionId, String typeId, String workerId) {
+        return read(() -> {
+            SortedMap<Long, Persistable> out = new TreeMap<>();
+            Map<Long, Persistable> map = getUpdateMap(sessionId, typeId, workerId, false);
+            if (map != null) {
+                for (Map.Entry<Long, Persistable> e : map.entrySet()) {
+                    out.put(e.getKey(), e.getValue());
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Whether an update record is stored under the key, without decoding it. */
+    public boolean hasUpdate(String sessionId, String typeId, String workerId, long key) {
+        return read(() -> {
+            Map<Long, Persistable> map = getUpdateMap(sessionId, typeId, workerId, false);
+            return map != null && map.containsKey(key);
+        });
+    }
+
+    /**
+     * Removes the update record stored under the given key; returns whether there was one. Committed with the next
+     * write or at close.
+     */
+    public boolean removeUpdate(String sessionId, String typeId, String workerId, long key) {
+        return write(() -> {
+            Map<Long, Persistable> map = getUpdateMap(sessionId, typeId, workerId, false);
+            return map != null && map.remove(key) != null;
+        });
+    }
+
+    /**
+     * Throws when the store file is no longer the file this storage opened (deleted, or replaced by another file or
+     * a directory): MapDB would go on writing into the unlinked file and the run would be lost without a word.
+     */
+    public void checkFile() {
+        Object now = fileKey(file);
+        if (now == null || (fileKey != null && !fileKey.equals(now))) {
+            throw new StoreException("store file " + file + (now == null ? " was deleted" : " was replaced")
+                    + " while the run was being recorded; recording into it stops");
+        }
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isRegularFile() ? Objects.requireNonNullElse(a.fileKey(), "regular file") : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void putUpdate(Persistable update) {
+        write(() -> {
+            super.putUpdate(update);
+            return null;
+        });
+    }
+
+    @Override
+    public void putStaticInfo(Persistable staticInfo) {
+        write(() -> {
+            super.putStaticInfo(staticInfo);
+            return null;
+        });
+    }
+
+    @Override
+    public void putStorageMetaData(StorageMetaData storageMetaData) {
+        write(() -> {
+            super.putStorageMetaData(storageMetaData);
+            return null;
+        });
+    }
+
+    private <T> T write(Supplier<T> body) {
+        lock.writeLock().lock();
+        try {
+            return body.get();
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 }

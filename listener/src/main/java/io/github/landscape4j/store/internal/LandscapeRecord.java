@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
 
 /**
  * Internal: the one {@link Persistable} class of landscape4j. A record is a JSON payload plus an optional binary
@@ -22,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 public final class LandscapeRecord implements Persistable {
     private static final long serialVersionUID = 1L;
     private static final int MAGIC = 0x4C345352; // "L4SR"
+    /** Upper bound of one record's encoding: 1 GiB (a checkpoint of 250M float parameters). */
+    private static final int MAX_RECORD_BYTES = 1 << 30;
 
     private String sessionId;
     private String typeId;
@@ -99,31 +102,45 @@ public final class LandscapeRecord implements Persistable {
         buffer.put(encode());
     }
 
+    /**
+     * Layout (schema 2): magic, schema version, body length, body, CRC32 of the body. The checksum makes a record
+     * damaged on disk fail to decode instead of decoding into wrong values.
+     */
     @Override
     public void encode(OutputStream outputStream) throws IOException {
+        ByteArrayOutputStream bodyBytes = new ByteArrayOutputStream(64 + json.length() + 4 * floats.length);
+        DataOutputStream body = new DataOutputStream(bodyBytes);
+        body.writeUTF(sessionId);
+        body.writeUTF(typeId);
+        body.writeUTF(workerId);
+        body.writeLong(timestamp);
+        byte[] text = json.getBytes(StandardCharsets.UTF_8);
+        body.writeInt(text.length);
+        body.write(text);
+        body.writeInt(floats.length);
+        ByteBuffer blob = ByteBuffer.allocate(4 * floats.length).order(ByteOrder.LITTLE_ENDIAN);
+        blob.asFloatBuffer().put(floats);
+        body.write(blob.array());
+        body.flush();
+        byte[] b = bodyBytes.toByteArray();
+        CRC32 crc = new CRC32();
+        crc.update(b);
         DataOutputStream out = new DataOutputStream(outputStream);
         out.writeInt(MAGIC);
         out.writeInt(schemaVersion);
-        out.writeUTF(sessionId);
-        out.writeUTF(typeId);
-        out.writeUTF(workerId);
-        out.writeLong(timestamp);
-        byte[] text = json.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(text.length);
-        out.write(text);
-        out.writeInt(floats.length);
-        ByteBuffer blob = ByteBuffer.allocate(4 * floats.length).order(ByteOrder.LITTLE_ENDIAN);
-        blob.asFloatBuffer().put(floats);
-        out.write(blob.array());
+        out.writeInt(b.length);
+        out.write(b);
+        out.writeInt((int) crc.getValue());
         out.flush();
     }
 
+    /** Decodes; a record that is not whole and intact is thrown out as {@link CorruptRecordException}. */
     @Override
     public void decode(byte[] decode) {
         try {
-            decode(new ByteArrayInputStream(decode));
-        } catch (IOException e) {
-            throw new UncheckedIOException("landscape4j record is truncated or corrupt", e);
+            decodeChecked(decode);
+        } catch (IOException | RuntimeException e) {
+            throw new CorruptRecordException("landscape4j record is truncated or corrupt: " + e.getMessage(), e);
         }
     }
 
@@ -134,28 +151,82 @@ public final class LandscapeRecord implements Persistable {
         decode(bytes);
     }
 
+    /** Reads at most {@link #MAX_RECORD_BYTES} from the stream, then decodes them. */
     @Override
     public void decode(InputStream inputStream) throws IOException {
-        DataInputStream in = new DataInputStream(inputStream);
+        byte[] bytes = inputStream.readNBytes(MAX_RECORD_BYTES + 1);
+        if (bytes.length > MAX_RECORD_BYTES) {
+            throw new IOException("landscape4j record longer than " + MAX_RECORD_BYTES + " bytes");
+        }
+        decode(bytes);
+    }
+
+    private void decodeChecked(byte[] bytes) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         int magic = in.readInt();
         if (magic != MAGIC) {
             throw new IOException("not a landscape4j record (magic 0x" + Integer.toHexString(magic) + ")");
         }
-        schemaVersion = in.readInt();
-        if (schemaVersion > RecordTypes.SCHEMA_VERSION) {
+        int version = in.readInt();
+        if (version > RecordTypes.SCHEMA_VERSION) {
+            schemaVersion = version;
             return; // a newer layout: readers report the version instead of guessing at the rest
         }
+        if (version < 1) {
+            throw new IOException("schema version " + version + " is not a landscape4j version");
+        }
+        if (version == 1) { // before checksums: lengths are still bounded by the bytes there are
+            decodeBody(in, bytes.length - 8);
+            schemaVersion = version;
+            return;
+        }
+        int length = in.readInt();
+        if (length < 0 || length != bytes.length - 16) {
+            throw new IOException("body length " + length + " does not fit a record of " + bytes.length + " bytes");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 12, length);
+        int stored = ByteBuffer.wrap(bytes, 12 + length, 4).getInt();
+        if (stored != (int) crc.getValue()) {
+            throw new IOException("checksum mismatch (stored 0x" + Integer.toHexString(stored) + ", computed 0x"
+                    + Long.toHexString(crc.getValue()) + ")");
+        }
+        decodeBody(new DataInputStream(new ByteArrayInputStream(bytes, 12, length)), length);
+        schemaVersion = version;
+    }
+
+    /** Every length read is checked against {@code available}, so a damaged length cannot ask for a huge array. */
+    private void decodeBody(DataInputStream in, int available) throws IOException {
         sessionId = in.readUTF();
         typeId = in.readUTF();
         workerId = in.readUTF();
         timestamp = in.readLong();
-        byte[] text = new byte[in.readInt()];
+        int textLength = in.readInt();
+        if (textLength < 0 || textLength > available) {
+            throw new IOException("JSON length " + textLength + " outside 0.." + available);
+        }
+        byte[] text = new byte[textLength];
         in.readFully(text);
         json = new String(text, StandardCharsets.UTF_8);
         int n = in.readInt();
+        if (n < 0 || n > available / 4) {
+            throw new IOException("float count " + n + " outside 0.." + available / 4);
+        }
         byte[] blob = new byte[4 * n];
         in.readFully(blob);
         floats = new float[n];
         ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats);
+        if (in.read() != -1) {
+            throw new IOException("trailing bytes after the record");
+        }
+    }
+
+    /** A record that could not be decoded: truncated, damaged (checksum), or not a landscape4j record. */
+    public static final class CorruptRecordException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CorruptRecordException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -28,6 +28,25 @@ public final class MapDbShutdown {
         }
     }
 
+    /**
+     * Closes the storage's MapDB database without committing, after a failed close (DL4J's {@code close()} commits
+     * first and never gets to closing the file when the commit fails): this releases the file and its lock. Returns
+     * whether the database ended closed.
+     */
+    public static boolean closeDatabase(Object mapDbStatsStorage) {
+        try {
+            Object db = field(mapDbStatsStorage.getClass(), "db").get(mapDbStatsStorage);
+            try {
+                db.getClass().getMethod("close").invoke(db);
+            } catch (ReflectiveOperationException | RuntimeException | Error e) {
+                // the volume may be gone already; isClosed says what state MapDB ended in
+            }
+            return Boolean.TRUE.equals(db.getClass().getMethod("isClosed").invoke(db));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static Field field(Class<?> type, String name) throws NoSuchFieldException {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             try {

@@ -11,8 +11,11 @@ public final class RecordTypes {
     /** Updates: landscape snapshots. */
     public static final String SNAPSHOT = "landscape4j.snapshot";
 
-    /** Version of the record layout this code writes and the newest it reads. */
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * Version of the record layout this code writes and the newest it reads. 2: records carry a CRC32 and update
+     * records are keyed by their 0-based number within the run and type (snapshot index), not by time.
+     */
+    public static final int SCHEMA_VERSION = 2;
 
     private RecordTypes() {
     }

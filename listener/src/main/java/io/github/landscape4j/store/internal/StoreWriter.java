@@ -4,6 +4,8 @@ import io.github.landscape4j.store.Checkpoint;
 import io.github.landscape4j.store.ScalarSeries;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,10 +23,15 @@ import java.util.function.Supplier;
  * Internal: writes one run's records to a DL4J {@link StatsStorageRouter} on its own daemon thread, so the training
  * thread only hands over values. Scalar rows are batched into one record per commit: a batch is written when it
  * holds {@code commitEvery} rows or, at the next row, is {@code commitMillis} old, so a crash loses at most that
- * much. Checkpoints are written as they come. Any failure is handed to {@code onFault} once and the writer
- * stops writing (later calls are ignored).
+ * much. Checkpoints are written as they come. Update records are keyed by their 0-based number within the run and
+ * type (so a snapshot's key is its index). Any failure, including the store file being deleted or replaced under
+ * the writer, is handed to {@code onFault} once and the writer stops writing (later calls are ignored).
+ * {@link #close()} never throws and waits at most {@link #CLOSE_TIMEOUT_SECONDS}.
  */
 public final class StoreWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
+    /** How long {@link #flush()} and {@link #close()} wait for the writer thread (a hung disk, a huge backlog). */
+    static final long CLOSE_TIMEOUT_SECONDS = 60;
 
     private sealed interface Command permits RunInfo, Rows, Put, Drop, Release, Flush, Stop {
     }
@@ -63,7 +70,7 @@ public final class StoreWriter implements AutoCloseable {
     private final Thread thread;
     private List<IterationRow> batch = new ArrayList<>();
     private long batchStartNanos;
-    private final Map<String, Long> lastTimestamp = new HashMap<>();
+    private final Map<String, Long> nextKeys = new HashMap<>();
     private final Map<Long, Long> checkpointTimestamps = new HashMap<>();
     private volatile boolean failed;
     private volatile boolean stopped;
@@ -136,7 +143,10 @@ public final class StoreWriter implements AutoCloseable {
         offer(new Put(typeId, json, null, null));
     }
 
-    /** Writes everything queued so far and returns when it is committed (or the writer has failed). */
+    /**
+     * Writes everything queued so far and returns when it is committed, the writer has failed, or
+     * {@link #CLOSE_TIMEOUT_SECONDS} have passed.
+     */
     public void flush() {
         handOver();
         CountDownLatch done = new CountDownLatch(1);
@@ -151,35 +161,45 @@ public final class StoreWriter implements AutoCloseable {
     }
 
 
-    /** Flushes and stops the thread. Idempotent. */
+    /**
+     * Flushes and stops the thread. Never throws; when the thread does not finish in time (e.g. a disk that hangs)
+     * it is logged once and left to end on its own (it is a daemon). Idempotent.
+     */
     @Override
     public void close() {
         if (stopped) {
             return;
         }
-        handOver();
-        CountDownLatch done = new CountDownLatch(1);
-        if (offer(new Stop(done))) {
-            await(done);
+        try {
+            handOver();
+            CountDownLatch done = new CountDownLatch(1);
+            if (offer(new Stop(done)) && !await(done)) {
+                LOG.warn("landscape4j: the store writer of run {} did not finish within {} s; the records still"
+                        + " queued are dropped", sessionId, CLOSE_TIMEOUT_SECONDS);
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.warn("landscape4j: closing the store writer of run {} failed ({})", sessionId, e.toString());
+        } finally {
+            stopped = true;
         }
-        stopped = true;
     }
 
     private boolean offer(Command c) {
-        if (failed || stopped || !thread.isAlive()) {
+        // after a failure only Stop is let in: it ends the thread, which otherwise would wait for work forever
+        if ((failed && !(c instanceof Stop)) || stopped || !thread.isAlive()) {
             return false;
         }
         queue.add(c);
         return true;
     }
 
-    private static void await(CountDownLatch done) {
+    /** Whether the command was done in time. */
+    private static boolean await(CountDownLatch done) {
         try {
-            if (!done.await(2, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("landscape4j store writer did not finish within 2 minutes");
-            }
+            return done.await(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -212,6 +232,9 @@ public final class StoreWriter implements AutoCloseable {
         if (router instanceof DeferredRouter deferred) {
             router = deferred.resolve();
         }
+        if (router instanceof LandscapeFileStatsStorage file && !(c instanceof Release)) {
+            file.checkFile(); // MapDB would write on into a deleted file without a word
+        }
         if (c instanceof RunInfo i) {
             router.putStaticInfo(new LandscapeRecord(sessionId, RecordTypes.RUN, workerId, i.timestamp(),
                     i.json().get(), null));
@@ -219,7 +242,7 @@ public final class StoreWriter implements AutoCloseable {
             writeBatch(r.rows());
         } else if (c instanceof Put p) {
             float[] floats = p.floats() == null ? null : p.floats().toFloatVector();
-            long ts = nextTimestamp(p.typeId());
+            long ts = nextKey(p.typeId());
             String json = p.json() instanceof String text ? text : Json.GSON.toJson(p.json());
             router.putUpdate(new LandscapeRecord(sessionId, p.typeId(), workerId, ts, json, floats));
             if (p.checkpointKey() != null) {
@@ -254,16 +277,17 @@ public final class StoreWriter implements AutoCloseable {
     private void writeBatch(List<IterationRow> rows) {
         ScalarSeries series = toSeries(rows);
         router.putUpdate(new LandscapeRecord(sessionId, RecordTypes.SCALARS, workerId,
-                nextTimestamp(RecordTypes.SCALARS), Json.GSON.toJson(series), null));
+                nextKey(RecordTypes.SCALARS), Json.GSON.toJson(series), null));
     }
 
-    /** Record keys are timestamps in DL4J's storage: keep them unique per type even within one millisecond. */
-    private long nextTimestamp(String typeId) {
-        long now = System.currentTimeMillis();
-        Long last = lastTimestamp.get(typeId);
-        long ts = last == null ? now : Math.max(now, last + 1);
-        lastTimestamp.put(typeId, ts);
-        return ts;
+    /**
+     * DL4J's storage keys update records by their "timestamp": landscape4j puts the record's 0-based number within
+     * the run and type there, so readers find snapshot {@code i} under key {@code i} and a missing key is a gap.
+     */
+    private long nextKey(String typeId) {
+        long key = nextKeys.getOrDefault(typeId, 0L);
+        nextKeys.put(typeId, key + 1);
+        return key;
     }
 
     private ScalarSeries toSeries(List<IterationRow> rows) {

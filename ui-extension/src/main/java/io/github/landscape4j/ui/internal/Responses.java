@@ -21,7 +21,8 @@ import java.util.function.Function;
 
 /**
  * Internal: writes API answers. JSON for browsers: NaN and infinities (which the store keeps as computed) become
- * {@code null}, since {@code JSON.parse} rejects them. Errors are {@code {"error": status, "message": ...}}.
+ * {@code null} wherever they are (fields, arrays, measure and per-tensor maps), since {@code JSON.parse} rejects
+ * them. Errors are {@code {"error": status, "message": ...}}.
  */
 public final class Responses {
     private static final Logger log = LoggerFactory.getLogger(Responses.class);
@@ -29,8 +30,14 @@ public final class Responses {
     private static final TypeAdapter<Double> FINITE_OR_NULL = new TypeAdapter<>() {
         @Override
         public void write(JsonWriter out, Double value) throws IOException {
-            if (value == null || value.isNaN() || value.isInfinite()) {
+            if (value == null) {
                 out.nullValue();
+            } else if (value.isNaN() || value.isInfinite()) {
+                // a map entry or field must stay, as null: Gson drops null members unless told otherwise
+                boolean serializeNulls = out.getSerializeNulls();
+                out.setSerializeNulls(true);
+                out.nullValue();
+                out.setSerializeNulls(serializeNulls);
             } else {
                 out.value(value);
             }
@@ -42,11 +49,29 @@ public final class Responses {
         }
     };
 
+    private static final TypeAdapter<Float> FINITE_FLOAT_OR_NULL = new TypeAdapter<>() {
+        @Override
+        public void write(JsonWriter out, Float value) throws IOException {
+            if (value == null || value.isNaN() || value.isInfinite()) {
+                FINITE_OR_NULL.write(out, value == null ? null : Double.NaN);
+            } else {
+                out.value(value); // as a Number: 0.1f stays 0.1
+            }
+        }
+
+        @Override
+        public Float read(JsonReader in) {
+            throw new UnsupportedOperationException("the API only writes JSON");
+        }
+    };
+
     /** Gson for API answers. */
     public static final Gson GSON = new GsonBuilder()
             .disableHtmlEscaping()
             .registerTypeAdapter(Double.class, FINITE_OR_NULL)
             .registerTypeAdapter(double.class, FINITE_OR_NULL)
+            .registerTypeAdapter(Float.class, FINITE_FLOAT_OR_NULL)
+            .registerTypeAdapter(float.class, FINITE_FLOAT_OR_NULL)
             .registerTypeAdapter(Instant.class, new TypeAdapter<Instant>() {
                 @Override
                 public void write(JsonWriter out, Instant value) throws IOException {
@@ -78,6 +103,10 @@ public final class Responses {
             } catch (StoreException e) {
                 log.warn("landscape4j UI: reading {} failed: {}", rc.request().path(), e.toString());
                 error(rc, 500, e.getMessage());
+                return;
+            } catch (OutOfMemoryError | StackOverflowError e) {
+                log.warn("landscape4j UI: request {} failed: {}", rc.request().path(), e.toString());
+                error(rc, 500, "request " + rc.request().path() + " failed: " + e);
                 return;
             } catch (RuntimeException e) {
                 log.warn("landscape4j UI: request {} failed", rc.request().uri(), e);
