@@ -257,6 +257,20 @@ public final class LandscapeStore implements AutoCloseable {
                 RecordTypes.SNAPSHOT));
     }
 
+    /**
+     * How many records of each kind a run has (snapshots, committed scalar batches, checkpoints), without decoding
+     * them: a few key look-ups each, cheap enough to poll.
+     */
+    public RecordCounts counts(RunInfo run) {
+        return read("the record counts of run " + run.runId(), () -> new RecordCounts(
+                records.count(run, RecordTypes.SNAPSHOT), records.count(run, RecordTypes.SCALARS),
+                records.count(run, RecordTypes.CHECKPOINT)));
+    }
+
+    /** Record counts of a run; see {@link #counts(RunInfo)}. */
+    public record RecordCounts(int snapshots, int scalarRecords, int checkpoints) {
+    }
+
     /** The snapshot with this index (0-based), if the run has it. */
     public Optional<Snapshot> snapshot(String runId, int index) {
         return read("snapshot " + index + " of run " + runId, () -> {

@@ -3,7 +3,6 @@ package io.github.landscape4j.ui.internal;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.ParameterTensor;
 import io.github.landscape4j.store.RunInfo;
-import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.ui.internal.Responses.Answer;
 import org.deeplearning4j.ui.api.HttpMethod;
 import org.deeplearning4j.ui.api.Route;
@@ -47,9 +46,10 @@ public final class RunRoutes {
         List<RunSummary> runs = new ArrayList<>();
         for (LandscapeStore store : registry.stores()) {
             for (RunInfo run : store.listRuns()) {
+                LandscapeStore.RecordCounts n = store.counts(run);
                 runs.add(new RunSummary(run.runId(), run.name(), run.tags(), run.startTime(), run.modelClass(),
-                        run.numParams(), StoreRegistry.describe(store), count(store, run, RecordTypes.SNAPSHOT),
-                        count(store, run, RecordTypes.SCALARS), count(store, run, RecordTypes.CHECKPOINT)));
+                        run.numParams(), StoreRegistry.describe(store), n.snapshots(), n.scalarRecords(),
+                        n.checkpoints()));
             }
         }
         return Answer.json(Map.of("runs", runs));
@@ -60,10 +60,6 @@ public final class RunRoutes {
         RunInfo i = at.run();
         return Answer.json(new RunDetail(i.runId(), i.workerId(), i.name(), i.tags(), i.seed(), i.startTime(),
                 i.modelClass(), i.modelConfigJson(), i.numParams(), i.tensors(), i.listenerConfig(), i.versions(),
-                i.schemaVersion(), StoreRegistry.describe(at.store()), count(at.store(), i, RecordTypes.SNAPSHOT)));
-    }
-
-    static int count(LandscapeStore store, RunInfo run, String typeId) {
-        return store.statsStorage().getNumUpdateRecordsFor(run.runId(), typeId, run.workerId());
+                i.schemaVersion(), StoreRegistry.describe(at.store()), at.store().counts(i).snapshots()));
     }
 }
