@@ -152,6 +152,35 @@ class StoreErrorsTest {
         }
     }
 
+    /**
+     * A record the file's index no longer finds (as a flipped byte in a MapDB index node can do) is reported as
+     * damage, even when it is the newest one, which a reader reading keys 0, 1, ... until the first missing one
+     * cannot tell from the end of the run by itself: the run's manifest lists how many there are.
+     */
+    @Test
+    void aRecordLostFromTheIndexIsReportedAsDamage() throws Exception {
+        Path file = dir.resolve("lost.db");
+        try (LandscapeStore store = LandscapeStore.open(file)) {
+            io.github.landscape4j.store.internal.StoreWriter w = StoreFixtures.writer(store.statsStorage(),
+                    "run-lost", 5, e -> { });
+            StoreFixtures.writeRun(w, 30, 5);
+            w.close();
+            var storage = (io.github.landscape4j.store.internal.LandscapeFileStatsStorage) store.statsStorage();
+            assertThat(store.scalars("run-lost").size()).isEqualTo(30);
+            assertThat(storage.removeUpdate("run-lost", RecordTypes.SCALARS, "w0", 5)).isTrue(); // the last
+            assertThat(storage.removeUpdate("run-lost", RecordTypes.SNAPSHOT, "w0", 2)).isTrue(); // the last
+        }
+        try (LandscapeStore store = LandscapeStore.openExisting(file)) {
+            assertThatThrownBy(() -> store.scalars("run-lost")).isInstanceOf(StoreException.class)
+                    .hasMessageContaining(file.toAbsolutePath().toString()).hasMessageContaining("damaged")
+                    .hasMessageContaining("lists 6 " + RecordTypes.SCALARS + " records but record 5");
+            assertThatThrownBy(() -> store.snapshots("run-lost")).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("damaged");
+            assertThatThrownBy(() -> store.snapshot("run-lost", 2)).isInstanceOf(StoreException.class);
+            assertThatThrownBy(() -> store.snapshotCount("run-lost")).isInstanceOf(StoreException.class);
+        }
+    }
+
     private static void setSchema(LandscapeRecord r, int version) {
         try {
             var f = LandscapeRecord.class.getDeclaredField("schemaVersion");

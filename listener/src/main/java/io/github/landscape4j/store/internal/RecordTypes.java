@@ -10,6 +10,11 @@ public final class RecordTypes {
     public static final String CHECKPOINT = "landscape4j.checkpoint";
     /** Updates: landscape snapshots. */
     public static final String SNAPSHOT = "landscape4j.snapshot";
+    /**
+     * Update under key 0, rewritten after each scalar batch and snapshot: how many of each the run has, so a reader
+     * tells a record lost to damage (the file's index no longer finds it) from one not written yet.
+     */
+    public static final String MANIFEST = "landscape4j.manifest";
 
     /**
      * Version of the record layout this code writes and the newest it reads. 2: records carry a CRC32 and update

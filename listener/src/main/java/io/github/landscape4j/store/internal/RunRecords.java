@@ -31,6 +31,7 @@ public final class RunRecords {
         String runId = run.runId();
         SortedMap<Long, Persistable> found;
         if (keyedByNumber(run) && !typeId.equals(RecordTypes.CHECKPOINT)) {
+            long listed = listed(run, typeId); // before the records: the writer writes it after them
             found = new TreeMap<>();
             for (long k = 0; ; k++) {
                 Persistable p = storage.getUpdate(runId, typeId, run.workerId(), k);
@@ -39,6 +40,7 @@ public final class RunRecords {
                 }
                 found.put(k, p);
             }
+            requireListed(run, typeId, listed, found.size());
         } else {
             found = updates(runId, typeId, run.workerId());
         }
@@ -60,6 +62,40 @@ public final class RunRecords {
         if (!keyedByNumber(run) || typeId.equals(RecordTypes.CHECKPOINT)) {
             return storage.getNumUpdateRecordsFor(run.runId(), typeId, run.workerId());
         }
+        long listed = listed(run, typeId);
+        int n = prefixCount(run, typeId);
+        requireListed(run, typeId, listed, n);
+        return n;
+    }
+
+    /**
+     * How many records of this kind the run's manifest lists (0 when it has none: a run written before manifests,
+     * or one that has not committed a record yet).
+     */
+    private long listed(RunInfo run, String typeId) {
+        Persistable p = storage.getUpdate(run.runId(), RecordTypes.MANIFEST, run.workerId(), 0L);
+        if (p == null) {
+            return 0;
+        }
+        try {
+            Map<?, ?> counts = Json.GSON.fromJson(checked(p).json(), Map.class);
+            Object n = counts == null ? null : counts.get(typeId);
+            return n instanceof Number number ? number.longValue() : 0;
+        } catch (RuntimeException e) {
+            throw new StoreException("store " + description + " holds an unreadable manifest of run "
+                    + run.runId() + " (" + e + ")", e);
+        }
+    }
+
+    /** Records 0..found-1 are there; the manifest lists more: the file's index has lost one. */
+    private void requireListed(RunInfo run, String typeId, long listed, long found) {
+        if (found < listed) {
+            throw new StoreException("store " + description + " is damaged: run " + run.runId() + " lists " + listed
+                    + " " + typeId + " records but record " + found + " cannot be found");
+        }
+    }
+
+    private int prefixCount(RunInfo run, String typeId) {
         long high = 1;
         while (has(run, typeId, high - 1)) {
             high *= 2;

@@ -247,6 +247,8 @@ public final class StoreWriter implements AutoCloseable {
             router.putUpdate(new LandscapeRecord(sessionId, p.typeId(), workerId, ts, json, floats));
             if (p.checkpointKey() != null) {
                 checkpointTimestamps.put(p.checkpointKey(), ts);
+            } else {
+                putManifest();
             }
         } else if (c instanceof Drop d) {
             Long ts = checkpointTimestamps.remove(d.checkpointKey());
@@ -278,6 +280,18 @@ public final class StoreWriter implements AutoCloseable {
         ScalarSeries series = toSeries(rows);
         router.putUpdate(new LandscapeRecord(sessionId, RecordTypes.SCALARS, workerId,
                 nextKey(RecordTypes.SCALARS), Json.GSON.toJson(series), null));
+        putManifest();
+    }
+
+    /**
+     * Rewrites the run's manifest (record counts of the numbered kinds that are never removed) after the record it
+     * counts, so a reader that reads the manifest first never sees it ahead of the records.
+     */
+    private void putManifest() {
+        Map<String, Long> counts = new HashMap<>(nextKeys);
+        counts.remove(RecordTypes.CHECKPOINT); // thinning removes checkpoints: their keys have gaps
+        router.putUpdate(new LandscapeRecord(sessionId, RecordTypes.MANIFEST, workerId, 0L,
+                Json.GSON.toJson(counts), null));
     }
 
     /**
