@@ -57,7 +57,8 @@ class RunsEndTest {
         System.out.println("sweep: JVM ended " + (ended - mainReturned) + " ms after main returned"); // the figure
         try (LandscapeStore s = LandscapeStore.openExisting(store)) {
             List<RunInfo> runs = s.listRuns();
-            assertThat(runs).hasSize(50);
+            assertThat(runs.size()).as("runs in the store; the program's stdout: %s%nstderr: %s", r.stdout(),
+                    r.stderr()).isEqualTo(50);
             for (RunInfo run : runs) { // each run ended properly: committed to its last iteration, with its end
                 assertThat(s.scalars(run.runId()).iteration()).as(run.runId()).containsExactly(0, 1, 2, 3, 4);
                 assertThat(s.checkpoints(run.runId())).extracting(Checkpoint::kind)
