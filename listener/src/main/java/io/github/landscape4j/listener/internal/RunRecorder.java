@@ -86,14 +86,31 @@ public final class RunRecorder implements AutoCloseable {
     private boolean ended; // guarded by this
     private final AutoCloseable atExit;
 
+    /** Run ids issued in this JVM (a sweep starts several runs a second: a 16-bit suffix alone can repeat). */
+    private static final java.util.Set<String> ISSUED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * {@code prefix} plus a random 4-digit hex suffix not issued before in this JVM: two runs with one id would share
+     * one DL4J session, and the store would show one run where there were two.
+     */
+    public static String uniqueRunId(String prefix) {
+        for (int attempt = 0; ; attempt++) {
+            String id = prefix + (attempt < 100 // a second with thousands of runs: a wider suffix
+                    ? String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000))
+                    : String.format("%08x", ThreadLocalRandom.current().nextInt()));
+            if (ISSUED.add(id)) {
+                return id;
+            }
+        }
+    }
+
     /** {@code storeName} names the store (its file) in messages. */
     public RunRecorder(Model model, LandscapeConfig config, StatsStorageRouter router, Supplier<String> storeName,
                        Probe trainProbe, Probe validationProbe) {
         this.config = config;
         List<ParameterTensor> tensors = Models.tensors(model);
         Instant start = Instant.now();
-        String runId = config.runName() + "-" + ID_TIME.format(start) + "-"
-                + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        String runId = uniqueRunId(config.runName() + "-" + ID_TIME.format(start) + "-");
         String workerId = "pid" + ProcessHandle.current().pid();
         Supplier<String> configJson = Models.configJsonLater(model);
         String kind = Models.kind(model);
