@@ -53,4 +53,43 @@ class LinearFirstLayerTest {
         assertThat(LinearFirstLayer.of(ProbeModel.of(TestNets.cnnWithBatchNorm(), null),
                 Models.tensors(TestNets.cnnWithBatchNorm()))).isEmpty();
     }
+
+    /**
+     * A plane stopped part-way by its caller (the run ending at JVM exit, or the budget) leaves the copy at the
+     * centre, on both paths, and a later plane with the same computer is whole and right.
+     */
+    @Test
+    void aPlaneStoppedAfterARowRestoresTheCentre() {
+        MultiLayerNetwork net = TestNets.mlpSgd(0.1);
+        TestNets.train(net, TestNets.data(10, 16, 20, 51), 1);
+        List<ParameterTensor> tensors = Models.tensors(net);
+        Probe train = Probes.of(DataSet.merge(TestNets.data(4, 16, 20, 52)), 64, "test");
+        Directions directions = new Directions(tensors, Normalization.FILTER, false);
+        INDArray theta = net.params().dup();
+        INDArray d1 = directions.random(Nd4j.getRandomFactory().getNewRandomInstance(1), theta);
+        INDArray d2 = directions.random(Nd4j.getRandomFactory().getNewRandomInstance(2), theta);
+        double[] axis = SurfaceComputer.linspace(-1, 1, 5);
+        ProbeModel model = ProbeModel.of(net, null);
+        SurfaceComputer.Grids whole = new SurfaceComputer(model).plane(theta, d1, d2, axis, axis, train, null)[0];
+        for (LinearFirstLayer linear : new LinearFirstLayer[]{null, LinearFirstLayer.of(model, tensors).orElseThrow()}) {
+            int[] rows = new int[1];
+            boolean[] stopping = {true};
+            SurfaceComputer computer = new SurfaceComputer(model, linear, () -> {
+                if (++rows[0] == 2 && stopping[0]) {
+                    throw new IllegalStateException("stop");
+                }
+            });
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> computer.plane(theta, d1, d2, axis, axis, train,
+                    null)).hasMessage("stop");
+            assertThat(rows[0]).isEqualTo(2);
+            assertThat(model.params()).isEqualTo(theta.reshape(theta.length()));
+            stopping[0] = false;
+            SurfaceComputer.Grids again = computer.plane(theta, d1, d2, axis, axis, train, null)[0];
+            for (int j = 0; j < axis.length; j++) {
+                for (int i = 0; i < axis.length; i++) {
+                    assertThat(again.loss()[j][i]).isCloseTo(whole.loss()[j][i], within(1e-5 * whole.loss()[j][i]));
+                }
+            }
+        }
+    }
 }

@@ -100,6 +100,21 @@ public final class SnapshotTaker {
             this.cancelled = cancelled;
         }
 
+        /**
+         * Within a part (after each row of a plane): abandons the snapshot once its run ends or it has run past its
+         * limit, so an exit or the budget does not wait for the rest of a plane.
+         */
+        void check() {
+            long cost = System.nanoTime() - start;
+            if (cancelled.getAsBoolean()) {
+                throw new Abandoned("its run ended", cost, 0);
+            }
+            if (cost > limitNanos) {
+                throw new Abandoned("it would take more than its share of the time budget ("
+                        + String.format(Locale.ROOT, "%.1f s", limitNanos / 1e9) + " now)", cost, 0);
+            }
+        }
+
         void lap(String part) {
             long now = System.nanoTime();
             long partNanos = now - last;
@@ -175,7 +190,7 @@ public final class SnapshotTaker {
         List<Surface> surfaces = new ArrayList<>();
         List<Slice> slices = new ArrayList<>();
         SurfaceComputer computer = new SurfaceComputer(floatModel,
-                LinearFirstLayer.of(floatModel, tensors).orElse(null));
+                LinearFirstLayer.of(floatModel, tensors).orElse(null), clock::check);
         double[] axis = SurfaceComputer.linspace(-config.range(), config.range(), config.grid());
         if (config.planes().contains("random")) {
             INDArray d1 = normalized(raw(1), theta);

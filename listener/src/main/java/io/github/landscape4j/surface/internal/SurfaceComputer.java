@@ -23,6 +23,7 @@ public final class SurfaceComputer {
 
     private final ProbeModel model;
     private final LinearFirstLayer linear;
+    private final Runnable afterRow;
     private INDArray rowBuffer;
 
     /** Evaluates every point with a full forward pass. */
@@ -32,8 +33,17 @@ public final class SurfaceComputer {
 
     /** Uses the first-layer linearity path for planes when {@code linear} is given. */
     public SurfaceComputer(ProbeModel model, LinearFirstLayer linear) {
+        this(model, linear, () -> { });
+    }
+
+    /**
+     * As {@link #SurfaceComputer(ProbeModel, LinearFirstLayer)}; {@code afterRow} runs after each row of a plane and
+     * may throw to stop it (the caller's cancellation): the copy's parameters are restored either way.
+     */
+    public SurfaceComputer(ProbeModel model, LinearFirstLayer linear, Runnable afterRow) {
         this.model = model;
         this.linear = linear;
+        this.afterRow = afterRow;
     }
 
     /** Evenly spaced points from {@code from} to {@code to}, {@code n} of them. */
@@ -68,6 +78,20 @@ public final class SurfaceComputer {
         Grids t = new Grids(new double[ys.length][xs.length], new double[ys.length][xs.length]);
         Grids v = validation == null ? null : new Grids(new double[ys.length][xs.length],
                 new double[ys.length][xs.length]);
+        try {
+            rows(thetaMoved, d1Moved, d2Moved, p, rowBase, xs, ys, train, validation, trainPlane, valPlane, t, v);
+        } finally {
+            model.load(theta);
+            if (linear != null) {
+                linear.release();
+            }
+        }
+        return new Grids[]{t, v};
+    }
+
+    private void rows(INDArray thetaMoved, INDArray d1Moved, INDArray d2Moved, INDArray p, INDArray rowBase,
+                      double[] xs, double[] ys, Probe train, Probe validation, LinearFirstLayer.Plane trainPlane,
+                      LinearFirstLayer.Plane valPlane, Grids t, Grids v) {
         for (int j = 0; j < ys.length; j++) {
             rowBase.assign(thetaMoved);
             Nd4j.getBlasWrapper().level1().axpy(rowBase.length(), ys[j], d2Moved, rowBase);
@@ -93,12 +117,8 @@ public final class SurfaceComputer {
             if (valRow != null) {
                 fill(valRow.finish(), v, j);
             }
+            afterRow.run();
         }
-        model.load(theta);
-        if (linear != null) {
-            linear.release();
-        }
-        return new Grids[]{t, v};
     }
 
     private static void fill(Evaluation[] row, Grids g, int j) {
