@@ -72,6 +72,8 @@ public final class RunRecorder implements AutoCloseable {
     /** The model's own parameter buffer (not a copy): the final checkpoint once the model is gone. */
     private INDArray liveParams;
     private int lastEpoch;
+    /** When an epoch end last wrote the final checkpoint and committed (0: never). */
+    private long lastEpochCommitNanos;
     private long lastIteration;
     private boolean initialTaken;
     private long initialIteration;
@@ -352,18 +354,28 @@ public final class RunRecorder implements AutoCloseable {
     /** At an epoch end: refresh the final checkpoint and commit. */
     public void epochEnd(Model model) {
         boolean snapshotDue;
+        boolean commitDue;
         synchronized (this) {
             if (ended) {
                 return;
             }
             liveParams = model.params();
-            writeFinal(model.params());
+            // programs with tiny epochs (a few iterations each) would otherwise wait for a commit and rewrite the
+            // final checkpoint every few milliseconds: at most once per commitMillis, as for the scalars
+            long now = System.nanoTime();
+            commitDue = lastEpochCommitNanos == 0 || now - lastEpochCommitNanos >= config.commitMillis() * 1_000_000L;
+            if (commitDue) {
+                lastEpochCommitNanos = now;
+                writeFinal(model.params());
+            }
             snapshotDue = snapshots.dueAtEpochEnd();
         }
         if (snapshotDue) {
             snapshots.take(model, lastIteration, lastEpoch, snapshots.limitNanos());
         }
-        flush();
+        if (commitDue) {
+            flush();
+        }
     }
 
     /** The kept periodic checkpoints (in memory), oldest first; empty once the run has ended. */
