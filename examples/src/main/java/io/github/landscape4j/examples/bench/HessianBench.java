@@ -7,9 +7,6 @@ import io.github.landscape4j.sharpness.internal.Hessian;
 import io.github.landscape4j.surface.internal.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.surface.internal.Probes;
-import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.MatrixUtils;
-import org.apache.commons.math3.linear.RealMatrix;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -49,19 +46,10 @@ public final class HessianBench {
         ProbeModel model = ProbeModel.of(net, DataType.DOUBLE);
         Directions all = new Directions(Models.tensors(net), Normalization.FILTER, true);
         INDArray theta = net.params().castTo(DataType.DOUBLE).reshape(net.numParams());
+        UnitVectorHessian exact = UnitVectorHessian.of(new Hessian(model, all, 1e-4), theta, probe);
+        double[] eig = exact.eigenvalues();
+        double top = exact.top();
         int n = (int) net.numParams();
-
-        Hessian exactBuilder = new Hessian(model, all, 1e-4);
-        double[][] h = new double[n][];
-        for (int i = 0; i < n; i++) {
-            INDArray e = Nd4j.zeros(DataType.DOUBLE, n);
-            e.putScalar(i, 1.0);
-            h[i] = exactBuilder.hvp(theta, e, probe).toDoubleVector();
-        }
-        RealMatrix m = MatrixUtils.createRealMatrix(h);
-        m = m.add(m.transpose()).scalarMultiply(0.5);
-        double[] eig = new EigenDecomposition(m).getRealEigenvalues();
-        double top = Arrays.stream(eig).map(Math::abs).max().orElseThrow();
 
         Hessian hessian = new Hessian(model, all);
         Hessian.Top found = hessian.top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(11), 20, 1e-4,

@@ -8,7 +8,6 @@ import io.github.landscape4j.sharpness.internal.Hessian;
 import io.github.landscape4j.surface.internal.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.surface.internal.Probes;
-import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.RealVector;
@@ -25,7 +24,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -58,19 +56,10 @@ public final class HessianReluBench {
         Directions all = new Directions(Models.tensors(net), Normalization.FILTER, true);
         INDArray theta = net.params().castTo(DataType.DOUBLE).reshape(net.numParams());
         int n = (int) net.numParams();
-
-        Hessian columns = new Hessian(model, all, 1e-8);
-        double[][] h = new double[n][];
-        for (int i = 0; i < n; i++) {
-            INDArray e = Nd4j.zeros(DataType.DOUBLE, n);
-            e.putScalar(i, 1.0);
-            h[i] = columns.hvp(theta, e, probe).toDoubleVector();
-        }
-        RealMatrix raw = MatrixUtils.createRealMatrix(h);
-        double asymmetry = raw.subtract(raw.transpose()).getFrobeniusNorm() / raw.getFrobeniusNorm();
-        RealMatrix exact = raw.add(raw.transpose()).scalarMultiply(0.5);
-        double top = Arrays.stream(new EigenDecomposition(exact).getRealEigenvalues()).map(Math::abs).max()
-                .orElseThrow();
+        UnitVectorHessian reference = UnitVectorHessian.of(new Hessian(model, all, 1e-8), theta, probe);
+        RealMatrix exact = reference.matrix();
+        double asymmetry = reference.asymmetry();
+        double top = reference.top();
 
         double[] now = errors(new Hessian(model, all), theta, probe, exact, top);
         double[] before = errors(new Hessian(model, all, 1e-3), theta, probe, exact, top);
