@@ -39,6 +39,7 @@ class ConfigTest {
         bad.put("colour", "blue");
         bad.put("snapshot", "sometimes");
         bad.put("planes", "random+diagonal");
+        bad.put("sharpnessBox", "box");
         bad.put("curvature", "biases");
         bad.put("pca", "whitened");
         assertThatThrownBy(() -> LandscapeConfig.parse(bad))
@@ -54,6 +55,7 @@ class ConfigTest {
                         "maxCheckpoints=lots: must be an integer in [4, 100000]",
                         "snapshot=sometimes: must be off, every:N (N >= 1), epoch or budget:P% (0 < P <= 100)",
                         "planes=random+diagonal: must be none or names from random, pca, hessian joined by '+'",
+                        "sharpnessBox=box: must be all or weights",
                         "curvature=biases: must be all or weights",
                         "pca=whitened: must be centred or uncentred"));
     }
