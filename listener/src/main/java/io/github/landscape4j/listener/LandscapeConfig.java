@@ -1,5 +1,8 @@
 package io.github.landscape4j.listener;
 
+import io.github.landscape4j.engine.SnapshotConfig;
+import io.github.landscape4j.listener.internal.SnapshotSchedule;
+
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,14 +30,22 @@ import java.util.stream.Collectors;
  * @param commitEvery     scalar rows per commit, at most
  * @param commitMillis    milliseconds between commits, at most
  * @param ui              port of the live page (0: any free port); empty when off
- * @param snapshots       the landscape snapshots' options
+ * @param schedule        when snapshots are taken: {@code off}, {@code every:N}, {@code epoch} or {@code budget:P%}
+ * @param probeSize       examples per probe
+ * @param snapshots       what a snapshot computes
  */
 public record LandscapeConfig(Optional<Path> store, String runName, List<String> tags, long seed, int every,
                               boolean perTensor, int tensorEvery, int checkpointEvery, int maxCheckpoints, int commitEvery,
-                              long commitMillis, OptionalInt ui, SnapshotConfig snapshots) {
+                              long commitMillis, OptionalInt ui, String schedule, int probeSize,
+                              SnapshotConfig snapshots) {
 
     public LandscapeConfig {
         tags = List.copyOf(tags);
+    }
+
+    /** Whether snapshots are taken at all. */
+    public boolean snapshotsEnabled() {
+        return SnapshotSchedule.parse(schedule).kind() != SnapshotSchedule.Kind.OFF;
     }
 
     /** The defaults, with no store. */
@@ -70,14 +81,19 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         int maxCheckpoints = (int) p.longIn(ConfigOption.MAX_CHECKPOINTS, 4, 100_000);
         int commitEvery = (int) p.longIn(ConfigOption.COMMIT_EVERY, 1, 1_000_000);
         long commitMillis = p.longIn(ConfigOption.COMMIT_MILLIS, 1, 3_600_000);
-        SnapshotConfig snapshots = SnapshotConfig.parse(p);
+        String schedule = p.string(ConfigOption.SNAPSHOT).toLowerCase(java.util.Locale.ROOT);
+        if (SnapshotSchedule.parse(schedule) == null) {
+            p.bad(ConfigOption.SNAPSHOT, "must be off, every:N (N >= 1), epoch or budget:P% (0 < P <= 100)");
+        }
+        int probeSize = (int) p.longIn(ConfigOption.PROBE_SIZE, 10, 1_000_000);
+        SnapshotConfig snapshots = SnapshotOptions.parse(p);
         OptionalInt ui = p.string(ConfigOption.UI).isEmpty() ? OptionalInt.empty()
                 : OptionalInt.of((int) p.longIn(ConfigOption.UI, 0, 65_535));
         if (!p.problems.isEmpty()) {
             throw new InvalidConfigException(p.problems);
         }
         return new LandscapeConfig(store, run, tags, seed, every, perTensor, tensorEvery, checkpointEvery, maxCheckpoints,
-                commitEvery, commitMillis, ui, snapshots);
+                commitEvery, commitMillis, ui, schedule, probeSize, snapshots);
     }
 
     /** The options as strings by key, as written into the run's metadata. */
@@ -95,7 +111,9 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         m.put(ConfigOption.COMMIT_EVERY.key(), Integer.toString(commitEvery));
         m.put(ConfigOption.COMMIT_MILLIS.key(), Long.toString(commitMillis));
         m.put(ConfigOption.UI.key(), ui.isPresent() ? Integer.toString(ui.getAsInt()) : "");
-        m.putAll(snapshots.asOptions());
+        m.put(ConfigOption.SNAPSHOT.key(), schedule);
+        m.put(ConfigOption.PROBE_SIZE.key(), Integer.toString(probeSize));
+        m.putAll(SnapshotOptions.asOptions(snapshots));
         return m;
     }
 

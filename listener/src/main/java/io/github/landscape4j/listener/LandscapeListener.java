@@ -1,8 +1,10 @@
 package io.github.landscape4j.listener;
 
+import io.github.landscape4j.engine.PluginScope;
+import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.listener.internal.FaultGuard;
-import io.github.landscape4j.listener.internal.Models;
-import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.engine.internal.Models;
+import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.listener.internal.RunRecorder;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.RunInfo;
@@ -65,9 +67,12 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
 
     private final Probe trainProbe;
     private final Probe validationProbe;
+    private final List<io.github.landscape4j.engine.Measure> measures;
 
     LandscapeListener(LandscapeConfig config, StatsStorageRouter router, LandscapeStore store,
-                              boolean ownsStore, Probe trainProbe, Probe validationProbe) {
+                              boolean ownsStore, Probe trainProbe, Probe validationProbe,
+                      List<io.github.landscape4j.engine.Measure> measures) {
+        this.measures = List.copyOf(measures);
         this.config = config;
         this.trainProbe = trainProbe;
         this.validationProbe = validationProbe;
@@ -189,7 +194,8 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
                     return null;
                 }
                 try {
-                    r = new RunRecorder(model, config, router, this::storeName, trainProbe, validationProbe);
+                    r = new RunRecorder(model, config, router, this::storeName, trainProbe, validationProbe,
+                            measures);
                 } catch (RuntimeException e) {
                     guard.trip("start of a run for " + model.getClass().getSimpleName(), e);
                     return null;

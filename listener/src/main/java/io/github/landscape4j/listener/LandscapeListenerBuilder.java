@@ -1,6 +1,6 @@
 package io.github.landscape4j.listener;
 
-import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.Probes;
 import io.github.landscape4j.listener.internal.UiStarter;
 import io.github.landscape4j.store.LandscapeStore;
@@ -21,6 +21,7 @@ import java.util.function.Supplier;
  * ({@link ConfigOption}) for the agent and system properties; {@link #build()} validates them all at once. Not thread-safe; build once.
  */
 public final class LandscapeListenerBuilder {
+    private final java.util.List<io.github.landscape4j.engine.Measure> measures = new java.util.ArrayList<>();
     private final Map<String, String> options = new LinkedHashMap<>();
     private LandscapeStore store;
     private StatsStorageRouter router;
@@ -242,6 +243,15 @@ public final class LandscapeListenerBuilder {
      * at {@link #build()}, bound to localhost unless {@code -Dlandscape4j.ui.host} says otherwise. Needs
      * {@code landscape4j-ui-extension} on the class path and a store (not a bare router). Default: off.
      */
+    /**
+     * Adds a measure of your own ({@link io.github.landscape4j.engine.Measure}) to every snapshot, after the
+     * standard ones; its descriptors are stored with the run and label its values on the page.
+     */
+    public LandscapeListenerBuilder measure(io.github.landscape4j.engine.Measure measure) {
+        measures.add(java.util.Objects.requireNonNull(measure, "measure"));
+        return this;
+    }
+
     public LandscapeListenerBuilder ui(int port) {
         return set(ConfigOption.UI, port);
     }
@@ -268,7 +278,7 @@ public final class LandscapeListenerBuilder {
                     + " store(LandscapeStore), store(Supplier) or router(StatsStorageRouter); " + targets
                     + " given"));
         }
-        int size = config.snapshots().probeSize();
+        int size = config.probeSize();
         Probe train = trainProbe == null ? null : Probes.of(trainProbe, size, "user-given train probe");
         Probe val = validation != null ? Probes.of(validation, size, "user-given validation set")
                 : validationIterator != null ? Probes.of(validationIterator, size) : null;
@@ -283,17 +293,17 @@ public final class LandscapeListenerBuilder {
         }
         LandscapeListener listener;
         if (opener != null && uiStart == null) {
-            listener = new LandscapeListener(config, new DeferredRouter(opener), null, false, train, val);
+            listener = new LandscapeListener(config, new DeferredRouter(opener), null, false, train, val, measures);
         } else if (opener != null) {
             LandscapeStore open = new DeferredRouter(opener).resolveStore();
-            listener = new LandscapeListener(config, open.statsStorage(), open, false, train, val);
+            listener = new LandscapeListener(config, open.statsStorage(), open, false, train, val, measures);
         } else if (router != null) {
-            listener = new LandscapeListener(config, router, null, false, train, val);
+            listener = new LandscapeListener(config, router, null, false, train, val, measures);
         } else if (store != null) {
-            listener = new LandscapeListener(config, store.statsStorage(), store, false, train, val);
+            listener = new LandscapeListener(config, store.statsStorage(), store, false, train, val, measures);
         } else {
             LandscapeStore opened = LandscapeStore.open(config.store().orElseThrow());
-            listener = new LandscapeListener(config, opened.statsStorage(), opened, true, train, val);
+            listener = new LandscapeListener(config, opened.statsStorage(), opened, true, train, val, measures);
         }
         if (uiStart != null) {
             try {

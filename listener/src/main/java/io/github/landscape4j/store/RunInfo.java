@@ -20,14 +20,18 @@ import java.util.Map;
  * @param listenerConfig the listener's options, by their option names
  * @param versions       library versions (landscape4j, DL4J, Java)
  * @param schemaVersion  record schema version the run was written with
+ * @param measures       what each measure of its snapshots is (empty for runs recorded before descriptors were
+ *                       stored: {@code LandscapeEngine.measures} of its options describes them)
  */
 public record RunInfo(String runId, String workerId, String name, List<String> tags, long seed, Instant startTime,
                       String modelClass, String modelConfigJson, long numParams, List<ParameterTensor> tensors,
-                      Map<String, String> listenerConfig, Map<String, String> versions, int schemaVersion) {
+                      Map<String, String> listenerConfig, Map<String, String> versions, int schemaVersion,
+                      List<MeasureDescriptor> measures) {
     public RunInfo {
         tags = List.copyOf(tags);
         tensors = List.copyOf(tensors);
         listenerConfig = Map.copyOf(listenerConfig);
         versions = Map.copyOf(versions);
+        measures = measures == null ? List.of() : List.copyOf(measures);
     }
 }

@@ -1,8 +1,8 @@
 package io.github.landscape4j.surface;
 
-import io.github.landscape4j.listener.internal.PluginScope;
+import io.github.landscape4j.engine.PluginScope;
 import io.github.landscape4j.store.Slice;
-import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.surface.internal.Probes;
 import io.github.landscape4j.surface.internal.SurfaceComputer;

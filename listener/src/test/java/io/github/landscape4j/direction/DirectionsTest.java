@@ -2,7 +2,7 @@ package io.github.landscape4j.direction;
 
 import io.github.landscape4j.direction.internal.Directions;
 import io.github.landscape4j.listener.TestNets;
-import io.github.landscape4j.listener.internal.Models;
+import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;

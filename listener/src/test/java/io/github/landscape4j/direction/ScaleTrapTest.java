@@ -2,9 +2,9 @@ package io.github.landscape4j.direction;
 
 import io.github.landscape4j.direction.internal.Directions;
 import io.github.landscape4j.listener.TestNets;
-import io.github.landscape4j.listener.internal.Models;
+import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.store.ParameterTensor;
-import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.surface.internal.Probes;
 import io.github.landscape4j.surface.internal.SurfaceComputer;

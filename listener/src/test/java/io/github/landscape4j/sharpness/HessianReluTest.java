@@ -2,9 +2,9 @@ package io.github.landscape4j.sharpness;
 
 import io.github.landscape4j.direction.Normalization;
 import io.github.landscape4j.direction.internal.Directions;
-import io.github.landscape4j.listener.internal.Models;
+import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.sharpness.internal.Hessian;
-import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.surface.internal.Probes;
 import org.apache.commons.math3.linear.EigenDecomposition;

@@ -27,7 +27,7 @@ final class StoreFixtures {
                 Instant.parse("2026-01-02T03:04:05Z"), "MultiLayerNetwork", "{}", 6,
                 List.of(new ParameterTensor("0_W", 0, new long[]{2, 2}), new ParameterTensor("0_b", 4, new long[]{2})),
                 Map.of("commitEvery", String.valueOf(commitEvery)), Map.of("landscape4j", "test"),
-                RecordTypes.SCHEMA_VERSION)));
+                RecordTypes.SCHEMA_VERSION, List.of())));
         return w;
     }
 

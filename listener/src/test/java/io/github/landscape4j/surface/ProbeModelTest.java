@@ -1,8 +1,8 @@
 package io.github.landscape4j.surface;
 
 import io.github.landscape4j.listener.TestNets;
-import io.github.landscape4j.surface.internal.Evaluation;
-import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.engine.Evaluation;
+import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.surface.internal.Probes;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

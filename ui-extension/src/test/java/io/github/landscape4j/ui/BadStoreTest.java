@@ -131,7 +131,7 @@ class BadStoreTest {
             });
             w.writeRunInfo(() -> Json.GSON.toJson(new RunInfo(RUN, "w0", "bad", List.of(), 1, Instant.now(),
                     "MultiLayerNetwork", "{}", 4, List.of(new ParameterTensor("0_W", 0, new long[]{2, 2})), Map.of(),
-                    Map.of(), RecordTypes.SCHEMA_VERSION)));
+                    Map.of(), RecordTypes.SCHEMA_VERSION, List.of())));
             for (int i = 0; i < 40; i++) {
                 w.addRow(new IterationRow(i, 0, i, 1.0 / (i + 1), 0.1, 1, Double.NaN, 2, new double[]{1},
                         new double[]{Double.NaN}, new double[]{Double.POSITIVE_INFINITY}));

@@ -1,7 +1,7 @@
 package io.github.landscape4j.agent.internal;
 
 import io.github.landscape4j.listener.LandscapeListener;
-import io.github.landscape4j.listener.internal.PluginScope;
+import io.github.landscape4j.engine.PluginScope;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

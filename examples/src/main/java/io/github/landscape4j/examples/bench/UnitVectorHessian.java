@@ -1,7 +1,7 @@
 package io.github.landscape4j.examples.bench;
 
 import io.github.landscape4j.sharpness.internal.Hessian;
-import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.engine.Probe;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.RealMatrix;

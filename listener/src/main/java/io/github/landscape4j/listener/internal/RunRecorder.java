@@ -1,5 +1,9 @@
 package io.github.landscape4j.listener.internal;
 
+import io.github.landscape4j.engine.LandscapeEngine;
+import io.github.landscape4j.engine.Measure;
+import io.github.landscape4j.engine.PluginScope;
+import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.listener.LandscapeConfig;
 import io.github.landscape4j.store.Checkpoint;
 import io.github.landscape4j.store.ParameterTensor;
@@ -9,7 +13,7 @@ import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.store.internal.StoreWriter;
 import io.github.landscape4j.trajectory.internal.CheckpointKeeper;
 import io.github.landscape4j.store.Snapshot;
-import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.store.internal.IterationRow;
 import io.github.landscape4j.trajectory.internal.NormRecorder;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
@@ -108,7 +112,7 @@ public final class RunRecorder implements AutoCloseable {
 
     /** {@code storeName} names the store (its file) in messages. */
     public RunRecorder(Model model, LandscapeConfig config, StatsStorageRouter router, Supplier<String> storeName,
-                       Probe trainProbe, Probe validationProbe) {
+                       Probe trainProbe, Probe validationProbe, List<Measure> measures) {
         this.config = config;
         List<ParameterTensor> tensors = Models.tensors(model);
         Instant start = Instant.now();
@@ -120,7 +124,7 @@ public final class RunRecorder implements AutoCloseable {
         this.runId = runId;
         this.info = memoize(() -> new RunInfo(runId, workerId, config.runName(), config.tags(), config.seed(), start,
                 kind, configJson.get(), numParams, tensors, config.asOptions(), Versions.all(),
-                RecordTypes.SCHEMA_VERSION));
+                RecordTypes.SCHEMA_VERSION, LandscapeEngine.measures(config.snapshots(), measures)));
         this.guard = new FaultGuard(runId);
         this.storeName = storeName;
         this.keeper = new CheckpointKeeper(config.checkpointEvery(), config.maxCheckpoints());
@@ -131,7 +135,7 @@ public final class RunRecorder implements AutoCloseable {
         writer.writeRunInfo(() -> Json.GSON.toJson(info.get())); // made on the writer thread
         this.norms = new NormRecorder(tensors);
         this.tensorCount = tensors.size();
-        this.snapshots = new RunSnapshots(runId, config, tensors, trainProbe, validationProbe, startNanos,
+        this.snapshots = new RunSnapshots(runId, config, measures, trainProbe, validationProbe, startNanos,
                 new RunSnapshots.Run() {
                     @Override
                     public RunSnapshots.Trajectory trajectory() {

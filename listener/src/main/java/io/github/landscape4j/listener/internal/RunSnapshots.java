@@ -1,10 +1,15 @@
 package io.github.landscape4j.listener.internal;
 
+import io.github.landscape4j.engine.LandscapeEngine;
+import io.github.landscape4j.engine.Measure;
+import io.github.landscape4j.engine.SnapshotAbandoned;
+import io.github.landscape4j.engine.SnapshotConfig;
+import io.github.landscape4j.engine.SnapshotRequest;
+import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.listener.LandscapeConfig;
-import io.github.landscape4j.store.ParameterTensor;
 import io.github.landscape4j.store.Snapshot;
 import io.github.landscape4j.store.internal.Json;
-import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.ProbeCollector;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Internal: one run's landscape snapshots: the train probe (given, or collected from the first minibatches), the
  * schedule, and the snapshots themselves, one at a time, so indices are unique. A snapshot is computed outside the
- * run's lock and written only if the run has not begun to end meanwhile; one given up ({@link SnapshotTaker.Abandoned})
+ * run's lock and written only if the run has not begun to end meanwhile; one given up ({@link SnapshotAbandoned})
  * writes nothing and keeps its index for the next.
  */
 final class RunSnapshots {
@@ -46,7 +51,11 @@ final class RunSnapshots {
     private final long startNanos;
     private final Run run;
     private final AtomicBoolean taking = new AtomicBoolean();
-    private SnapshotTaker taker; // guarded by this, as the fields below
+    private final SnapshotConfig snapshotConfig;
+    private final long seed;
+    private final List<Measure> extraMeasures;
+    private LandscapeEngine engine; // guarded by this, as the fields below; made at the first snapshot
+    private boolean released;
     private ProbeCollector collector;
     private Probe train;
     private Probe validation;
@@ -54,19 +63,21 @@ final class RunSnapshots {
     private long lastIteration = Long.MIN_VALUE;
     private boolean budgetLogged;
 
-    RunSnapshots(String runId, LandscapeConfig config, List<ParameterTensor> tensors, Probe train, Probe validation,
+    RunSnapshots(String runId, LandscapeConfig config, List<Measure> extraMeasures, Probe train, Probe validation,
                  long startNanos, Run run) {
         this.runId = runId;
-        this.scheduleOption = config.snapshots().schedule();
+        this.scheduleOption = config.schedule();
         this.schedule = SnapshotSchedule.parse(scheduleOption);
         this.guard = new FaultGuard(runId, "snapshots");
         this.startNanos = startNanos;
         this.run = run;
-        this.taker = new SnapshotTaker(config.snapshots(), config.seed(), tensors);
+        this.snapshotConfig = config.snapshots();
+        this.seed = config.seed();
+        this.extraMeasures = List.copyOf(extraMeasures);
         this.train = train;
         this.validation = validation;
-        this.collector = train == null && config.snapshots().enabled()
-                ? new ProbeCollector(config.snapshots().probeSize()) : null;
+        this.collector = train == null && config.snapshotsEnabled()
+                ? new ProbeCollector(config.probeSize()) : null;
     }
 
     /** In {@code onGradientCalculation}: the train probe from the first minibatches, until it is full. */
@@ -137,12 +148,17 @@ final class RunSnapshots {
             return null; // one at a time: a second caller would reuse the index
         }
         try {
-            SnapshotTaker t;
+            LandscapeEngine t;
             Probe p;
             Probe v;
             int index;
             synchronized (this) {
-                t = taker;
+                if (engine == null && !released) {
+                    LandscapeEngine.Builder b = LandscapeEngine.builder(model).config(snapshotConfig).seed(seed);
+                    extraMeasures.forEach(b::measure);
+                    engine = b.build();
+                }
+                t = engine;
                 p = train;
                 v = validation;
                 index = count;
@@ -155,9 +171,10 @@ final class RunSnapshots {
             guard.run("snapshot " + index + " at iteration " + iteration, () -> {
                 long t0 = schedule.now();
                 try {
-                    Snapshot s = t.take(model, runId, index, iteration, epoch,
-                            (System.nanoTime() - startNanos) / 1_000_000L, p, v, trajectory.path(),
-                            trajectory.iterations(), trajectory.initial(), limitNanos, run::ending);
+                    Snapshot s = t.snapshot(SnapshotRequest.of(p).withValidation(v).withParams(model.params())
+                            .withTrajectory(trajectory.path(), trajectory.iterations(), trajectory.initial())
+                            .at(index, iteration, epoch, (System.nanoTime() - startNanos) / 1_000_000L)
+                            .withLearningRate(Models.learningRate(model)).withLimit(runId, limitNanos, run::ending));
                     if (run.write(Json.GSON.toJson(s))) {
                         synchronized (this) {
                             count++;
@@ -166,7 +183,7 @@ final class RunSnapshots {
                         }
                         written[0] = s;
                     }
-                } catch (SnapshotTaker.Abandoned a) {
+                } catch (SnapshotAbandoned a) {
                     skipped(a, iteration);
                 }
             });
@@ -176,7 +193,7 @@ final class RunSnapshots {
         }
     }
 
-    private void skipped(SnapshotTaker.Abandoned a, long iteration) {
+    private void skipped(SnapshotAbandoned a, long iteration) {
         boolean log;
         synchronized (this) {
             schedule.abandoned(a.costNanos(), a.predictedNanos());
@@ -190,9 +207,10 @@ final class RunSnapshots {
         }
     }
 
-    /** Drops the probe and the taker's network copies: the run has ended. */
+    /** Drops the probe and the engine's network copies: the run has ended. */
     synchronized void release() {
-        taker = null;
+        engine = null;
+        released = true;
         collector = null;
         train = null;
         validation = null;

@@ -1,7 +1,7 @@
 package io.github.landscape4j.sharpness.internal;
 
 import io.github.landscape4j.direction.internal.Directions;
-import io.github.landscape4j.surface.internal.Probe;
+import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;

@@ -1,5 +1,6 @@
 package io.github.landscape4j.surface.internal;
 
+import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.direction.internal.Directions;
 import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.conf.InputPreProcessor;

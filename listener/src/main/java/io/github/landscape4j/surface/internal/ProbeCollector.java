@@ -1,5 +1,6 @@
 package io.github.landscape4j.surface.internal;
 
+import io.github.landscape4j.engine.Probe;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

@@ -1,13 +1,12 @@
 package io.github.landscape4j.surface.internal;
 
+import io.github.landscape4j.engine.Evaluation;
+import io.github.landscape4j.engine.Probe;
+import io.github.landscape4j.engine.internal.Models;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -50,7 +49,7 @@ public final class ProbeModel {
 
     private ProbeModel(Model copy) {
         this.copy = copy;
-        for (Layer l : outputLayers(copy)) {
+        for (Layer l : Models.outputLayers(copy)) {
             if (l.conf().getLayer() instanceof BaseOutputLayer o) {
                 losses.add(o.getLossFn());
                 activations.add(o.getActivationFn());
@@ -72,25 +71,8 @@ public final class ProbeModel {
      * ComputationGraph shares the original's listener list, and the updater state is not needed here.
      */
     public static ProbeModel of(Model model, DataType dataType) {
-        Model c;
-        if (model instanceof MultiLayerNetwork m) {
-            MultiLayerConfiguration conf = m.getLayerWiseConfigurations().clone();
-            DataType type = dataType == null ? conf.getDataType() : dataType;
-            conf.setDataType(type);
-            MultiLayerNetwork n = new MultiLayerNetwork(conf);
-            n.init(m.params().castTo(type).dup(), false);
-            c = n;
-        } else if (model instanceof ComputationGraph g) {
-            ComputationGraphConfiguration conf = g.getConfiguration().clone();
-            DataType type = dataType == null ? conf.getDataType() : dataType;
-            conf.setDataType(type);
-            ComputationGraph n = new ComputationGraph(conf);
-            n.init(g.params().castTo(type).dup(), false);
-            c = n;
-        } else {
-            throw new IllegalArgumentException("not a MultiLayerNetwork or ComputationGraph: " + model.getClass());
-        }
-        for (Layer l : layers(c)) {
+        Model c = Models.copy(model, dataType);
+        for (Layer l : Models.layers(c)) {
             if (l.conf().getLayer() instanceof BaseLayer b) {
                 b.setIDropout(null);
                 b.setWeightNoise(null);
@@ -130,10 +112,7 @@ public final class ProbeModel {
 
     /** The network's outputs on {@code probe} at the copy's current parameters (new arrays, owned by the caller). */
     public INDArray[] outputs(Probe probe) {
-        if (copy instanceof MultiLayerNetwork m) {
-            return new INDArray[]{m.output(probe.features()[0], false)};
-        }
-        return ((ComputationGraph) copy).output(false, probe.features());
+        return Models.output(copy, probe.features());
     }
 
     /**
@@ -289,41 +268,11 @@ public final class ProbeModel {
      * statistics there).
      */
     public INDArray gradient(Probe probe) {
-        if (copy instanceof MultiLayerNetwork m) {
-            m.setInput(probe.features()[0]);
-            m.setLabels(probe.labels()[0]);
-            m.computeGradientAndScore();
-            INDArray g = m.gradient().gradient().dup();
-            m.clear();
-            return g.divi(probe.size());
-        }
-        ComputationGraph g = (ComputationGraph) copy;
-        g.setInputs(probe.features());
-        g.setLabels(probe.labels());
-        g.computeGradientAndScore();
-        INDArray grad = g.gradient().gradient().dup();
-        g.clear();
-        return grad.divi(probe.size());
+        return Models.gradient(copy, probe.features(), probe.labels()).divi(probe.size());
     }
 
     /** The copy, for evaluation paths that run its layers themselves. */
     Model network() {
         return copy;
-    }
-
-    private static Layer[] layers(Model m) {
-        return m instanceof MultiLayerNetwork n ? n.getLayers() : ((ComputationGraph) m).getLayers();
-    }
-
-    private static List<Layer> outputLayers(Model m) {
-        if (m instanceof MultiLayerNetwork n) {
-            return List.of(n.getOutputLayer());
-        }
-        ComputationGraph g = (ComputationGraph) m;
-        List<Layer> out = new ArrayList<>();
-        for (int i = 0; i < g.getNumOutputArrays(); i++) {
-            out.add(g.getOutputLayer(i));
-        }
-        return out;
     }
 }

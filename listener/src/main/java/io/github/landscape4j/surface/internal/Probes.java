@@ -1,5 +1,6 @@
 package io.github.landscape4j.surface.internal;
 
+import io.github.landscape4j.engine.Probe;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;

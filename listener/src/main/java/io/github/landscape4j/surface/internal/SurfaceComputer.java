@@ -1,5 +1,7 @@
 package io.github.landscape4j.surface.internal;
 
+import io.github.landscape4j.engine.Evaluation;
+import io.github.landscape4j.engine.Probe;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;

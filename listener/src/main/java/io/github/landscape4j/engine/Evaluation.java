@@ -1,4 +1,4 @@
-package io.github.landscape4j.surface.internal;
+package io.github.landscape4j.engine;
 
 /**
  * Internal: the loss of a probe at one point: mean per-example loss (without regularization), its standard error

@@ -1,4 +1,4 @@
-package io.github.landscape4j.listener.internal;
+package io.github.landscape4j.engine;
 
 import java.util.function.Supplier;
 

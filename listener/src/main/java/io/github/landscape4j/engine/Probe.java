@@ -1,4 +1,4 @@
-package io.github.landscape4j.surface.internal;
+package io.github.landscape4j.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 

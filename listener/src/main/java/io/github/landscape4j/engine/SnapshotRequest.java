@@ -1,0 +1,78 @@
+package io.github.landscape4j.engine;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What one snapshot is taken of: the centre parameters, the probes, the trajectory so far (for the PCA plane and
+ * the interpolation slice) and the labels the snapshot record carries. Made with {@link #of(Probe)} and the
+ * {@code with...} methods; every field but the train probe is optional.
+ *
+ * @param params               centre parameters (flattened, any data type); null: the engine's model's current ones
+ * @param train                the train probe
+ * @param validation           a held-out probe, or null
+ * @param trajectory           checkpoints so far, oldest first (empty: no PCA plane)
+ * @param trajectoryIterations the iteration of each checkpoint
+ * @param initial              the initial parameters, for the interpolation slice; null: no interpolation slice
+ * @param index                the snapshot's number in its run
+ * @param iteration            the iteration it is taken after
+ * @param epoch                the epoch
+ * @param wallMillis           milliseconds since the run started
+ * @param learningRate         the learning rate training used at this point (NaN: unknown)
+ * @param label                what log lines call the snapshot's run
+ * @param limitNanos           the longest it may take before it is abandoned ({@link SnapshotAbandoned})
+ * @param cancelled            checked between parts and plane rows: true abandons it
+ */
+public record SnapshotRequest(INDArray params, Probe train, Probe validation, List<INDArray> trajectory,
+                              long[] trajectoryIterations, INDArray initial, int index, long iteration, int epoch,
+                              long wallMillis, double learningRate, String label, long limitNanos,
+                              BooleanSupplier cancelled) {
+
+    public SnapshotRequest {
+        Objects.requireNonNull(train, "train probe");
+        trajectory = List.copyOf(trajectory);
+        if (trajectoryIterations.length != trajectory.size()) {
+            throw new IllegalArgumentException(trajectory.size() + " checkpoints but "
+                    + trajectoryIterations.length + " iterations");
+        }
+    }
+
+    /** A snapshot of the engine's model at its current parameters on {@code train}, nothing else given. */
+    public static SnapshotRequest of(Probe train) {
+        return new SnapshotRequest(null, train, null, List.of(), new long[0], null, 0, 0, 0, 0, Double.NaN,
+                "model", Long.MAX_VALUE, () -> false);
+    }
+
+    public SnapshotRequest withParams(INDArray params) {
+        return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled);
+    }
+
+    public SnapshotRequest withValidation(Probe validation) {
+        return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled);
+    }
+
+    public SnapshotRequest withTrajectory(List<INDArray> trajectory, long[] iterations, INDArray initial) {
+        return new SnapshotRequest(params, train, validation, trajectory, iterations, initial, index, iteration,
+                epoch, wallMillis, learningRate, label, limitNanos, cancelled);
+    }
+
+    public SnapshotRequest at(int index, long iteration, int epoch, long wallMillis) {
+        return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled);
+    }
+
+    public SnapshotRequest withLearningRate(double learningRate) {
+        return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled);
+    }
+
+    public SnapshotRequest withLimit(String label, long limitNanos, BooleanSupplier cancelled) {
+        return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled);
+    }
+}

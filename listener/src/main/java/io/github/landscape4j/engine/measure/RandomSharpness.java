@@ -1,0 +1,59 @@
+package io.github.landscape4j.engine.measure;
+
+import io.github.landscape4j.engine.EvaluationContext;
+import io.github.landscape4j.engine.Measure;
+import io.github.landscape4j.engine.SnapshotConfig;
+import io.github.landscape4j.engine.internal.Workbench;
+import io.github.landscape4j.sharpness.internal.Sharpness;
+import io.github.landscape4j.store.MeasureDescriptor;
+import io.github.landscape4j.store.ParameterTensor;
+
+import java.util.List;
+
+/**
+ * Random-perturbation sharpness: {@code K} directions, normalized as the run's directions (filter normalization of
+ * Li et al., NeurIPS 2018, by default) and scaled by {@code ε}; the mean and the max of {@code |L(θ + ε·d) - L(θ)|}
+ * on the train probe. Per weight tensor too (only that tensor perturbed) when per-tensor measures are on.
+ */
+public final class RandomSharpness implements Measure {
+
+    @Override
+    public String name() {
+        return "random sharpness";
+    }
+
+    @Override
+    public boolean enabled(EvaluationContext ctx) {
+        return ctx.config().sharpnessK() > 0;
+    }
+
+    @Override
+    public List<MeasureDescriptor> descriptors(SnapshotConfig config) {
+        String scope = config.biasBn() ? "all" : "weights";
+        String paper = "Li, Xu, Taylor, Studer, Goldstein, NeurIPS 2018 (filter-normalized directions)";
+        return List.of(
+                new MeasureDescriptor("sharpness_random_mean", "random sharpness (mean)", "loss", "sharpness_loss",
+                        paper, scope, "", "mean |L(θ+ε·d) − L(θ)| over K random normalized directions d"),
+                new MeasureDescriptor("sharpness_random_max", "random sharpness (max)", "loss", "sharpness_loss",
+                        paper, scope, "", "max |L(θ+ε·d) − L(θ)| over K random normalized directions d"));
+    }
+
+    @Override
+    public void compute(EvaluationContext ctx) {
+        Workbench b = ctx.workbench();
+        SnapshotConfig c = ctx.config();
+        Sharpness sharpness = new Sharpness(b.floatModel(), b.directions());
+        double base = ctx.measure("train_loss");
+        Sharpness.Random2 r = sharpness.randomPerturbation(ctx.centre(), base, ctx.train(), c.sharpnessK(),
+                c.epsilon(), ctx.random(), null);
+        ctx.put("sharpness_random_mean", r.mean());
+        ctx.put("sharpness_random_max", r.max());
+        if (c.perTensorMeasures()) {
+            for (ParameterTensor t : b.weightTensors()) {
+                Sharpness.Random2 rt = sharpness.randomPerturbation(ctx.centre(), base, ctx.train(), c.sharpnessK(),
+                        c.epsilon(), ctx.random(), t);
+                ctx.putPerTensor(t.name(), "sharpness_random_mean", rt.mean());
+            }
+        }
+    }
+}
