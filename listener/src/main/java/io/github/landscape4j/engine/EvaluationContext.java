@@ -41,6 +41,8 @@ public final class EvaluationContext {
     private Hessian hessian;
     private INDArray gradient;
     private Hessian.Top top;
+    /** When not null, every plane's and slice's directions by name ({@code random.d1}, ...), for an export. */
+    private Map<String, INDArray> directions;
 
     EvaluationContext(Workbench bench, SnapshotRequest request, INDArray theta, Clock clock) {
         this.bench = bench;
@@ -148,6 +150,10 @@ public final class EvaluationContext {
     public Surface plane(String name, String normalization, INDArray d1, INDArray d2, double[] xs, double[] ys,
                          List<String> labels, double[] explained, double[][] path, long[] pathIterations) {
         SurfaceComputer.Grids[] g = computer().plane(theta, d1, d2, xs, ys, train(), validation());
+        if (directions != null) {
+            directions.put(name + ".d1", d1);
+            directions.put(name + ".d2", d2);
+        }
         boolean val = g[1] != null;
         Surface s = new Surface(name, normalization, xs, ys, g[0].loss(), g[0].accuracy(),
                 val ? g[1].loss() : new double[0][], val ? g[1].accuracy() : new double[0][], labels, explained, path,
@@ -159,6 +165,10 @@ public final class EvaluationContext {
     /** Evaluates the probes along {@code base + α·d} and adds it as a slice. */
     public Slice line(String kind, String label, INDArray base, INDArray d, double[] alphas) {
         SurfaceComputer.Line[] l = computer().line(base, d, alphas, train(), validation());
+        if (directions != null) {
+            directions.put(kind + ".base", base);
+            directions.put(kind + ".direction", d);
+        }
         boolean val = l[1] != null;
         Slice s = new Slice(kind, label, alphas, l[0].loss(), l[0].accuracy(), val ? l[1].loss() : new double[0],
                 val ? l[1].accuracy() : new double[0]);
@@ -211,6 +221,14 @@ public final class EvaluationContext {
                     LinearFirstLayer.of(bench.floatModel(), bench.tensors()).orElse(null), clock::check);
         }
         return computer;
+    }
+
+    void keepDirections() {
+        directions = new LinkedHashMap<>();
+    }
+
+    Map<String, INDArray> keptDirections() {
+        return directions == null ? Map.of() : directions;
     }
 
     Map<String, Double> measures() {

@@ -143,6 +143,27 @@ public final class LandscapeEngine {
         }
     }
 
+    /** {@code MultiLayerNetwork} or {@code ComputationGraph}. */
+    public String modelClass() {
+        return Models.kind(bench.template());
+    }
+
+    /** The model's DL4J configuration JSON. */
+    public String modelConfigJson() {
+        return Models.configJsonLater(bench.template()).get();
+    }
+
+    /** A copy of the model's current parameters, flattened. */
+    public INDArray modelParams() {
+        INDArray p = bench.template().params();
+        return p.reshape(p.length()).dup();
+    }
+
+    /** The model's parameter tensors in flattened order. */
+    public List<io.github.landscape4j.store.ParameterTensor> tensors() {
+        return bench.tensors();
+    }
+
     /** The options it computes with. */
     public SnapshotConfig config() {
         return bench.config();
@@ -195,10 +216,30 @@ public final class LandscapeEngine {
      * @throws SnapshotAbandoned past the request's time limit or when it is cancelled
      */
     public Snapshot snapshot(SnapshotRequest request) {
+        return take(request, false).snapshot();
+    }
+
+    /**
+     * Takes one snapshot as {@link #snapshot(SnapshotRequest)} and writes everything needed to recompute it with
+     * another tool into directory {@code dir} as {@code .npy} files ({@link SnapshotExport} describes the layout).
+     */
+    public Snapshot snapshotAndExport(SnapshotRequest request, Path dir) throws IOException {
+        Taken t = take(request, true);
+        SnapshotExport.write(dir, t.snapshot(), t.centre(), t.directions(), request, bench.template());
+        return t.snapshot();
+    }
+
+    private record Taken(Snapshot snapshot, INDArray centre, Map<String, INDArray> directions) {
+    }
+
+    private Taken take(SnapshotRequest request, boolean keepDirections) {
         Clock clock = new Clock(request.label(), request.limitNanos(), request.cancelled());
         INDArray source = request.params() != null ? request.params() : bench.template().params();
         INDArray theta = source.reshape(source.length()).castTo(bench.floatModel().dataType()).dup();
         EvaluationContext ctx = new EvaluationContext(bench, request, theta, clock);
+        if (keepDirections) {
+            ctx.keepDirections();
+        }
         bench.floatModel().load(theta);
         if (bench.hasDoubleModel()) {
             bench.doubleModel().load(theta);
@@ -215,14 +256,14 @@ public final class LandscapeEngine {
                     / (request.validation() != null ? 2 : 1) : 0;
             clock.lap(part.name(), whole);
             if (first && diverged(theta, request)) {
-                return divergedSnapshot(request, ctx, clock);
+                return new Taken(divergedSnapshot(request, ctx, clock), theta, Map.of());
             }
             first = false;
         }
         ctx.put("diverged", 0.0);
-        return new Snapshot(request.index(), request.iteration(), request.epoch(), request.wallMillis(), bench.seed(),
-                probeDescription(request), List.copyOf(ctx.surfaces()), List.copyOf(ctx.slices()), ctx.measures(),
-                ctx.perTensorMeasures(), clock.finish());
+        return new Taken(new Snapshot(request.index(), request.iteration(), request.epoch(), request.wallMillis(),
+                bench.seed(), probeDescription(request), List.copyOf(ctx.surfaces()), List.copyOf(ctx.slices()),
+                ctx.measures(), ctx.perTensorMeasures(), clock.finish()), theta, ctx.keptDirections());
     }
 
     /**

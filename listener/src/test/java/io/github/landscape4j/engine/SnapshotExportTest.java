@@ -1,0 +1,86 @@
+package io.github.landscape4j.engine;
+
+import io.github.landscape4j.listener.LandscapeConfig;
+import io.github.landscape4j.listener.TestNets;
+import io.github.landscape4j.store.Snapshot;
+import io.github.landscape4j.surface.internal.Probes;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code .npy} export recomputes: from the exported files alone (model JSON, parameters, directions, probe
+ * examples, grid coordinates), a network built anew and scored by DL4J's own {@code score} at
+ * {@code θ + x·d1 + y·d2} gives the exported grids within 1e-5 relative, on a convolutional network with batch norm,
+ * ReLU and softmax.
+ */
+class SnapshotExportTest {
+
+    @Test
+    void exportedFilesRecomputeTheGridsAndSlices(@TempDir Path dir) throws IOException {
+        MultiLayerNetwork net = TestNets.cnnWithBatchNorm();
+        List<DataSet> data = TestNets.images(4, 16, 11);
+        TestNets.train(net, data, 1);
+        INDArray initial = net.params().dup();
+        TestNets.train(net, data, 2);
+        SnapshotConfig config = LandscapeConfig.parse(Map.of("grid", "5", "planes", "random", "sharpnessK", "0",
+                "ascentSteps", "0", "hessianIterations", "0", "hutchinson", "0")).snapshots();
+        LandscapeEngine engine = LandscapeEngine.builder(net).config(config).seed(5).build();
+        Path out = dir.resolve("export");
+        Snapshot s = engine.snapshotAndExport(SnapshotRequest.of(Probes.of(DataSet.merge(data), 64, "test"))
+                .withTrajectory(List.of(), new long[0], initial), out);
+
+        assertThat(Files.readString(out.resolve("manifest.json"))).contains("random_d1.npy", "train_features_0.npy");
+        MultiLayerNetwork fresh = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(
+                Files.readString(out.resolve("model.json"))));
+        fresh.init();
+        INDArray theta = npy(out, "params");
+        INDArray d1 = npy(out, "random_d1");
+        INDArray d2 = npy(out, "random_d2");
+        double[] xs = npy(out, "random_xs").toDoubleVector();
+        double[] ys = npy(out, "random_ys").toDoubleVector();
+        INDArray grid = npy(out, "random_train_loss");
+        DataSet probe = new DataSet(npy(out, "train_features_0"), npy(out, "train_labels_0"));
+        assertThat(grid.shape()).containsExactly(ys.length, xs.length);
+        for (int j = 0; j < ys.length; j++) {
+            for (int i = 0; i < xs.length; i++) {
+                fresh.setParams(theta.add(d1.mul(xs[i])).addi(d2.mul(ys[j])).reshape(1, theta.length()));
+                double expected = fresh.score(probe, false);
+                assertThat(relative(grid.getDouble(j, i), expected)).as("grid [%d, %d]", j, i).isLessThan(1e-5);
+                assertThat(grid.getDouble(j, i)).isEqualTo(s.surfaces().get(0).trainLoss()[j][i]);
+            }
+        }
+        for (String kind : List.of("random", "interpolation")) {
+            INDArray base = npy(out, "slice_" + kind + "_base");
+            INDArray d = npy(out, "slice_" + kind + "_direction");
+            double[] alphas = npy(out, "slice_" + kind + "_alphas").toDoubleVector();
+            INDArray loss = npy(out, "slice_" + kind + "_train_loss");
+            for (int i = 0; i < alphas.length; i++) {
+                fresh.setParams(base.add(d.mul(alphas[i])).reshape(1, theta.length()));
+                assertThat(relative(loss.getDouble(i), fresh.score(probe, false))).as("%s slice [%d]", kind, i)
+                        .isLessThan(1e-5);
+            }
+        }
+    }
+
+    private static INDArray npy(Path dir, String name) {
+        return Nd4j.createFromNpyFile(new File(dir.toFile(), name + ".npy"));
+    }
+
+    private static double relative(double a, double b) {
+        return Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
+    }
+}
