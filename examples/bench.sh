@@ -5,6 +5,7 @@
 #   surface-linear  the same with the first-layer linearity path (and its difference to the generic path)
 #   hessian         power-iteration top eigenvalue vs the exact Hessian of a small network
 #   hessian-relu    top eigenvalue and Hutchinson trace vs the exact Hessian of a ReLU MLP with softmax output
+#   snapshot        one whole default snapshot vs one bare forward pass on the same probe (goal: <= 400)
 #   agent           startup cost of -javaagent: JVM start to first training iteration, with and without
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,6 +16,7 @@ declare -A mains=(
   [hessian]=io.github.landscape4j.examples.bench.HessianBench
   [hessian-relu]=io.github.landscape4j.examples.bench.HessianReluBench
   [agent]=io.github.landscape4j.examples.bench.AgentStartupBench
+  [snapshot]=io.github.landscape4j.examples.bench.SnapshotBench
 )
 name="${1:-}"
 if [[ -z "$name" || -z "${mains[$name]:-}" ]]; then

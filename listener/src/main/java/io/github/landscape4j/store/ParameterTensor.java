@@ -10,8 +10,17 @@ import java.util.Objects;
  * @param name   DL4J parameter key
  * @param offset index of its first element in {@code model.params()}
  * @param shape  tensor shape
+ * @param role   what DL4J's layer says it is: {@code weight}, {@code bias}, {@code batchnorm} (batch-norm gamma/beta,
+ *               layer-norm gain), {@code batchnorm_statistics} (running mean/variance: not trained); null when not
+ *               recorded (runs of older versions): then taken from the key's suffix
  */
-public record ParameterTensor(String name, long offset, long[] shape) {
+public record ParameterTensor(String name, long offset, long[] shape, String role) {
+
+    /** A tensor whose role is taken from its key's suffix. */
+    public ParameterTensor(String name, long offset, long[] shape) {
+        this(name, offset, shape, null);
+    }
+
     public ParameterTensor {
         Objects.requireNonNull(name, "name");
         if (offset < 0) {
@@ -37,12 +46,12 @@ public record ParameterTensor(String name, long offset, long[] shape) {
     @Override
     public boolean equals(Object o) {
         return o instanceof ParameterTensor t && t.name.equals(name) && t.offset == offset
-                && Arrays.equals(t.shape, shape);
+                && Arrays.equals(t.shape, shape) && Objects.equals(t.role, role);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, offset, Arrays.hashCode(shape));
+        return Objects.hash(name, offset, Arrays.hashCode(shape), role);
     }
 
     @Override

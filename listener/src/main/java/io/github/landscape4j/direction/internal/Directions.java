@@ -42,7 +42,7 @@ public final class Directions {
     public void normalize(INDArray d, INDArray params) {
         for (ParameterTensor t : tensors) {
             INDArray ds = segment(d, t);
-            TensorRole role = TensorRole.of(t.name());
+            TensorRole role = TensorRole.of(t);
             if (!moves(role)) {
                 ds.assign(0);
                 continue;
@@ -65,7 +65,7 @@ public final class Directions {
     /** Masks {@code v} in place to the tensors a direction may move (zero elsewhere), without rescaling. */
     public void mask(INDArray v) {
         for (ParameterTensor t : tensors) {
-            if (!moves(TensorRole.of(t.name()))) {
+            if (!moves(TensorRole.of(t))) {
                 segment(v, t).assign(0);
             }
         }

@@ -227,12 +227,13 @@ public final class Models {
     /** The parameter tensors with their offsets in {@code model.params()}, in flattened order. */
     public static List<ParameterTensor> tensors(Model model) {
         INDArray flat = model.params();
+        Map<String, String> roles = roles(model);
         List<ParameterTensor> out = new ArrayList<>();
         long next = 0;
         for (Map.Entry<String, INDArray> e : model.paramTable().entrySet()) {
             INDArray v = e.getValue();
             long offset = v.data() == flat.data() ? v.offset() - flat.offset() : next;
-            out.add(new ParameterTensor(e.getKey(), offset, v.shape()));
+            out.add(new ParameterTensor(e.getKey(), offset, v.shape(), roles.get(e.getKey())));
             next = offset + v.length();
         }
         out.sort(java.util.Comparator.comparingLong(ParameterTensor::offset));
@@ -249,6 +250,42 @@ public final class Models {
                     + " parameters of " + kind(model));
         }
         return out;
+    }
+
+    /**
+     * Each parameter key's role from its layer's metadata: batch-norm layers' gamma/beta and running statistics,
+     * else what the layer's parameter initializer calls a weight or a bias; a parameter that is neither (e.g. a
+     * layer-norm gain) is a normalization weight, moved like batch-norm gamma.
+     */
+    private static Map<String, String> roles(Model model) {
+        Map<String, String> roles = new java.util.HashMap<>();
+        org.deeplearning4j.nn.api.Layer[] layers = layers(model);
+        for (int i = 0; i < layers.length; i++) {
+            org.deeplearning4j.nn.api.Layer l = layers[i];
+            org.deeplearning4j.nn.conf.layers.Layer conf = l.conf().getLayer();
+            String prefix = (model instanceof MultiLayerNetwork ? Integer.toString(i) : conf.getLayerName()) + "_";
+            for (String key : l.paramTable().keySet()) {
+                roles.put(prefix + key, role(conf, key));
+            }
+        }
+        return roles;
+    }
+
+    private static String role(org.deeplearning4j.nn.conf.layers.Layer conf, String key) {
+        if (conf instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization) {
+            return key.equals("gamma") || key.equals("beta") ? "batchnorm" : "batchnorm_statistics";
+        }
+        try {
+            if (conf.initializer().isBiasParam(conf, key)) {
+                return "bias";
+            }
+            if (conf.initializer().isWeightParam(conf, key)) {
+                return "weight";
+            }
+        } catch (RuntimeException e) {
+            return null; // a layer whose initializer cannot say: the key's suffix decides
+        }
+        return "batchnorm";
     }
 
     private static IllegalArgumentException unsupported(Model model) {

@@ -56,7 +56,7 @@ public final class Workbench {
 
     /** The tensors perturbed one at a time by per-tensor measures: the weights. */
     public List<ParameterTensor> weightTensors() {
-        return tensors.stream().filter(t -> TensorRole.of(t.name()) == TensorRole.WEIGHT).toList();
+        return tensors.stream().filter(t -> TensorRole.of(t) == TensorRole.WEIGHT).toList();
     }
 
     /** The run's directions (its normalization; biases and batch-norm weights per its options). */
