@@ -279,6 +279,9 @@ public final class Models {
             if (conf.initializer().isBiasParam(conf, key)) {
                 return "bias";
             }
+            if (key.equals(org.deeplearning4j.nn.params.DefaultParamInitializer.GAIN_KEY)) {
+                return "batchnorm"; // a layer-norm gain: DL4J counts it as a weight (for decay), it scales like gamma
+            }
             if (conf.initializer().isWeightParam(conf, key)) {
                 return "weight";
             }
