@@ -14,7 +14,7 @@ import java.util.List;
  * L(θ)) / (1 + L(θ))} over the box {@code |z_i| ≤ ε(|θ_i|+1)} (every trainable parameter by default, as the paper;
  * the weights only as an option), the max by a projected ascent ({@link Sharpness#epsilonSharpness}) whose steps and
  * convergence are recorded; and adaptive sharpness (Kwon et al. 2021, ASAM; Andriushchenko et al. 2023), the box
- * scaled by {@code |θ_i|}.
+ * scaled by {@code |θ_i|}. Both start from the snapshot's one centre gradient ({@link EvaluationContext#gradient()}).
  */
 public final class EpsilonSharpness implements Measure {
 
@@ -52,11 +52,11 @@ public final class EpsilonSharpness implements Measure {
         double base = ctx.measure("train_loss");
         boolean weightsOnly = !c.sharpnessBoxAll();
         Sharpness.Ascent keskar = sharpness.epsilonSharpness(b.doubleModel(), ctx.centreDouble(), base, ctx.train(),
-                c.epsilon(), c.ascentSteps(), false, weightsOnly, ctx.random());
+                c.epsilon(), c.ascentSteps(), false, weightsOnly, ctx.random(), ctx.gradient());
         ctx.put("sharpness_eps", keskar.sharpness());
         ctx.put("sharpness_eps_steps", keskar.steps());
         ctx.put("sharpness_eps_converged", keskar.converged() ? 1.0 : 0.0);
         ctx.put("sharpness_adaptive", sharpness.epsilonSharpness(b.doubleModel(), ctx.centreDouble(), base,
-                ctx.train(), c.epsilon(), c.ascentSteps(), true, weightsOnly, ctx.random()).sharpness());
+                ctx.train(), c.epsilon(), c.ascentSteps(), true, weightsOnly, ctx.random(), ctx.gradient()).sharpness());
     }
 }

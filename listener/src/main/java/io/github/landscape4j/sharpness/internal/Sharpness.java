@@ -86,6 +86,16 @@ public final class Sharpness {
      */
     public Ascent epsilonSharpness(ProbeModel gradientModel, INDArray theta, double base, Probe probe, double eps,
                                    int maxSteps, boolean adaptive, boolean weightsOnly, Random rng) {
+        return epsilonSharpness(gradientModel, theta, base, probe, eps, maxSteps, adaptive, weightsOnly, rng, null);
+    }
+
+    /**
+     * As above, with the probe gradient at {@code theta} given ({@code centreGradient}, not modified; null: computed
+     * here): the snapshot computes it once for the gradient norm, ε- and adaptive sharpness.
+     */
+    public Ascent epsilonSharpness(ProbeModel gradientModel, INDArray theta, double base, Probe probe, double eps,
+                                   int maxSteps, boolean adaptive, boolean weightsOnly, Random rng,
+                                   INDArray centreGradient) {
         INDArray t = theta.castTo(gradientModel.dataType());
         INDArray bound = Transforms.abs(t, true);
         if (!adaptive) {
@@ -112,7 +122,8 @@ public final class Sharpness {
                 steps++;
             }
             p.assign(t).addi(z);
-            INDArray sign = Transforms.sign(gradientModel.gradient(probe), false);
+            INDArray sign = starts == 1 && centreGradient != null ? Transforms.sign(centreGradient, true)
+                    : Transforms.sign(gradientModel.gradient(probe), false);
             double alpha = 2; // a whole box width: a coordinate whose gradient sign flipped goes to the other face
             boolean fixed = false;
             while (steps < maxSteps) {
