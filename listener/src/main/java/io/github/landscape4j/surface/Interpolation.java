@@ -1,6 +1,5 @@
 package io.github.landscape4j.surface;
 
-import io.github.landscape4j.engine.PluginScope;
 import io.github.landscape4j.store.Slice;
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
@@ -35,7 +34,7 @@ public final class Interpolation {
             throw new IllegalArgumentException("models differ in parameter count: " + a.numParams() + " vs "
                     + b.numParams() + "; interpolation needs one architecture");
         }
-        ProbeModel copy = PluginScope.call(() -> ProbeModel.of(a, null));
+        ProbeModel copy = ProbeModel.of(a, null);
         INDArray thetaA = a.params().reshape(a.numParams()).castTo(copy.dataType());
         INDArray thetaB = b.params().reshape(b.numParams()).castTo(copy.dataType());
         Probe train = Probes.of(probe, probe.numExamples(), "given probe");
