@@ -171,6 +171,22 @@ class AnyModelListenerTest {
     }
 
     @Test
+    void anOutputWithoutALossLayerOfItsOwnStopsSnapshotsNotRecording() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
+                .updater(new Sgd(0.1)).list()
+                .layer(new DenseLayer.Builder().nIn(20).nOut(3).activation(Activation.IDENTITY).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX).build()).build());
+        net.init();
+        List<DataSet> batches = TestNets.data(3, 10, 20, 19);
+        assertThat(run("lossLayer", net, cheap("lossLayer").snapshotEvery(1), m -> TestNets.train(net, batches, 2)))
+                .isEmpty();
+        try (LandscapeStore store = LandscapeStore.openExisting(dir.resolve("lossLayer.db"))) {
+            assertThat(store.scalars(store.listRuns().get(0).runId()).size()).isEqualTo(6);
+        }
+    }
+
+    @Test
     void checkpointsOfABigModelStayWithinTheirByteBudget() throws Exception {
         // 250,000 parameters: 1 MB a checkpoint
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
