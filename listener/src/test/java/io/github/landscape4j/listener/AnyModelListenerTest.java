@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -171,17 +172,24 @@ class AnyModelListenerTest {
     }
 
     @Test
-    void anOutputWithoutALossLayerOfItsOwnStopsSnapshotsNotRecording() {
+    void anUnsupportedOutputStopsSnapshotsNotRecording() {
+        // a per-pixel loss (rank-4 outputs) is not scored: one message naming the layer, no snapshot
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
                 .updater(new Sgd(0.1)).list()
-                .layer(new DenseLayer.Builder().nIn(20).nOut(3).activation(Activation.IDENTITY).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .activation(Activation.SOFTMAX).build()).build());
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(1, 1).nIn(1).nOut(3)
+                        .activation(Activation.IDENTITY).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.CnnLossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(2, 2, 1)).build());
         net.init();
-        List<DataSet> batches = TestNets.data(3, 10, 20, 19);
-        assertThat(run("lossLayer", net, cheap("lossLayer").snapshotEvery(1), m -> TestNets.train(net, batches, 2)))
+        INDArray labels = org.nd4j.linalg.factory.Nd4j.zeros(10, 3, 2, 2);
+        labels.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0))
+                .assign(1);
+        List<DataSet> batches = List.of(new DataSet(TestNets.data(1, 10, 4, 19).get(0).getFeatures()
+                .reshape(10, 1, 2, 2), labels));
+        assertThat(run("cnnLoss", net, cheap("cnnLoss").snapshotEvery(1), m -> TestNets.train(net, batches, 6)))
                 .isEmpty();
-        try (LandscapeStore store = LandscapeStore.openExisting(dir.resolve("lossLayer.db"))) {
+        try (LandscapeStore store = LandscapeStore.openExisting(dir.resolve("cnnLoss.db"))) {
             assertThat(store.scalars(store.listRuns().get(0).runId()).size()).isEqualTo(6);
         }
     }

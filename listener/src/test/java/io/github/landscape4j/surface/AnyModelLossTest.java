@@ -76,6 +76,27 @@ class AnyModelLossTest {
     }
 
     @Test
+    void lossLayersScoreAsDl4j() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .seed(1).updater(new org.nd4j.linalg.learning.config.Adam(1e-2)).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nIn(3).nOut(2)
+                        .activation(org.nd4j.linalg.activations.Activation.TANH).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.RnnLossLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build()).build());
+        net.init();
+        DataSet data = AnyNets.sequences(10, 9);
+        for (int i = 0; i < 3; i++) {
+            net.fit(data);
+        }
+        double score = net.score(data, false);
+        Snapshot s = snapshot(net, Probes.of(data, 10, "test"));
+        assertThat(s.measure("train_loss")).isCloseTo(score, within(rel(score)));
+        Evaluation dl4j = net.evaluate(new SingletonDataSetIterator(data));
+        assertThat(s.measure("train_accuracy")).isCloseTo(dl4j.accuracy(), within(1e-9));
+    }
+
+    @Test
     void seq2seqGraphWithTwoInputsScoresAsDl4j() {
         ComputationGraph g = AnyNets.seq2seq();
         MultiDataSet train = AnyNets.seq2seqData(16, 3);

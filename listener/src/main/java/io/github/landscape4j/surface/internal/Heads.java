@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.RnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -42,14 +44,21 @@ final class Heads {
 
     Heads(Model copy) {
         for (Layer l : Models.outputLayers(copy)) {
-            if (l.conf().getLayer() instanceof BaseOutputLayer o) {
+            org.deeplearning4j.nn.conf.layers.Layer c = l.conf().getLayer();
+            boolean miniBatch = l.conf().isMiniBatch();
+            if (c instanceof BaseOutputLayer o) {
                 boolean nwc = o instanceof RnnOutputLayer r && r.getRnnDataFormat() == RNNFormat.NWC;
-                heads.add(new Head(o.getLayerName(), o.getLossFn(), o.getActivationFn(), l.conf().isMiniBatch(),
+                heads.add(new Head(o.getLayerName(), o.getLossFn(), o.getActivationFn(), miniBatch,
                         o instanceof RnnOutputLayer, nwc));
+            } else if (c instanceof LossLayer o) {
+                heads.add(new Head(o.getLayerName(), o.getLossFn(), o.getActivationFn(), miniBatch, false, false));
+            } else if (c instanceof RnnLossLayer o) {
+                heads.add(new Head(o.getLayerName(), o.getLossFn(), o.getActivationFn(), miniBatch, true,
+                        o.getRnnDataFormat() == RNNFormat.NWC));
             } else {
-                throw new IllegalArgumentException("landscape4j evaluates networks whose outputs are output layers"
-                        + " with a loss function; output " + l.conf().getLayer().getLayerName() + " is a "
-                        + l.conf().getLayer().getClass().getSimpleName());
+                throw new IllegalArgumentException("landscape4j evaluates networks whose outputs are output or loss"
+                        + " layers of rank 2 or 3 (OutputLayer, RnnOutputLayer, LossLayer, RnnLossLayer, ...);"
+                        + " output " + c.getLayerName() + " is a " + c.getClass().getSimpleName());
             }
         }
     }
