@@ -27,8 +27,8 @@ public enum ConfigOption {
             + " early); a program whose whole data set is smaller needs none of this: its probe is every distinct"
             + " example, each once; 1..1000000"),
     HOLDOUT("holdout", "0", "0 (off) or k in 2..1000: every kth training minibatch goes to a validation probe instead"
-            + " of the train probe (held out from the probe, not from training); ignored when validation data is"
-            + " given"),
+            + " of the train probe (held out from the probe, not from training); ignored when a train probe or"
+            + " validation data is given"),
     CHECKPOINT_MB("checkpointMB", "256", "megabytes of parameter checkpoints a run keeps (initial, periodic and"
             + " final together, 4 bytes a parameter); periodic ones are dropped to stay within it, 1..1000000"),
     GRID("grid", "21", "points per side of 2D surfaces and along 1D slices, 3..201"),
