@@ -303,6 +303,7 @@ public final class LandscapeEngine {
         probe.put("train", request.train().toString());
         probe.put("validation", request.validation() == null ? "none" : request.validation().toString());
         probe.put("seed", Long.toString(bench.seed()));
+        probe.put("loss_units", bench.floatModel().lossUnits());
         return probe;
     }
 

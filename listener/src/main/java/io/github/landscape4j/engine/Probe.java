@@ -5,18 +5,54 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Arrays;
 
 /**
- * Internal: a fixed probe set: features and labels per network input/output (one of each for a
- * MultiLayerNetwork), drawn once per run and reused so that points are comparable over time.
+ * A fixed probe set: features and labels per network input/output (one of each for a MultiLayerNetwork), with their
+ * masks (RNN padding), drawn once per run and reused so that points are comparable over time.
  *
- * @param features one array per network input, examples along dimension 0
- * @param labels   one array per network output
- * @param source   how it was drawn, for the store
- * @param classes  the class index of each example (argmax of the first labels), for accuracy; null if not one-hot
+ * @param features     one array per network input, examples along dimension 0
+ * @param labels       one array per network output
+ * @param featureMasks one mask per network input (entries may be null), or null: no masks
+ * @param labelMasks   one mask per network output (entries may be null), or null: no masks
+ * @param source       how it was drawn, for the store
+ * @param classes      the class index of each example (argmax of the first labels), for accuracy; null if not
+ *                     rank 2 with several columns
  */
-public record Probe(INDArray[] features, INDArray[] labels, String source, INDArray classes) {
+public record Probe(INDArray[] features, INDArray[] labels, INDArray[] featureMasks, INDArray[] labelMasks,
+                    String source, INDArray classes) {
 
+    /** A probe without masks. */
     public Probe(INDArray[] features, INDArray[] labels, String source) {
-        this(features, labels, source, labels[0].rank() == 2 && labels[0].size(1) > 1 ? labels[0].argMax(1) : null);
+        this(features, labels, null, null, source);
+    }
+
+    /** A probe with masks ({@code null} or null entries where there are none). */
+    public Probe(INDArray[] features, INDArray[] labels, INDArray[] featureMasks, INDArray[] labelMasks,
+                 String source) {
+        this(features, labels, featureMasks, labelMasks, source,
+                labels[0].rank() == 2 && labels[0].size(1) > 1 ? labels[0].argMax(1) : null);
+    }
+
+    /** The same examples with another description. */
+    public Probe withSource(String newSource) {
+        return new Probe(features, labels, featureMasks, labelMasks, newSource, classes);
+    }
+
+    /** The feature mask of input {@code i}, or null. */
+    public INDArray featureMask(int i) {
+        return featureMasks == null || i >= featureMasks.length ? null : featureMasks[i];
+    }
+
+    /** The label mask of output {@code i}, or null. */
+    public INDArray labelMask(int i) {
+        return labelMasks == null || i >= labelMasks.length ? null : labelMasks[i];
+    }
+
+    /** Whether any mask is set. */
+    public boolean masked() {
+        return any(featureMasks) || any(labelMasks);
+    }
+
+    private static boolean any(INDArray[] a) {
+        return a != null && Arrays.stream(a).anyMatch(java.util.Objects::nonNull);
     }
 
     public long size() {

@@ -23,6 +23,14 @@ public enum ConfigOption {
     SNAPSHOT("snapshot", "budget:10%", "when to take landscape snapshots: off, every:N (iterations), epoch, or"
             + " budget:P% (of wall time, 0<P<=100)"),
     PROBE_SIZE("probeSize", "2000", "examples in the train (and validation) probe, 10..1000000"),
+    PROBE_MIN("probeMin", "32", "examples a train probe needs for a snapshot before it is full (a run that ends"
+            + " early); a program whose whole data set is smaller needs none of this: its probe is every distinct"
+            + " example, each once; 1..1000000"),
+    HOLDOUT("holdout", "0", "0 (off) or k in 2..1000: every kth training minibatch goes to a validation probe instead"
+            + " of the train probe (held out from the probe, not from training); ignored when a train probe or"
+            + " validation data is given"),
+    CHECKPOINT_MB("checkpointMB", "256", "megabytes of parameter checkpoints a run keeps (initial, periodic and"
+            + " final together, 4 bytes a parameter); periodic ones are dropped to stay within it, 1..1000000"),
     GRID("grid", "21", "points per side of 2D surfaces and along 1D slices, 3..201"),
     RANGE("range", "1.0", "half-width of the random plane and random slice, in direction units, >0"),
     NORMALIZATION("normalization", "filter", "direction normalization: filter, layer or none"),

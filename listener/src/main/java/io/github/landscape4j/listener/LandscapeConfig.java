@@ -33,11 +33,14 @@ import java.util.stream.Collectors;
  * @param schedule        when snapshots are taken: {@code off}, {@code every:N}, {@code epoch} or {@code budget:P%}
  * @param probeSize       examples per probe
  * @param snapshots       what a snapshot computes
+ * @param probeMin        examples a train probe needs before it is full (see {@link ConfigOption#PROBE_MIN})
+ * @param holdout         every {@code holdout}-th training minibatch to the validation probe; 0: off
+ * @param checkpointMB    megabytes of checkpoints a run keeps
  */
 public record LandscapeConfig(Optional<Path> store, String runName, List<String> tags, long seed, int every,
                               boolean perTensor, int tensorEvery, int checkpointEvery, int maxCheckpoints, int commitEvery,
                               long commitMillis, OptionalInt ui, String schedule, int probeSize,
-                              SnapshotConfig snapshots) {
+                              SnapshotConfig snapshots, int probeMin, int holdout, int checkpointMB) {
 
     public LandscapeConfig {
         tags = List.copyOf(tags);
@@ -46,6 +49,11 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
     /** Whether snapshots are taken at all. */
     public boolean snapshotsEnabled() {
         return SnapshotSchedule.parse(schedule).kind() != SnapshotSchedule.Kind.OFF;
+    }
+
+    /** Bytes of checkpoints a run keeps. */
+    public long checkpointBytes() {
+        return checkpointMB * 1_000_000L;
     }
 
     /** The defaults, with no store. */
@@ -87,13 +95,19 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         }
         int probeSize = (int) p.longIn(ConfigOption.PROBE_SIZE, 10, 1_000_000);
         SnapshotConfig snapshots = SnapshotOptions.parse(p);
+        int probeMin = (int) p.longIn(ConfigOption.PROBE_MIN, 1, 1_000_000);
+        int holdout = (int) p.longIn(ConfigOption.HOLDOUT, 0, 1_000);
+        if (holdout == 1) {
+            p.bad(ConfigOption.HOLDOUT, "must be 0 (off) or an integer in [2, 1000]");
+        }
+        int checkpointMB = (int) p.longIn(ConfigOption.CHECKPOINT_MB, 1, 1_000_000);
         OptionalInt ui = p.string(ConfigOption.UI).isEmpty() ? OptionalInt.empty()
                 : OptionalInt.of((int) p.longIn(ConfigOption.UI, 0, 65_535));
         if (!p.problems.isEmpty()) {
             throw new InvalidConfigException(p.problems);
         }
         return new LandscapeConfig(store, run, tags, seed, every, perTensor, tensorEvery, checkpointEvery, maxCheckpoints,
-                commitEvery, commitMillis, ui, schedule, probeSize, snapshots);
+                commitEvery, commitMillis, ui, schedule, probeSize, snapshots, probeMin, holdout, checkpointMB);
     }
 
     /** The options as strings by key, as written into the run's metadata. */
@@ -113,6 +127,9 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         m.put(ConfigOption.UI.key(), ui.isPresent() ? Integer.toString(ui.getAsInt()) : "");
         m.put(ConfigOption.SNAPSHOT.key(), schedule);
         m.put(ConfigOption.PROBE_SIZE.key(), Integer.toString(probeSize));
+        m.put(ConfigOption.PROBE_MIN.key(), Integer.toString(probeMin));
+        m.put(ConfigOption.HOLDOUT.key(), Integer.toString(holdout));
+        m.put(ConfigOption.CHECKPOINT_MB.key(), Integer.toString(checkpointMB));
         m.putAll(SnapshotOptions.asOptions(snapshots));
         return m;
     }

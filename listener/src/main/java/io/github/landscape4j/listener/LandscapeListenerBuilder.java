@@ -157,6 +157,31 @@ public final class LandscapeListenerBuilder {
         return set(ConfigOption.PROBE_SIZE, examples);
     }
 
+    /**
+     * Examples a train probe needs for a snapshot before it is full, e.g. when a short run ends (default 32). A
+     * program whose whole data set is smaller than {@code probeSize} gets a probe of every distinct example it trained
+     * on, each once, as soon as it trains on an example a second time.
+     */
+    public LandscapeListenerBuilder probeMin(int examples) {
+        return set(ConfigOption.PROBE_MIN, examples);
+    }
+
+    /**
+     * Every {@code k}-th training minibatch (k >= 2) goes to a validation probe instead of the train probe: held out
+     * from the probe, not from training. For programs that give no validation data; 0 (default) is off.
+     */
+    public LandscapeListenerBuilder holdout(int k) {
+        return set(ConfigOption.HOLDOUT, k);
+    }
+
+    /**
+     * Megabytes of parameter checkpoints a run keeps, initial, periodic and final together (default 256): a big
+     * model keeps fewer periodic checkpoints, or none.
+     */
+    public LandscapeListenerBuilder checkpointMB(int megabytes) {
+        return set(ConfigOption.CHECKPOINT_MB, megabytes);
+    }
+
     /** Points per side of surfaces and along slices (default 21). */
     public LandscapeListenerBuilder grid(int points) {
         return set(ConfigOption.GRID, points);

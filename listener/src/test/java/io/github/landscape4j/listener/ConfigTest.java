@@ -46,7 +46,8 @@ class ConfigTest {
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         "colour=blue: unknown option; known options: store, run, tags, seed, every, perTensor,"
                                 + " tensorEvery, checkpointEvery, maxCheckpoints, commitEvery, commitMillis, snapshot,"
-                                + " probeSize, grid, range, normalization, biasbn, planes, slices, epsilon, sharpnessK,"
+                                + " probeSize, probeMin, holdout, checkpointMB, grid, range, normalization, biasbn,"
+                                + " planes, slices, epsilon, sharpnessK,"
                                 + " ascentSteps, sharpnessBox, hessianIterations, hutchinson, curvature, pca,"
                                 + " perTensorMeasures, ui",
                         "run=my run: must be a non-empty name of letters, digits, '.', '_' or '-'",

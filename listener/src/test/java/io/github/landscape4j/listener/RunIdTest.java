@@ -1,6 +1,6 @@
 package io.github.landscape4j.listener;
 
-import io.github.landscape4j.listener.internal.RunRecorder;
+import io.github.landscape4j.listener.internal.RunIds;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -18,7 +18,7 @@ class RunIdTest {
     void idsIssuedInOneSecondAreDistinct() {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 70_000; i++) {
-            String id = RunRecorder.uniqueRunId("sweep-20261127-183420-");
+            String id = RunIds.unique("sweep-20261127-183420-");
             assertThat(id).matches("sweep-20261127-183420-([0-9a-f]{4}|[0-9a-f]{8})");
             ids.add(id);
         }

@@ -25,6 +25,8 @@ public final class Attacher {
     /** The listeners the agent made, held weakly: each lives as long as its model (which holds it). */
     private static final Set<Object> OURS = Collections.newSetFromMap(new WeakHashMap<>()); // guarded by LOCK
     private static final WeakIdentityMap MODELS = new WeakIdentityMap(); // model -> its listener; guarded by LOCK
+    /** Models given a listener so far: the next run's number. */
+    private static int runs; // guarded by LOCK
 
     private Attacher() {
     }
@@ -50,7 +52,7 @@ public final class Attacher {
                 // a model seen before whose setListeners dropped our listener gets the same one back: one run
                 Object listener = MODELS.get(model);
                 if (listener == null) {
-                    listener = LandscapeListener.builder().options(options.listenerOptions())
+                    listener = LandscapeListener.builder().options(runOptions(options.listenerOptions()))
                             .store(StoreOpener::store).build();
                     OURS.add(listener);
                     MODELS.put(model, listener);
@@ -61,6 +63,18 @@ public final class Attacher {
         } catch (Throwable t) { // once only: a store that failed to open (ui=PORT opens it here) was reported
             Faults.report("attaching the listener to a " + model.getClass().getName(), t);
         }
+    }
+
+    /** The options of the next run: named after the program's main class and the model's number, unless given. */
+    private static java.util.Map<String, String> runOptions(java.util.Map<String, String> options) {
+        runs++;
+        if (options.containsKey(io.github.landscape4j.listener.ConfigOption.RUN.key())) {
+            return options;
+        }
+        java.util.Map<String, String> named = new java.util.HashMap<>(options);
+        named.put(io.github.landscape4j.listener.ConfigOption.RUN.key(),
+                RunNames.forModel(System.getProperty("sun.java.command"), runs));
+        return named;
     }
 
     private static Collection<TrainingListener> listeners(Object model) {

@@ -130,13 +130,85 @@ public final class Models {
 
     /** The network's outputs for {@code features} (one per input) in inference mode, as new arrays. */
     public static INDArray[] output(Model model, INDArray[] features) {
+        return output(model, features, null, null);
+    }
+
+    /**
+     * The network's outputs in inference mode, as new arrays, with feature and label masks (RNN padding; {@code
+     * null} or null entries where there are none).
+     */
+    public static INDArray[] output(Model model, INDArray[] features, INDArray[] featureMasks,
+                                    INDArray[] labelMasks) {
         if (model instanceof MultiLayerNetwork m) {
-            return new INDArray[]{m.output(features[0], false)};
+            return new INDArray[]{m.output(features[0], false, first(featureMasks), first(labelMasks))};
         }
         if (model instanceof ComputationGraph g) {
-            return g.output(false, features);
+            return featureMasks == null && labelMasks == null ? g.output(false, features)
+                    : g.output(false, features, featureMasks, labelMasks);
         }
         throw unsupported(model);
+    }
+
+    private static INDArray first(INDArray[] a) {
+        return a == null || a.length == 0 ? null : a[0];
+    }
+
+    /**
+     * The minibatch the model is training on, read in {@code onGradientCalculation} (inputs, labels and masks are
+     * set then; the model's own arrays, not copies); null when it has none.
+     *
+     * @param features     one per input
+     * @param labels       one per output
+     * @param featureMasks one per input, entries null when unmasked; null when none
+     * @param labelMasks   one per output, likewise
+     */
+    public record Batch(INDArray[] features, INDArray[] labels, INDArray[] featureMasks, INDArray[] labelMasks) {
+    }
+
+    /** See {@link Batch}. */
+    public static Batch currentBatch(Model model) {
+        INDArray[] x;
+        INDArray[] y;
+        INDArray[] fm;
+        INDArray[] lm;
+        if (model instanceof MultiLayerNetwork m) {
+            x = new INDArray[]{m.getInput()};
+            y = new INDArray[]{m.getLabels()};
+            INDArray f = m.getMask() != null ? m.getMask() : m.getLayer(0).getMaskArray();
+            INDArray l = m.getOutputLayer().getMaskArray();
+            if (l != null && y[0] != null && y[0].rank() == 3 && l.rank() == 2 && l.size(1) == 1) {
+                // an RNN output layer keeps its [n, T] mask as a column in 'f' order (TimeSeriesUtils)
+                long n = y[0].size(0);
+                l = l.reshape('f', n, l.length() / n);
+            }
+            fm = f == null ? null : new INDArray[]{f};
+            lm = l == null ? null : new INDArray[]{l};
+        } else if (model instanceof ComputationGraph g) {
+            x = g.getInputs();
+            y = graphLabels(g);
+            fm = g.getInputMaskArrays();
+            lm = g.getLabelMaskArrays();
+        } else {
+            return null;
+        }
+        if (x == null || y == null || x.length == 0 || y.length == 0 || x[0] == null || y[0] == null) {
+            return null;
+        }
+        return new Batch(x, y, fm, lm);
+    }
+
+    /**
+     * ComputationGraph keeps its labels in a protected field and has no getter in DL4J 1.0.0-M2.1 (its output layers'
+     * labels are cleared after backpropagation), so the field is read reflectively; null when that fails.
+     */
+    private static INDArray[] graphLabels(ComputationGraph g) {
+        try {
+            java.lang.reflect.Field f = ComputationGraph.class.getDeclaredField("labels");
+            f.setAccessible(true);
+            return (INDArray[]) f.get(g);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -145,19 +217,29 @@ public final class Models {
      * input, labels and gradient buffers are cleared afterwards. Training-mode backpropagation.
      */
     public static INDArray gradient(Model model, INDArray[] features, INDArray[] labels) {
+        return gradient(model, features, labels, null, null);
+    }
+
+    /** As {@link #gradient(Model, INDArray[], INDArray[])}, with feature and label masks (null: none). */
+    public static INDArray gradient(Model model, INDArray[] features, INDArray[] labels, INDArray[] featureMasks,
+                                    INDArray[] labelMasks) {
         if (model instanceof MultiLayerNetwork m) {
             m.setInput(features[0]);
             m.setLabels(labels[0]);
+            m.setLayerMaskArrays(first(featureMasks), first(labelMasks));
             m.computeGradientAndScore();
             INDArray g = m.gradient().gradient().dup();
+            m.clearLayerMaskArrays();
             m.clear();
             return g;
         }
         if (model instanceof ComputationGraph g) {
             g.setInputs(features);
             g.setLabels(labels);
+            g.setLayerMaskArrays(featureMasks, labelMasks);
             g.computeGradientAndScore();
             INDArray grad = g.gradient().gradient().dup();
+            g.clearLayerMaskArrays();
             g.clear();
             return grad;
         }

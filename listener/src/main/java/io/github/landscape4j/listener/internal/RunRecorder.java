@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -45,8 +44,6 @@ import java.util.function.Supplier;
 public final class RunRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
     private static final AtomicBoolean EXIT_LOGGED = new AtomicBoolean();
-    private static final long INITIAL_KEY = -2;
-    private static final long FINAL_KEY = -1;
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -66,11 +63,8 @@ public final class RunRecorder implements AutoCloseable {
     private final FaultGuard guard;
     private final Supplier<String> storeName;
     private final StoreWriter writer;
-    private final NormRecorder norms;
-    private final int tensorCount;
-    private CheckpointKeeper keeper;
-    /** Copies of thinned checkpoints, handed back by the writer once written, reused for new ones. */
-    private final java.util.Queue<INDArray> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final RunScalars scalars;
+    private final RunCheckpoints checkpoints;
     private final long startNanos = System.nanoTime();
     private final RunEnds.Watch model;
     /** The model's own parameter buffer (not a copy): the final checkpoint once the model is gone. */
@@ -79,36 +73,16 @@ public final class RunRecorder implements AutoCloseable {
     /** When an epoch end last wrote the final checkpoint and committed (0: never). */
     private long lastEpochCommitNanos;
     private long lastIteration;
-    private boolean initialTaken;
-    private long initialIteration;
-    private double gradientNorm;
-    private boolean gradientSeen;
-    private double[] gradientByTensor;
+    /** Whether an iteration was seen, an epoch event arrived, DL4J's epoch counter moved without one. */
+    private boolean iterated;
+    private boolean epochEvents;
+    private boolean epochsCounted;
 
     private final RunSnapshots snapshots;
-    private INDArray initialParams;
     /** Set first when the run ends: a snapshot in progress gives up at its next part. */
     private volatile boolean ending;
     private boolean ended; // guarded by this
     private final AutoCloseable atExit;
-
-    /** Run ids issued in this JVM (a sweep starts several runs a second: a 16-bit suffix alone can repeat). */
-    private static final java.util.Set<String> ISSUED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /**
-     * {@code prefix} plus a random 4-digit hex suffix not issued before in this JVM: two runs with one id would share
-     * one DL4J session, and the store would show one run where there were two.
-     */
-    public static String uniqueRunId(String prefix) {
-        for (int attempt = 0; ; attempt++) {
-            String id = prefix + (attempt < 100 // a second with thousands of runs: a wider suffix
-                    ? String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000))
-                    : String.format("%08x", ThreadLocalRandom.current().nextInt()));
-            if (ISSUED.add(id)) {
-                return id;
-            }
-        }
-    }
 
     /** {@code storeName} names the store (its file) in messages. */
     public RunRecorder(Model model, LandscapeConfig config, StatsStorageRouter router, Supplier<String> storeName,
@@ -116,25 +90,25 @@ public final class RunRecorder implements AutoCloseable {
         this.config = config;
         List<ParameterTensor> tensors = Models.tensors(model);
         Instant start = Instant.now();
-        String runId = uniqueRunId(config.runName() + "-" + ID_TIME.format(start) + "-");
+        String runId = RunIds.unique(config.runName() + "-" + ID_TIME.format(start) + "-");
         String workerId = "pid" + ProcessHandle.current().pid();
         Supplier<String> configJson = Models.configJsonLater(model);
         String kind = Models.kind(model);
         long numParams = model.numParams();
         this.runId = runId;
-        this.info = memoize(() -> new RunInfo(runId, workerId, config.runName(), config.tags(), config.seed(), start,
+        this.info = RunIds.memoize(() -> new RunInfo(runId, workerId, config.runName(), config.tags(), config.seed(), start,
                 kind, configJson.get(), numParams, tensors, config.asOptions(), Versions.all(),
                 RecordTypes.SCHEMA_VERSION, LandscapeEngine.measures(config.snapshots(), measures)));
         this.guard = new FaultGuard(runId);
         this.storeName = storeName;
-        this.keeper = new CheckpointKeeper(config.checkpointEvery(), config.maxCheckpoints());
         this.writer = new StoreWriter(router, runId, workerId, config.perTensor()
                 ? tensors.stream().map(ParameterTensor::name).toList() : List.of(),
                 config.commitEvery(), config.commitMillis(),
                 t -> guard.trip("the store writer, writing to " + storeName.get(), t));
         writer.writeRunInfo(() -> Json.GSON.toJson(info.get())); // made on the writer thread
-        this.norms = new NormRecorder(tensors);
-        this.tensorCount = tensors.size();
+        this.checkpoints = new RunCheckpoints(writer, config.checkpointEvery(), config.maxCheckpoints(), numParams,
+                config.checkpointBytes(), runId);
+        this.scalars = new RunScalars(config, writer, new NormRecorder(tensors), tensors.size(), startNanos);
         this.snapshots = new RunSnapshots(runId, config, measures, trainProbe, validationProbe, startNanos,
                 new RunSnapshots.Run() {
                     @Override
@@ -187,22 +161,6 @@ public final class RunRecorder implements AutoCloseable {
         return ended;
     }
 
-    private static <T> Supplier<T> memoize(Supplier<T> make) {
-        return new Supplier<>() {
-            private Supplier<T> maker = make;
-            private T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) {
-                    value = maker.get();
-                    maker = null; // what it was made from (a copy of the model's configuration) can go
-                }
-                return value;
-            }
-        };
-    }
-
     public FaultGuard guard() {
         return guard;
     }
@@ -213,13 +171,7 @@ public final class RunRecorder implements AutoCloseable {
             return;
         }
         liveParams = model.params();
-        if (!initialTaken) {
-            initialTaken = true;
-            long iteration = Models.iterationCount(model);
-            initialParams = model.params().dup();
-            initialIteration = iteration;
-            writer.writeCheckpoint(INITIAL_KEY, iteration, lastEpoch, Checkpoint.Kind.INITIAL, initialParams);
-        }
+        checkpoints.initial(model, lastEpoch);
     }
 
     /** In {@code onGradientCalculation}: the raw gradient, before the updater overwrites the buffer. */
@@ -229,23 +181,7 @@ public final class RunRecorder implements AutoCloseable {
         }
         start(model);
         snapshots.offer(model);
-        int iteration = Models.iterationCount(model);
-        if (iteration % config.every() != 0) {
-            return;
-        }
-        INDArray g = model.gradient().gradient();
-        double scale = 1.0 / Models.gradientDivisor(model);
-        if (perTensorDue(iteration)) {
-            gradientByTensor = new double[tensorCount];
-            gradientNorm = norms.copiedNorms(g, scale, gradientByTensor);
-        } else {
-            gradientNorm = NormRecorder.norm(g, scale);
-        }
-        gradientSeen = true;
-    }
-
-    private boolean perTensorDue(long iteration) {
-        return config.perTensor() && (iteration / config.every()) % config.tensorEvery() == 0;
+        scalars.gradient(model, Models.iterationCount(model));
     }
 
     /** In {@code iterationDone}: the update has been applied. */
@@ -255,8 +191,12 @@ public final class RunRecorder implements AutoCloseable {
             if (ended) {
                 return;
             }
+            // fit(DataSet) loops send no epoch events: an epoch is then when DL4J's epoch counter moves
+            boolean epochTurned = !epochEvents && iterated && epoch != lastEpoch;
+            epochsCounted |= epochTurned;
+            iterated = true;
             record(model, iteration, epoch);
-            snapshotDue = snapshots.dueAtIteration(iteration);
+            snapshotDue = snapshots.dueAtIteration(iteration) || (epochTurned && snapshots.dueAtEpochEnd());
         }
         if (snapshotDue) {
             snapshots.take(model, iteration, epoch, snapshots.limitNanos());
@@ -267,43 +207,8 @@ public final class RunRecorder implements AutoCloseable {
         liveParams = model.params();
         lastIteration = iteration;
         lastEpoch = epoch;
-        if (iteration % config.every() == 0) {
-            INDArray params = model.params();
-            INDArray updateBuffer = model.gradient().gradient(); // DL4J left the applied update here
-            double weight;
-            double update;
-            double[] w = null;
-            double[] u = null;
-            double[] g = null;
-            if (perTensorDue(iteration)) {
-                w = new double[tensorCount];
-                u = new double[tensorCount];
-                weight = norms.norms(params, 1.0, w);
-                update = norms.copiedNorms(updateBuffer, 1.0, u);
-                g = gradientByTensor;
-                if (g == null) {
-                    g = new double[tensorCount];
-                    java.util.Arrays.fill(g, Double.NaN);
-                }
-            } else {
-                weight = NormRecorder.norm(params, 1.0);
-                update = NormRecorder.norm(updateBuffer, 1.0);
-            }
-            writer.addRow(new IterationRow(iteration, epoch, (System.nanoTime() - startNanos) / 1_000_000L,
-                    model.score(), Models.learningRate(model), gradientSeen ? gradientNorm : Double.NaN,
-                    update, weight, g, u, w));
-            gradientByTensor = null;
-            gradientSeen = false;
-        }
-        if (keeper.due(iteration)) {
-            INDArray copy = spare.poll(); // a fresh allocation page-faults: ~1 ms for 80k floats on a small VM
-            copy = copy == null ? model.params().dup() : copy.assign(model.params());
-            writer.writeCheckpoint(iteration, iteration, epoch, Checkpoint.Kind.PERIODIC, copy);
-            for (CheckpointKeeper.Kept dropped : keeper.add(new CheckpointKeeper.Kept(iteration, epoch, copy))) {
-                writer.dropCheckpoint(dropped.iteration());
-                writer.release(dropped.params(), spare::add);
-            }
-        }
+        scalars.iterationDone(model, iteration, epoch);
+        checkpoints.afterIteration(model, iteration, epoch);
     }
 
     /**
@@ -324,21 +229,7 @@ public final class RunRecorder implements AutoCloseable {
 
     /** The trajectory so far, for a snapshot; null once the run is ending. */
     private synchronized RunSnapshots.Trajectory trajectory() {
-        if (ended || ending) {
-            return null;
-        }
-        List<INDArray> path = new java.util.ArrayList<>();
-        List<Long> iterations = new java.util.ArrayList<>();
-        if (initialParams != null) {
-            path.add(initialParams);
-            iterations.add(initialIteration);
-        }
-        for (CheckpointKeeper.Kept k : keeper.kept()) {
-            path.add(k.params());
-            iterations.add(k.iteration());
-        }
-        return new RunSnapshots.Trajectory(path, iterations.stream().mapToLong(Long::longValue).toArray(),
-                initialParams);
+        return ended || ending ? null : checkpoints.trajectory();
     }
 
     /** Writes a snapshot's record unless the run ended while it was computed. */
@@ -364,6 +255,7 @@ public final class RunRecorder implements AutoCloseable {
                 return;
             }
             liveParams = model.params();
+            epochEvents = true;
             // programs with tiny epochs (a few iterations each) would otherwise wait for a commit and rewrite the
             // final checkpoint every few milliseconds: at most once per commitMillis, as for the scalars
             long now = System.nanoTime();
@@ -384,7 +276,7 @@ public final class RunRecorder implements AutoCloseable {
 
     /** The kept periodic checkpoints (in memory), oldest first; empty once the run has ended. */
     public synchronized List<CheckpointKeeper.Kept> checkpoints() {
-        return keeper == null ? List.of() : keeper.kept();
+        return checkpoints.kept();
     }
 
     /** Waits until everything recorded so far is committed. */
@@ -395,8 +287,7 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     private void writeFinal(INDArray params) {
-        writer.dropCheckpoint(FINAL_KEY);
-        writer.writeCheckpoint(FINAL_KEY, lastIteration, lastEpoch, Checkpoint.Kind.FINAL, params.dup());
+        checkpoints.writeFinal(params, lastIteration, lastEpoch);
     }
 
     /** Ends the run as closed by its owner (see {@link #end(End)}). Idempotent. */
@@ -421,7 +312,7 @@ public final class RunRecorder implements AutoCloseable {
             synchronized (this) {
                 iteration = lastIteration;
                 epoch = lastEpoch;
-                started = initialTaken && !ended;
+                started = checkpoints.started() && !ended;
             }
             if (m != null && started) {
                 snapshots.takeFinal(m, iteration, epoch); // the point training ended at
@@ -429,6 +320,7 @@ public final class RunRecorder implements AutoCloseable {
         }
         boolean inProgress = snapshots.inProgress();
         ending = true;
+        neverFired();
         synchronized (this) {
             if (ended) {
                 return;
@@ -437,7 +329,7 @@ public final class RunRecorder implements AutoCloseable {
             guard.run("the end of the run (" + how + ")", () -> {
                 Model m = model.get();
                 INDArray params = m != null ? m.params() : liveParams;
-                if (initialTaken && params != null) {
+                if (checkpoints.started() && params != null) {
                     writeFinal(params);
                 }
             });
@@ -458,13 +350,22 @@ public final class RunRecorder implements AutoCloseable {
         ShutdownOrder.forget(atExit);
     }
 
+    /** {@code snapshot=epoch} in a loop that reported no epochs: said once, as the run ends. */
+    private synchronized void neverFired() {
+        if (!ended && iterated && !epochEvents && !epochsCounted
+                && SnapshotSchedule.parse(config.schedule()).kind() == SnapshotSchedule.Kind.EPOCH) {
+            LOG.warn("landscape4j: run {}: snapshot=epoch never fired: the fit loop reported no epoch ends and"
+                    + " DL4J's epoch counter stayed at {} (fit(DataSet) loops count no epochs: call"
+                    + " model.incrementEpochCount() after each pass, or use snapshot=every:N or budget:P%)",
+                    runId, lastEpoch);
+        }
+    }
+
     /** Drops what the run kept for snapshots and checkpoints; a run that ended holds only its metadata. */
     private void release() {
         snapshots.release();
-        keeper = null;
-        initialParams = null;
+        checkpoints.release();
         liveParams = null;
-        gradientByTensor = null;
-        spare.clear();
+        scalars.release();
     }
 }

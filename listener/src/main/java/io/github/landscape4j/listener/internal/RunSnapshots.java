@@ -77,7 +77,8 @@ final class RunSnapshots {
         this.train = train;
         this.validation = validation;
         this.collector = train == null && config.snapshotsEnabled()
-                ? new ProbeCollector(config.probeSize()) : null;
+                ? new ProbeCollector(config.probeSize(), config.probeMin(), validation == null ? config.holdout() : 0,
+                runId) : null;
     }
 
     /** In {@code onGradientCalculation}: the train probe from the first minibatches, until it is full. */
@@ -85,10 +86,16 @@ final class RunSnapshots {
         if (collector != null) {
             collector.offer(model);
             if (collector.complete()) {
-                train = collector.probe();
-                collector = null;
+                useCollected();
             }
         }
+    }
+
+    /** The probes collected so far become the run's (validation: held-out minibatches, if any). */
+    private void useCollected() {
+        train = collector.probe();
+        validation = validation == null ? collector.validation() : validation;
+        collector = null;
     }
 
     synchronized boolean dueAtIteration(long iteration) {
@@ -116,6 +123,9 @@ final class RunSnapshots {
 
     /** Whether a final snapshot at {@code iteration} would be taken if the run were closed rather than ending. */
     synchronized boolean finalWanted(long iteration) {
+        if (train == null && collector != null && collector.usable()) {
+            useCollected(); // a run that ends before its probe is full: what it saw, if at least probeMin
+        }
         return train != null && !guard.tripped() && schedule.kind() != SnapshotSchedule.Kind.OFF
                 && lastIteration != iteration;
     }

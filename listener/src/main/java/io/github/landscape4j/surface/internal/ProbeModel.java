@@ -6,9 +6,6 @@ import io.github.landscape4j.engine.internal.Models;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -17,7 +14,6 @@ import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
 import org.nd4j.linalg.api.ops.impl.reduce3.HammingDistance;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -40,29 +36,18 @@ import java.util.Map;
  */
 public final class ProbeModel {
     private final Model copy;
-    private final List<ILossFunction> losses = new ArrayList<>();
-    private final List<IActivation> activations = new ArrayList<>();
-    private final IActivation identity = new ActivationIdentity();
+    private final Heads heads;
     /** The single output's loss when {@link Row} scores points together, else null. */
     private final LossMCXENT crossEntropy;
     private final Map<Probe, Buffers> buffers = new IdentityHashMap<>();
 
     private ProbeModel(Model copy) {
         this.copy = copy;
-        for (Layer l : Models.outputLayers(copy)) {
-            if (l.conf().getLayer() instanceof BaseOutputLayer o) {
-                losses.add(o.getLossFn());
-                activations.add(o.getActivationFn());
-            } else {
-                throw new IllegalArgumentException("landscape4j evaluates networks whose outputs are output layers"
-                        + " with a loss function; output " + l.conf().getLayer().getLayerName() + " is a "
-                        + l.conf().getLayer().getClass().getSimpleName());
-            }
-        }
-        crossEntropy = losses.size() == 1 && activations.get(0) instanceof ActivationSoftmax
-                && (losses.get(0).getClass() == LossMCXENT.class
-                || losses.get(0).getClass() == LossNegativeLogLikelihood.class)
-                && ((LossMCXENT) losses.get(0)).getWeights() == null ? (LossMCXENT) losses.get(0) : null;
+        this.heads = new Heads(copy);
+        Heads.Head h = heads.list().get(0);
+        crossEntropy = heads.list().size() == 1 && h.activation() instanceof ActivationSoftmax
+                && (h.loss().getClass() == LossMCXENT.class || h.loss().getClass() == LossNegativeLogLikelihood.class)
+                && ((LossMCXENT) h.loss()).getWeights() == null ? (LossMCXENT) h.loss() : null;
     }
 
     /**
@@ -103,6 +88,21 @@ public final class ProbeModel {
         return score(outputs(probe), probe, true);
     }
 
+    /** Loss with its standard error, per-output losses, accuracy and regression errors; one forward pass. */
+    public ProbeReport report(Probe probe) {
+        return heads.report(outputs(probe), probe, true);
+    }
+
+    /** The units of its losses, in words (see {@link Heads}). */
+    public String lossUnits() {
+        return heads.units();
+    }
+
+    /** The names of the network's output layers, in output order. */
+    public List<String> outputNames() {
+        return heads.list().stream().map(Heads.Head::name).toList();
+    }
+
     /** Loss and accuracy without the standard error (NaN): what a grid point needs. */
     public Evaluation evaluatePoint(Probe probe) {
         Row row = row(probe, 1);
@@ -112,7 +112,7 @@ public final class ProbeModel {
 
     /** The network's outputs on {@code probe} at the copy's current parameters (new arrays, owned by the caller). */
     public INDArray[] outputs(Probe probe) {
-        return Models.output(copy, probe.features());
+        return Models.output(copy, probe.features(), probe.featureMasks(), probe.labelMasks());
     }
 
     /**
@@ -139,7 +139,7 @@ public final class ProbeModel {
 
         private Row(Probe probe, int points) {
             this.probe = probe;
-            this.b = crossEntropy == null ? null
+            this.b = crossEntropy == null || probe.masked() ? null
                     : buffers.computeIfAbsent(probe, p -> new Buffers(p, dataType())).fit(points);
         }
 
@@ -152,7 +152,7 @@ public final class ProbeModel {
             INDArray out = outputs[0];
             b.fit(count + 1);
             b.outputs.getRow(count).assign(out.reshape(out.length()));
-            if (b.predicted != null) {
+            if (b.predicted != null && heads.classifier(probe, 0)) {
                 Nd4j.getExecutioner().exec(new ArgMax(new INDArray[]{out}, new INDArray[]{b.predicted.getRow(count)},
                         false, 1));
             }
@@ -173,13 +173,15 @@ public final class ProbeModel {
                 }
             }
             INDArray sums = Transforms.log(out, false).mmul(b.labels);
-            INDArray wrong = b.predicted == null ? null : Nd4j.getExecutioner().exec(new HammingDistance(
+            INDArray wrong = b.predicted == null || !heads.classifier(probe, 0) ? null : Nd4j.getExecutioner().exec(new HammingDistance(
                     b.predicted.get(NDArrayIndex.interval(0, count), NDArrayIndex.all()),
                     b.classes.get(NDArrayIndex.interval(0, count), NDArrayIndex.all()), 1));
             Evaluation[] e = new Evaluation[count];
+            double scale = heads.weight(0, probe.size()) / probe.size();
+            boolean classifier = heads.classifier(probe, 0);
             for (int i = 0; i < count; i++) {
-                e[i] = new Evaluation(-sums.getDouble(i) / probe.size(), Double.NaN,
-                        wrong == null ? Double.NaN : 1.0 - wrong.getDouble(i));
+                e[i] = new Evaluation(-sums.getDouble(i) * scale, Double.NaN,
+                        wrong == null || !classifier ? Double.NaN : 1.0 - wrong.getDouble(i));
             }
             count = 0;
             return e;
@@ -188,26 +190,10 @@ public final class ProbeModel {
 
     /**
      * Loss, standard error (when {@code withError}) and accuracy of network outputs (one per network output, owned by
-     * the caller and overwritten) against the probe's labels.
+     * the caller and overwritten) against the probe's labels, in DL4J's units (see {@link Heads}).
      */
     public Evaluation score(INDArray[] outputs, Probe probe, boolean withError) {
-        INDArray perExample = null;
-        for (int i = 0; i < outputs.length; i++) {
-            INDArray out = outputs[i];
-            INDArray y = probe.labels()[i].castTo(out.dataType());
-            if (losses.get(i) instanceof LossMCXENT mc && activations.get(i) instanceof ActivationSoftmax
-                    && mc.getSoftmaxClipEps() > 0) {
-                double eps = mc.getSoftmaxClipEps();
-                out = Transforms.min(Transforms.max(out, eps, false), 1.0 - eps, false);
-            }
-            INDArray s = losses.get(i).computeScoreArray(y, out, identity, null);
-            s = s.reshape(s.length());
-            perExample = perExample == null ? s : perExample.addi(s);
-        }
-        long n = perExample.length();
-        double mean = perExample.meanNumber().doubleValue();
-        double se = withError && n > 1 ? perExample.stdNumber().doubleValue() / Math.sqrt(n) : Double.NaN;
-        return new Evaluation(mean, se, accuracy(outputs[0], probe));
+        return heads.report(outputs, probe, withError).evaluation();
     }
 
     /**
@@ -254,21 +240,16 @@ public final class ProbeModel {
         }
     }
 
-    private static double accuracy(INDArray out, Probe probe) {
-        if (out.rank() != 2 || out.size(1) < 2) {
-            return Double.NaN;
-        }
-        INDArray predicted = out.argMax(1);
-        return predicted.eq(probe.classes()).castTo(DataType.DOUBLE).meanNumber().doubleValue();
-    }
-
     /**
-     * Gradient of the mean probe loss (without regularization) at the copy's current parameters, as a new array.
-     * Uses training-mode backpropagation on the copy (dropout removed; batch-norm layers use the probe's batch
-     * statistics there).
+     * Gradient of the probe loss (without regularization, in the units of {@link #evaluate}: of the mean over
+     * examples, or of the sum for a network that is not mini-batch) at the copy's current parameters, as a new
+     * array. Uses training-mode backpropagation on the copy (dropout removed; batch-norm layers use the probe's
+     * batch statistics there).
      */
     public INDArray gradient(Probe probe) {
-        return Models.gradient(copy, probe.features(), probe.labels()).divi(probe.size());
+        INDArray g = Models.gradient(copy, probe.features(), probe.labels(), probe.featureMasks(),
+                probe.labelMasks());
+        return g.divi(probe.size() / heads.weight(0, probe.size()));
     }
 
     /** The copy, for evaluation paths that run its layers themselves. */

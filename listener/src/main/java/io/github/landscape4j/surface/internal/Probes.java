@@ -14,10 +14,13 @@ public final class Probes {
     private Probes() {
     }
 
-    /** The first {@code size} examples of {@code data}. */
+    /** The first {@code size} examples of {@code data}, with its masks. */
     public static Probe of(DataSet data, int size, String source) {
         long n = Math.min(size, data.numExamples());
+        INDArray fm = data.getFeaturesMaskArray();
+        INDArray lm = data.getLabelsMaskArray();
         return new Probe(new INDArray[]{rows(data.getFeatures(), n)}, new INDArray[]{rows(data.getLabels(), n)},
+                fm == null ? null : new INDArray[]{rows(fm, n)}, lm == null ? null : new INDArray[]{rows(lm, n)},
                 source + ", " + n + " examples");
     }
 
