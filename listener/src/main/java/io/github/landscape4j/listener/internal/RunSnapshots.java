@@ -7,6 +7,7 @@ import io.github.landscape4j.engine.SnapshotConfig;
 import io.github.landscape4j.engine.SnapshotRequest;
 import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.listener.LandscapeConfig;
+import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.Snapshot;
 import io.github.landscape4j.store.internal.Json;
 import io.github.landscape4j.engine.Probe;
@@ -38,6 +39,15 @@ final class RunSnapshots {
 
         /** Whether the run has begun to end (a snapshot in progress gives up at its next part). */
         boolean ending();
+
+        /**
+         * Commits the scalars recorded so far and returns when they are committed, so the page shows the run up to
+         * the snapshot while it is computed (training waits for the snapshot anyway).
+         */
+        void commitPending();
+
+        /** Queues the run's progress record (JSON of {@link LandscapeStore.Progress}). */
+        void progress(String json);
     }
 
     /** Checkpoints so far, initial parameters first, with their iterations. */
@@ -168,6 +178,8 @@ final class RunSnapshots {
                 return null;
             }
             Snapshot[] written = new Snapshot[1];
+            run.commitPending();
+            progress("snapshot", index, iteration);
             guard.run("snapshot " + index + " at iteration " + iteration, () -> {
                 long t0 = schedule.now();
                 try {
@@ -187,10 +199,23 @@ final class RunSnapshots {
                     skipped(a, iteration);
                 }
             });
+            if (!run.ending()) {
+                progress("training", count(), iteration);
+            }
             return written[0];
         } finally {
             taking.set(false);
         }
+    }
+
+    /** The run is ending at {@code iteration}: its progress says finished (before the writer stops). */
+    void ended(long iteration) {
+        progress("finished", count(), iteration);
+    }
+
+    private void progress(String state, int snapshot, long iteration) {
+        run.progress(Json.GSON.toJson(new LandscapeStore.Progress(state, snapshot, iteration,
+                System.currentTimeMillis())));
     }
 
     private void skipped(SnapshotAbandoned a, long iteration) {
