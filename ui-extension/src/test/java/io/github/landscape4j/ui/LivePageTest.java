@@ -80,14 +80,42 @@ class LivePageTest {
                 + browser.js("return window.landscape4j.lastCycleMillis;") + " ms; draws (ms) "
                 + browser.js("return JSON.stringify(window.landscape4j.drawMillis);"));
         assertThat(browser.points("chart-surface3d")).isEqualTo(121);
-        assertThat(browser.traces("chart-pca")).isEqualTo(2);
+        assertThat(browser.traces("chart-pca")).isEqualTo(4); // contours, path, start, current
         assertThat(browser.points("chart-pca")).isGreaterThan(100);
         assertThat(browser.traces("chart-slices")).isEqualTo(4); // interpolation and random, train and validation
         assertThat(browser.points("chart-score")).isGreaterThanOrEqualTo(51);
         assertThat(browser.traces("chart-gradnorm")).isEqualTo(1 + a.run().tensors().size());
         assertThat(browser.points("chart-norms")).isGreaterThanOrEqualTo(2 * 51);
-        assertThat(browser.points("chart-sharpness")).isEqualTo(8); // random mean and max, ε and adaptive, 2 snapshots
-        assertThat(browser.points("chart-gap")).isEqualTo(4);
+        // one panel per unit: ε and adaptive sharpness (%), random mean and max (loss); 2 snapshots each
+        assertThat(browser.points("chart-m-sharpness_percent")).isEqualTo(4);
+        assertThat(browser.points("chart-m-sharpness_loss")).isEqualTo(4);
+        assertThat(browser.points("chart-m-gap_loss")).isEqualTo(2);
+        assertThat(browser.points("chart-m-gap_accuracy")).isEqualTo(2);
+        // error bars (±2 SE) on the probe losses and the gap, and a verdict on the gap in words
+        assertThat(browser.errorBars("chart-m-loss")).isEqualTo(2 * 2);
+        assertThat(browser.errorBars("chart-m-gap_loss")).isEqualTo(2);
+        assertThat(browser.driver.findElement(By.id("chart-m-gap_loss-verdict")).getText())
+                .containsPattern("(within|larger than) probe noise");
+        // one unit per panel, from the descriptors: ε- and adaptive sharpness (%) apart from random sharpness (loss)
+        assertThat(browser.traceNames("chart-m-sharpness_percent")).containsExactly("ε-sharpness", "adaptive sharpness");
+        assertThat(browser.traceNames("chart-m-sharpness_loss"))
+                .containsExactly("random sharpness (mean)", "random sharpness (max)");
+        assertThat(browser.js("return document.getElementById('chart-m-sharpness_percent').layout.yaxis.title.text"))
+                .isEqualTo("% of 1 + loss");
+        assertThat(browser.js("return document.getElementById('chart-m-sharpness_loss').layout.yaxis.title.text"))
+                .isEqualTo("loss");
+        assertThat(browser.traceNames("chart-m-hessian_top")).containsExactly("top Hessian eigenvalue λ_max");
+        // downloads named <run>-snapshot<k>-<part>.<ext>, images too
+        String run = a.run().runId();
+        assertThat(browser.js("return [...document.querySelectorAll('#surface-exports a, #slice-exports a')]"
+                + ".map((a) => a.getAttribute('download')).join(' ')").toString().split(" ")).containsExactly(
+                run + "-snapshot1-surface0-random.csv", run + "-snapshot1-surface0-random.json",
+                run + "-snapshot1-surface0-random.vtk", run + "-snapshot1-slice0-random.csv",
+                run + "-snapshot1-slice0-random.json", run + "-snapshot1-slice1-interpolation.csv",
+                run + "-snapshot1-slice1-interpolation.json");
+        assertThat(browser.js("return document.getElementById('chart-contour')._context.toImageButtonOptions"
+                + ".filename")).isEqualTo(run + "-snapshot1-contour-random");
+        assertThat(browser.driver.getCurrentUrl()).endsWith("?run=" + run);
         assertThat(browser.driver.findElement(By.id("meta")).getText()).contains(a.run().runId(), "MultiLayerNetwork",
                 "checkpointEvery=10", "user-given train probe");
         browser.screenshot("1-page-two-snapshots");
@@ -116,7 +144,7 @@ class LivePageTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(browser.points("chart-score")).isGreaterThan(scorePoints));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(browser.points("chart-sharpness")).isEqualTo(12)); // 4 measures, 3 snapshots
+                assertThat(browser.points("chart-m-sharpness_percent")).isEqualTo(6)); // 2 measures, 3 snapshots
         browser.screenshot("2-new-snapshot-live");
     }
 
@@ -129,12 +157,24 @@ class LivePageTest {
                 assertThat(browser.dataset("shownSnapshot")).isEqualTo("0"));
         assertThat(browser.driver.findElement(By.id("snapshot-label")).getText()).contains("snapshot 1 of 3");
         browser.screenshot("3-slider-first-snapshot");
+        Object firstRange = browser.colourRange("chart-contour");
         browser.js("window.landscape4j.shownHistory = [];");
         browser.driver.findElement(By.id("play")).click();
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(browser.js("return window.landscape4j.shownHistory;").toString()).isEqualTo("[0, 1, 2]");
             assertThat(browser.driver.findElement(By.id("play")).getText()).contains("Play");
         });
+        // one colour (and height) scale for every snapshot of the run, whose own ranges differ
+        assertThat(browser.colourRange("chart-contour")).isEqualTo(firstRange);
+        assertThat(browser.js("const t = document.getElementById('chart-surface3d').data[0]; return [t.cmin, t.cmax];"))
+                .isEqualTo(firstRange);
+        browser.driver.findElement(By.id("auto-scale")).click();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(browser.colourRange("chart-contour")).isNotEqualTo(firstRange));
+        browser.screenshot("3b-auto-scale");
+        browser.driver.findElement(By.id("auto-scale")).click();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(browser.colourRange("chart-contour")).isEqualTo(firstRange));
     }
 
     @Test
@@ -146,6 +186,8 @@ class LivePageTest {
             assertThat(browser.points("chart-compare-b")).isGreaterThan(100);
             assertThat(browser.traces("chart-compare-score")).isEqualTo(2);
         });
+        // both runs on one colour scale
+        assertThat(browser.colourRange("chart-compare-a")).isEqualTo(browser.colourRange("chart-compare-b"));
         browser.js("document.getElementById('compare-section').scrollIntoView();");
         browser.screenshot("4-compare");
         new Select(browser.driver.findElement(By.id("compare"))).selectByValue("");
@@ -170,5 +212,17 @@ class LivePageTest {
             browser.js("window.scrollTo(0, 0);");
             browser.screenshot("5-no-snapshots-yet");
         }
+    }
+
+    @Test
+    @Order(5)
+    void anUnknownRunIdIsNamed() {
+        browser.driver.get(ui.url() + "?run=no-such-run");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(browser.driver.findElement(By.id("not-found")).isDisplayed()).isTrue();
+            assertThat(browser.driver.findElement(By.id("not-found")).getText())
+                    .contains("No run \"no-such-run\"", "Showing the newest run");
+        });
+        browser.screenshot("6-unknown-run");
     }
 }
