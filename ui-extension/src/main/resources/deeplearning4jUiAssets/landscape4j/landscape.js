@@ -193,6 +193,11 @@ async function refreshRun(run, force) {
   }
   refreshSeries(run, s, force);
   setStatus(runStatus(s, state.scalars[run]));
+  const progress = s.progress ? s.progress.state : '';
+  if (progress !== state.progressShown) {
+    state.progressShown = progress; // "being computed" / "off" / "ended" notes follow the run's state
+    $('no-snapshots').textContent = noSnapshotsText(run);
+  }
   document.body.dataset.snapshots = String(s.snapshots);
 }
 
@@ -200,8 +205,9 @@ function emptyText(run) {
   const s = summary(run);
   const d = state.details[run] && state.details[run].body;
   const schedule = d && d.listenerConfig ? d.listenerConfig.snapshot : undefined;
-  if (schedule === 'off') return 'snapshots are off for this run (snapshot=off)';
   if (s && s.snapshots > 0) return 'not measured in this run\'s snapshots';
+  if (s && s.progress && s.progress.state === 'snapshot') return 'the first snapshot is being computed';
+  if (schedule === 'off') return 'snapshots are off for this run (snapshot=off)';
   if (s && s.progress && s.progress.state === 'finished') return 'the run ended before its first snapshot';
   return 'appears with the first snapshot';
 }
@@ -304,6 +310,9 @@ function noSnapshotsText(run) {
     return 'This run takes no landscape snapshots (snapshot=off): the charts below show its scalars.';
   }
   if (e.startsWith('the run ended')) return 'The run ended before its first landscape snapshot.';
+  if (e.startsWith('the first snapshot')) {
+    return 'The first landscape snapshot is being computed (see the status line); it appears here when done.';
+  }
   return 'No snapshots yet: the charts below follow the run; surfaces, slices and the snapshot measures appear'
       + ' with the first landscape snapshot.';
 }
