@@ -16,7 +16,7 @@ if [[ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then
     exit 1
   fi
 fi
-# ND4J's OpenMP threads spin when they share 2 cores with anything else: snapshots ran ~4x slower on such a machine
+# ND4J's OpenMP threads spin when they share 2 cores with anything else: snapshots took ~10x as long on such a machine
 if [[ -z "${OMP_NUM_THREADS:-}" && $(nproc) -le 2 ]]; then
   export OMP_NUM_THREADS=1
 fi
