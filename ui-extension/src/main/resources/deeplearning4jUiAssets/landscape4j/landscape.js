@@ -185,11 +185,13 @@ async function refreshRun(run, force) {
   if (force || changed) {
     state.seen[run + '#' + s.snapshots] = Date.now();
     state.counts[run] = {snapshots: s.snapshots};
-    const detail = await detailOf(run, s.snapshots);
+    // the newest snapshot, its run's colour range and (for a new run) its descriptors, fetched at once
+    if (s.snapshots > 0) snapshot(run, s.snapshots - 1).catch(() => {});
+    const [detail] = await Promise.all([force || !state.details[run] ? detailOf(run, s.snapshots)
+      : state.details[run].body, measuresOf(run, s.snapshots)]);
     preparePanels(detail);
-    await measuresOf(run, s.snapshots);
     await updateSlider(run, s.snapshots, force);
-    drawMetadata(run, detail);
+    drawMetadata(run, Object.assign({}, detail, {snapshots: s.snapshots}));
   }
   refreshSeries(run, s, force);
   setStatus(runStatus(s, state.scalars[run]));
@@ -268,10 +270,13 @@ function markerX(m, index) {
 }
 
 // ---------- snapshots: slider, play, surfaces ----------
+// caches the request, not only the answer: a snapshot asked for twice at once is fetched once
 async function snapshot(run, index) {
   const cache = state.snapshots[run] || (state.snapshots[run] = new Map());
   if (!cache.has(index)) {
-    cache.set(index, await getJson(snapUrl(run, index)));
+    const pending = getJson(snapUrl(run, index));
+    cache.set(index, pending);
+    pending.catch(() => cache.delete(index));
   }
   return cache.get(index);
 }
@@ -290,6 +295,11 @@ async function updateSlider(run, count, force) {
   $('no-snapshots').textContent = noSnapshotsText(run);
   const wasEmpty = $('landscape').classList.contains('empty');
   $('landscape').classList.toggle('empty', count === 0); // no big blank panels before the first snapshot
+  const measuresWereEmpty = $('measures').classList.contains('empty');
+  $('measures').classList.toggle('empty', count === 0);
+  if (measuresWereEmpty && count > 0) {
+    requestAnimationFrame(() => state.panels.forEach((p) => $(p.id) && $(p.id).data && Plotly.Plots.resize($(p.id))));
+  }
   if (wasEmpty && count > 0) {
     requestAnimationFrame(() => LANDSCAPE_CHARTS.forEach((id) => Plotly.Plots.resize($(id))));
   }
@@ -320,6 +330,9 @@ function noSnapshotsText(run) {
 async function showSnapshot(run, index) {
   const snap = await snapshot(run, index);
   if (run !== state.run) return;
+  if (!state.newest || state.newest.run !== run || state.newest.snap.index <= snap.index) {
+    state.newest = {run, snap}; // its probe is shown in the run's metadata
+  }
   state.shown = index;
   state.shownHistory.push(index);
   state.seen[run + '#shown' + index] = Date.now();
@@ -358,8 +371,7 @@ function clearLandscape() {
 
 // ---------- metadata ----------
 function drawMetadata(run, d) {
-  const cache = state.snapshots[run];
-  const newest = cache && cache.get(d.snapshots - 1);
+  const newest = state.newest && state.newest.run === run ? state.newest.snap : null;
   const probe = newest ? newest.probe : null;
   const rows = [
     ['run id', d.runId], ['name', d.name], ['tags', d.tags.join(', ')], ['store', d.store],
