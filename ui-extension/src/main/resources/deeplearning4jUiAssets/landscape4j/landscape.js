@@ -194,7 +194,7 @@ async function refreshRun(run, force) {
     drawMetadata(run, Object.assign({}, detail, {snapshots: s.snapshots}));
   }
   refreshSeries(run, s, force);
-  setStatus(runStatus(s, state.scalars[run]));
+  setStatus(runStatus(s, state.scalars[run], state.details[run] && state.details[run].body.listenerConfig));
   const progress = s.progress ? s.progress.state : '';
   if (progress !== state.progressShown) {
     state.progressShown = progress; // "being computed" / "off" / "ended" notes follow the run's state
@@ -400,7 +400,7 @@ function drawMetadata(run, d) {
   const u = runUrl(run);
   exportLinks($('run-exports'), [['scalars CSV', u + '/scalars?format=csv', run + '-scalars.csv'],
     ['measures CSV', u + '/measures?format=csv', run + '-measures.csv'],
-    ['metadata JSON', u, run + '-run.json']]);
+    ['metadata JSON', u, run + '-run.json'], ['everything (ZIP)', u + '/archive', run + '-archive.zip']]);
 }
 
 // ---------- comparison ----------

@@ -18,7 +18,7 @@ export function rate(scalars) {
  * {state, text} for a run summary from /runs: {@code snapshot} (computing one: which, since when), {@code finished},
  * or {@code training} (iteration and rate).
  */
-export function runStatus(s, scalars) {
+export function runStatus(s, scalars, options) {
   const p = s.progress;
   const snaps = plural(s.snapshots, 'snapshot');
   if (p && p.state === 'snapshot') {
@@ -35,7 +35,18 @@ export function runStatus(s, scalars) {
     return {state: 'training', text: 'started · no scalars committed yet · ' + snaps};
   }
   return {state: 'training', text: 'training · iteration ' + r.iteration
-      + (r.perSecond ? ' · ' + r.perSecond.toFixed(r.perSecond < 10 ? 1 : 0) + ' it/s' : '') + ' · ' + snaps};
+      + (r.perSecond ? ' · ' + r.perSecond.toFixed(r.perSecond < 10 ? 1 : 0) + ' it/s' : '') + ' · ' + snaps
+      + nextSnapshot(r, options)};
+}
+
+/** When the schedule knows it (snapshot=every:N): the next snapshot's iteration and about when it starts. */
+function nextSnapshot(r, options) {
+  const m = /^every:(\d+)$/.exec(options && options.snapshot || '');
+  if (!m) return '';
+  const every = Number(m[1]);
+  const next = (Math.floor(r.iteration / every) + 1) * every;
+  const eta = r.perSecond ? ' in about ' + secs(1000 * (next - r.iteration) / r.perSecond) : '';
+  return ' · next snapshot at iteration ' + next + eta;
 }
 
 export function disconnected(since, message) {

@@ -69,7 +69,7 @@ class LivePageTest {
 
     @Test
     @Order(1)
-    void chartsHoldDataAndANewSnapshotAppearsLive() {
+    void chartsHoldDataAndANewSnapshotAppearsLive() throws Exception {
         browser.driver.get(ui.url() + "?run=" + a.run().runId());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(browser.dataset("snapshots")).isEqualTo("2");
@@ -116,6 +116,12 @@ class LivePageTest {
         assertThat(browser.js("return document.getElementById('chart-contour')._context.toImageButtonOptions"
                 + ".filename")).isEqualTo(run + "-snapshot1-contour-random");
         assertThat(browser.driver.getCurrentUrl()).endsWith("?run=" + run);
+        // one click for everything: metadata, scalars, measures and each snapshot in a ZIP
+        assertThat(browser.js("return document.querySelector('#run-exports a:last-child').getAttribute('download')"))
+                .isEqualTo(run + "-archive.zip");
+        assertThat(archiveEntries(ui.url() + "/api/runs/" + run + "/archive")).containsExactly(run + "/run.json",
+                run + "/scalars.csv", run + "/measures.csv", run + "/snapshots/" + run + "-snapshot0.json",
+                run + "/snapshots/" + run + "-snapshot1.json");
         assertThat(browser.driver.findElement(By.id("meta")).getText()).contains(a.run().runId(), "MultiLayerNetwork",
                 "checkpointEvery=10", "user-given train probe");
         browser.screenshot("1-page-two-snapshots");
@@ -212,6 +218,22 @@ class LivePageTest {
             browser.js("window.scrollTo(0, 0);");
             browser.screenshot("5-no-snapshots-yet");
         }
+    }
+
+    private static java.util.List<String> archiveEntries(String url) throws Exception {
+        java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/zip");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(r.body()))) {
+            for (java.util.zip.ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        return names;
     }
 
     @Test

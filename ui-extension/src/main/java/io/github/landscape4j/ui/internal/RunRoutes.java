@@ -63,12 +63,16 @@ public final class RunRoutes {
     }
 
     private Answer detail(Request r) {
-        StoreRegistry.Located at = registry.locate(r.runId(0, "run"));
+        return Answer.json(detailOf(registry.locate(r.runId(0, "run"))));
+    }
+
+    /** A run's metadata as the API serves it. */
+    static RunDetail detailOf(StoreRegistry.Located at) {
         RunInfo i = at.run();
-        return Answer.json(new RunDetail(i.runId(), i.workerId(), i.name(), i.tags(), i.seed(), i.startTime(),
+        return new RunDetail(i.runId(), i.workerId(), i.name(), i.tags(), i.seed(), i.startTime(),
                 i.modelClass(), i.modelConfigJson(), i.numParams(), i.tensors(), i.listenerConfig(), i.versions(),
                 i.schemaVersion(), StoreRegistry.describe(at.store()), at.store().counts(i).snapshots(),
-                measures(i)));
+                measures(i));
     }
 
     /**
