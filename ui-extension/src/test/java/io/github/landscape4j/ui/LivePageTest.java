@@ -220,6 +220,20 @@ class LivePageTest {
         }
     }
 
+    @Test
+    @Order(6)
+    void seriesFollowTheXAxisChoiceAndSmoothing() {
+        new Select(browser.driver.findElement(By.id("x-axis"))).selectByValue("wall");
+        browser.js("const s = document.getElementById('smoothing'); s.value = '0.9';"
+                + " s.dispatchEvent(new Event('input'));");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(browser.js("return document.getElementById('chart-score').layout.xaxis.title.text"))
+                    .isEqualTo("wall time (s)");
+            assertThat(browser.traceNames("chart-score")).containsExactly("score", "score (smoothed 0.9)");
+        });
+        browser.screenshot("7-wall-time-smoothed");
+    }
+
     private static java.util.List<String> archiveEntries(String url) throws Exception {
         java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
