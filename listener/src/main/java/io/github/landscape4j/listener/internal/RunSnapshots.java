@@ -178,9 +178,9 @@ final class RunSnapshots {
                 return null;
             }
             Snapshot[] written = new Snapshot[1];
-            run.commitPending();
-            progress("snapshot", index, iteration);
             guard.run("snapshot " + index + " at iteration " + iteration, () -> {
+                run.commitPending(); // a fault here stops snapshots like any other, never training
+                progress("snapshot", index, iteration);
                 long t0 = schedule.now();
                 try {
                     Snapshot s = t.snapshot(SnapshotRequest.of(p).withValidation(v).withParams(model.params())
