@@ -9,6 +9,7 @@ import io.github.landscape4j.ui.LandscapeUi;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.listeners.ScoreIterationListener;
+import org.deeplearning4j.ui.model.stats.StatsListener;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -23,16 +24,22 @@ import java.util.concurrent.CountDownLatch;
  * until Ctrl-C. Arguments: {@code --store PATH} (default runs/demo.db), {@code --epochs N} (default 2),
  * {@code --max-iterations N} (default: no limit), {@code --port N} (default 9000, 0: any free port),
  * {@code --serve true|false} (keep serving after training; default true), {@code --snapshot SCHEDULE} (default
- * {@code budget:30%}; see the {@code snapshot} option).
+ * {@code every:N} with N so that about {@value #SNAPSHOTS} snapshots are spread evenly over the run, plus the final
+ * one; see the {@code snapshot} option). DL4J's own {@code StatsListener} writes to the same store, so DL4J's
+ * training pages ({@code /train}) show the run too. At the end it prints how long training took and what share of
+ * that went to snapshots.
  */
 public final class Demo {
+    /** Snapshots the default schedule spreads over the run (the final one comes on top). */
+    static final int SNAPSHOTS = 7;
+
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, Set.of("store", "epochs", "max-iterations", "port", "serve", "snapshot"));
         Path storePath = Path.of(args.get("store", "runs/demo.db"));
         int epochs = args.getInt("epochs", 2);
         int maxIterations = args.getInt("max-iterations", Integer.MAX_VALUE);
         int port = args.getInt("port", 9000);
-        String snapshot = args.get("snapshot", "budget:30%");
+        String snapshotArg = args.get("snapshot", "");
         String serveArg = args.get("serve", "true");
         if (!serveArg.equals("true") && !serveArg.equals("false")) {
             throw new IllegalArgumentException("--serve must be true or false, was '" + serveArg + "'");
@@ -41,14 +48,24 @@ public final class Demo {
 
         List<DataSet> train = FashionMnist.train(60_000, 128);
         List<DataSet> test = FashionMnist.test(10_000, 1000);
+        long planned = Math.min((long) epochs * train.size(), maxIterations);
+        // evenly spaced by default: a time-lapse worth playing, the first snapshot early
+        String snapshot = snapshotArg.isEmpty() ? "every:" + Math.max(1, planned / SNAPSHOTS) : snapshotArg;
         MultiLayerNetwork net = Mlp.create(42);
         // the demo owns the store, so the page can keep reading it after training
         LandscapeStore store = LandscapeStore.open(storePath);
         try {
+            long t0 = System.nanoTime();
             String runId = train(net, store, train, test, epochs, maxIterations, port, snapshot);
+            double seconds = (System.nanoTime() - t0) / 1e9;
             Evaluation eval = net.evaluate(new ExistingDataSetIterator(test));
             System.out.printf("test accuracy %.4f%n", eval.accuracy());
             report(store, storePath, runId);
+            double snapshotSeconds = store.snapshots(runId).stream()
+                    .mapToDouble(x -> x.timingsMillis().getOrDefault("total", 0.0)).sum() / 1000;
+            System.out.printf("training took %.1f s with %d snapshots (snapshot=%s); snapshots took %.1f s, %.0f%% of"
+                    + " it%n", seconds, store.snapshotCount(runId), snapshot, snapshotSeconds,
+                    100 * snapshotSeconds / seconds);
             if (serve) {
                 System.out.println("training done; the live page stays at " + LandscapeUi.url().orElse("?")
                         + " until Ctrl-C");
@@ -70,7 +87,8 @@ public final class Demo {
         try (LandscapeListener landscape = LandscapeListener.builder().store(store).runName("fashion-mlp")
                 .tags("demo", "fashion-mnist").validation(test.get(0)).probeSize(1000).grid(15)
                 .perTensorMeasures(false).hutchinson(5).snapshot(snapshot).ui(port).build()) {
-            net.setListeners(landscape, new ScoreIterationListener(100));
+            // DL4J's own StatsListener on the same store: DL4J's pages (/train) show the run beside the Landscape page
+            net.setListeners(landscape, new StatsListener(store.statsStorage(), 10), new ScoreIterationListener(100));
             int iterations = 0;
             outer:
             for (int e = 0; e < epochs; e++) {

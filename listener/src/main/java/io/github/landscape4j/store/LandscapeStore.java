@@ -271,6 +271,34 @@ public final class LandscapeStore implements AutoCloseable {
     public record RecordCounts(int snapshots, int scalarRecords, int checkpoints) {
     }
 
+    /**
+     * What a run said it was doing when it last wrote its progress: {@code training}, {@code snapshot} (computing
+     * snapshot {@code snapshot}, taken at {@code iteration}) or {@code finished}, since {@code sinceEpochMillis}
+     * (the writer's clock).
+     *
+     * @param state            {@code training}, {@code snapshot} or {@code finished}
+     * @param snapshot         index of the snapshot being computed, or the number written so far otherwise
+     * @param iteration        the iteration the state began at
+     * @param sinceEpochMillis when the state began, in milliseconds since the epoch
+     */
+    public record Progress(String state, int snapshot, long iteration, long sinceEpochMillis) {
+    }
+
+    /**
+     * The run's latest progress record; empty for a run written before progress records or before its first one.
+     * One key look-up: cheap enough to poll.
+     */
+    public Optional<Progress> progress(RunInfo run) {
+        return read("the progress of run " + run.runId(), () -> {
+            Persistable p = storage.getUpdate(run.runId(), RecordTypes.PROGRESS, run.workerId(), 0L);
+            if (p == null) {
+                return Optional.empty();
+            }
+            Progress progress = Json.GSON.fromJson(records.checked(p).json(), Progress.class);
+            return Optional.ofNullable(progress == null || progress.state() == null ? null : progress);
+        });
+    }
+
     /** The snapshot with this index (0-based), if the run has it. */
     public Optional<Snapshot> snapshot(String runId, int index) {
         return read("snapshot " + index + " of run " + runId, () -> {

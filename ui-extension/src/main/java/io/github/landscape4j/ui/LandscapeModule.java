@@ -1,6 +1,7 @@
 package io.github.landscape4j.ui;
 
 import io.github.landscape4j.store.internal.RecordTypes;
+import io.github.landscape4j.ui.internal.ArchiveRoutes;
 import io.github.landscape4j.ui.internal.PageRoutes;
 import io.github.landscape4j.ui.internal.RunRoutes;
 import io.github.landscape4j.ui.internal.SeriesRoutes;
@@ -44,6 +45,7 @@ public final class LandscapeModule implements UIModule {
         routes.addAll(new RunRoutes(registry).routes());
         routes.addAll(new SeriesRoutes(registry).routes());
         routes.addAll(new SnapshotRoutes(registry).routes());
+        routes.addAll(new ArchiveRoutes(registry).routes());
         routes.addAll(new PageRoutes().routes()); // last: holds the API catch-all
         return routes;
     }

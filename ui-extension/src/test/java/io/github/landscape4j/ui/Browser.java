@@ -51,6 +51,29 @@ final class Browser implements AutoCloseable {
         return ((Number) n).longValue();
     }
 
+    /** Number of finite error bars in the chart's traces. */
+    long errorBars(String chartId) {
+        return ((Number) js("""
+                const gd = document.getElementById(arguments[0]);
+                if (!gd || !gd.data) return 0;
+                return gd.data.reduce((n, t) => n + (t.error_y && t.error_y.visible !== false && t.error_y.array
+                    ? t.error_y.array.filter((v) => typeof v === 'number' && isFinite(v) && v > 0).length : 0), 0);""",
+                chartId)).longValue();
+    }
+
+    /** Names of the chart's traces. */
+    java.util.List<Object> traceNames(String chartId) {
+        @SuppressWarnings("unchecked")
+        java.util.List<Object> names = (java.util.List<Object>) js("const gd = document.getElementById(arguments[0]);"
+                + " return gd && gd.data ? gd.data.map((t) => t.name) : [];", chartId);
+        return names;
+    }
+
+    /** [zmin, zmax] of the chart's first trace. */
+    Object colourRange(String chartId) {
+        return js("const t = document.getElementById(arguments[0]).data[0]; return [t.zmin, t.zmax];", chartId);
+    }
+
     long traces(String chartId) {
         return ((Number) js("const gd = document.getElementById(arguments[0]);"
                 + " return gd && gd.data ? gd.data.length : 0;", chartId)).longValue();

@@ -69,7 +69,7 @@ class LivePageTest {
 
     @Test
     @Order(1)
-    void chartsHoldDataAndANewSnapshotAppearsLive() {
+    void chartsHoldDataAndANewSnapshotAppearsLive() throws Exception {
         browser.driver.get(ui.url() + "?run=" + a.run().runId());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(browser.dataset("snapshots")).isEqualTo("2");
@@ -80,14 +80,48 @@ class LivePageTest {
                 + browser.js("return window.landscape4j.lastCycleMillis;") + " ms; draws (ms) "
                 + browser.js("return JSON.stringify(window.landscape4j.drawMillis);"));
         assertThat(browser.points("chart-surface3d")).isEqualTo(121);
-        assertThat(browser.traces("chart-pca")).isEqualTo(2);
+        assertThat(browser.traces("chart-pca")).isEqualTo(4); // contours, path, start, current
         assertThat(browser.points("chart-pca")).isGreaterThan(100);
         assertThat(browser.traces("chart-slices")).isEqualTo(4); // interpolation and random, train and validation
         assertThat(browser.points("chart-score")).isGreaterThanOrEqualTo(51);
         assertThat(browser.traces("chart-gradnorm")).isEqualTo(1 + a.run().tensors().size());
         assertThat(browser.points("chart-norms")).isGreaterThanOrEqualTo(2 * 51);
-        assertThat(browser.points("chart-sharpness")).isEqualTo(8); // random mean and max, ε and adaptive, 2 snapshots
-        assertThat(browser.points("chart-gap")).isEqualTo(4);
+        // one panel per unit: ε and adaptive sharpness (%), random mean and max (loss); 2 snapshots each
+        assertThat(browser.points("chart-m-sharpness_percent")).isEqualTo(4);
+        assertThat(browser.points("chart-m-sharpness_loss")).isEqualTo(4);
+        assertThat(browser.points("chart-m-gap_loss")).isEqualTo(2);
+        assertThat(browser.points("chart-m-gap_accuracy")).isEqualTo(2);
+        // error bars (±2 SE) on the probe losses and the gap, and a verdict on the gap in words
+        assertThat(browser.errorBars("chart-m-loss")).isEqualTo(2 * 2);
+        assertThat(browser.errorBars("chart-m-gap_loss")).isEqualTo(2);
+        assertThat(browser.driver.findElement(By.id("chart-m-gap_loss-verdict")).getText())
+                .containsPattern("(within|larger than) probe noise");
+        // one unit per panel, from the descriptors: ε- and adaptive sharpness (%) apart from random sharpness (loss)
+        assertThat(browser.traceNames("chart-m-sharpness_percent")).containsExactly("ε-sharpness", "adaptive sharpness");
+        assertThat(browser.traceNames("chart-m-sharpness_loss"))
+                .containsExactly("random sharpness (mean)", "random sharpness (max)");
+        assertThat(browser.js("return document.getElementById('chart-m-sharpness_percent').layout.yaxis.title.text"))
+                .isEqualTo("% of 1 + loss");
+        assertThat(browser.js("return document.getElementById('chart-m-sharpness_loss').layout.yaxis.title.text"))
+                .isEqualTo("loss");
+        assertThat(browser.traceNames("chart-m-hessian_top")).containsExactly("top Hessian eigenvalue λ_max");
+        // downloads named <run>-snapshot<k>-<part>.<ext>, images too
+        String run = a.run().runId();
+        assertThat(browser.js("return [...document.querySelectorAll('#surface-exports a, #slice-exports a')]"
+                + ".map((a) => a.getAttribute('download')).join(' ')").toString().split(" ")).containsExactly(
+                run + "-snapshot1-surface0-random.csv", run + "-snapshot1-surface0-random.json",
+                run + "-snapshot1-surface0-random.vtk", run + "-snapshot1-slice0-random.csv",
+                run + "-snapshot1-slice0-random.json", run + "-snapshot1-slice1-interpolation.csv",
+                run + "-snapshot1-slice1-interpolation.json");
+        assertThat(browser.js("return document.getElementById('chart-contour')._context.toImageButtonOptions"
+                + ".filename")).isEqualTo(run + "-snapshot1-contour-random");
+        assertThat(browser.driver.getCurrentUrl()).endsWith("?run=" + run);
+        // one click for everything: metadata, scalars, measures and each snapshot in a ZIP
+        assertThat(browser.js("return document.querySelector('#run-exports a:last-child').getAttribute('download')"))
+                .isEqualTo(run + "-archive.zip");
+        assertThat(archiveEntries(ui.url() + "/api/runs/" + run + "/archive")).containsExactly(run + "/run.json",
+                run + "/scalars.csv", run + "/measures.csv", run + "/snapshots/" + run + "-snapshot0.json",
+                run + "/snapshots/" + run + "-snapshot1.json");
         assertThat(browser.driver.findElement(By.id("meta")).getText()).contains(a.run().runId(), "MultiLayerNetwork",
                 "checkpointEvery=10", "user-given train probe");
         browser.screenshot("1-page-two-snapshots");
@@ -116,7 +150,7 @@ class LivePageTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(browser.points("chart-score")).isGreaterThan(scorePoints));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(browser.points("chart-sharpness")).isEqualTo(12)); // 4 measures, 3 snapshots
+                assertThat(browser.points("chart-m-sharpness_percent")).isEqualTo(6)); // 2 measures, 3 snapshots
         browser.screenshot("2-new-snapshot-live");
     }
 
@@ -129,12 +163,24 @@ class LivePageTest {
                 assertThat(browser.dataset("shownSnapshot")).isEqualTo("0"));
         assertThat(browser.driver.findElement(By.id("snapshot-label")).getText()).contains("snapshot 1 of 3");
         browser.screenshot("3-slider-first-snapshot");
+        Object firstRange = browser.colourRange("chart-contour");
         browser.js("window.landscape4j.shownHistory = [];");
         browser.driver.findElement(By.id("play")).click();
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(browser.js("return window.landscape4j.shownHistory;").toString()).isEqualTo("[0, 1, 2]");
             assertThat(browser.driver.findElement(By.id("play")).getText()).contains("Play");
         });
+        // one colour (and height) scale for every snapshot of the run, whose own ranges differ
+        assertThat(browser.colourRange("chart-contour")).isEqualTo(firstRange);
+        assertThat(browser.js("const t = document.getElementById('chart-surface3d').data[0]; return [t.cmin, t.cmax];"))
+                .isEqualTo(firstRange);
+        browser.driver.findElement(By.id("auto-scale")).click();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(browser.colourRange("chart-contour")).isNotEqualTo(firstRange));
+        browser.screenshot("3b-auto-scale");
+        browser.driver.findElement(By.id("auto-scale")).click();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(browser.colourRange("chart-contour")).isEqualTo(firstRange));
     }
 
     @Test
@@ -146,6 +192,8 @@ class LivePageTest {
             assertThat(browser.points("chart-compare-b")).isGreaterThan(100);
             assertThat(browser.traces("chart-compare-score")).isEqualTo(2);
         });
+        // both runs on one colour scale
+        assertThat(browser.colourRange("chart-compare-a")).isEqualTo(browser.colourRange("chart-compare-b"));
         browser.js("document.getElementById('compare-section').scrollIntoView();");
         browser.screenshot("4-compare");
         new Select(browser.driver.findElement(By.id("compare"))).selectByValue("");
@@ -170,5 +218,47 @@ class LivePageTest {
             browser.js("window.scrollTo(0, 0);");
             browser.screenshot("5-no-snapshots-yet");
         }
+    }
+
+    @Test
+    @Order(6)
+    void seriesFollowTheXAxisChoiceAndSmoothing() {
+        new Select(browser.driver.findElement(By.id("x-axis"))).selectByValue("wall");
+        browser.js("const s = document.getElementById('smoothing'); s.value = '0.9';"
+                + " s.dispatchEvent(new Event('input'));");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(browser.js("return document.getElementById('chart-score').layout.xaxis.title.text"))
+                    .isEqualTo("wall time (s)");
+            assertThat(browser.traceNames("chart-score")).containsExactly("score", "score (smoothed 0.9)");
+        });
+        browser.screenshot("7-wall-time-smoothed");
+    }
+
+    private static java.util.List<String> archiveEntries(String url) throws Exception {
+        java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/zip");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(r.body()))) {
+            for (java.util.zip.ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    @Order(5)
+    void anUnknownRunIdIsNamed() {
+        browser.driver.get(ui.url() + "?run=no-such-run");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(browser.driver.findElement(By.id("not-found")).isDisplayed()).isTrue();
+            assertThat(browser.driver.findElement(By.id("not-found")).getText())
+                    .contains("No run \"no-such-run\"", "Showing the newest run");
+        });
+        browser.screenshot("6-unknown-run");
     }
 }

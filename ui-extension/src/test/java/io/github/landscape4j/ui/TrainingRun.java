@@ -33,6 +33,11 @@ final class TrainingRun implements AutoCloseable {
     private int next;
 
     TrainingRun(LandscapeStore store, String name, long seed, double learningRate) {
+        this(store, name, seed, learningRate, 11);
+    }
+
+    /** With {@code grid} points per side of each surface (a larger grid makes a slower snapshot). */
+    TrainingRun(LandscapeStore store, String name, long seed, double learningRate, int grid) {
         this.net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(learningRate))
                 .weightInit(WeightInit.XAVIER).list()
                 .layer(new DenseLayer.Builder().nIn(FEATURES).nOut(24).activation(Activation.RELU).build())
@@ -44,7 +49,7 @@ final class TrainingRun implements AutoCloseable {
         DataSet train = DataSet.merge(batches.subList(0, 8));
         DataSet val = DataSet.merge(TestNets.data(8, 32, FEATURES, seed + 99));
         this.listener = LandscapeListener.builder().store(store).runName(name).seed(seed).checkpointEvery(10)
-                .commitEvery(5).probe(train).validation(val).snapshot("off").grid(11).sharpnessK(8).ascentSteps(4)
+                .commitEvery(5).probe(train).validation(val).snapshot("off").grid(grid).sharpnessK(8).ascentSteps(4)
                 .hessianIterations(8).hutchinson(3).build();
         net.setListeners(listener);
         net.fit(batches.get(next++)); // starts the run

@@ -125,6 +125,16 @@ public final class RunRecorder implements AutoCloseable {
                     public boolean ending() {
                         return ending;
                     }
+
+                    @Override
+                    public void commitPending() {
+                        flush();
+                    }
+
+                    @Override
+                    public void progress(String json) {
+                        writer.writeProgress(json);
+                    }
                 });
         this.liveParams = model.params();
         this.model = RunEnds.watch(model, this);
@@ -339,6 +349,7 @@ public final class RunRecorder implements AutoCloseable {
                         + " listener after training for one); scalars and checkpoints are committed",
                         inProgress ? ", the one in progress abandoned" : "");
             }
+            snapshots.ended(lastIteration);
             try {
                 writer.close();
             } catch (RuntimeException e) {

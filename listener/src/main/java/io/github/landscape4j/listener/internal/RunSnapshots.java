@@ -7,6 +7,7 @@ import io.github.landscape4j.engine.SnapshotConfig;
 import io.github.landscape4j.engine.SnapshotRequest;
 import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.listener.LandscapeConfig;
+import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.Snapshot;
 import io.github.landscape4j.store.internal.Json;
 import io.github.landscape4j.engine.Probe;
@@ -38,6 +39,15 @@ final class RunSnapshots {
 
         /** Whether the run has begun to end (a snapshot in progress gives up at its next part). */
         boolean ending();
+
+        /**
+         * Commits the scalars recorded so far and returns when they are committed, so the page shows the run up to
+         * the snapshot while it is computed (training waits for the snapshot anyway).
+         */
+        void commitPending();
+
+        /** Queues the run's progress record (JSON of {@link LandscapeStore.Progress}). */
+        void progress(String json);
     }
 
     /** Checkpoints so far, initial parameters first, with their iterations. */
@@ -179,6 +189,8 @@ final class RunSnapshots {
             }
             Snapshot[] written = new Snapshot[1];
             guard.run("snapshot " + index + " at iteration " + iteration, () -> {
+                run.commitPending(); // a fault here stops snapshots like any other, never training
+                progress("snapshot", index, iteration);
                 long t0 = schedule.now();
                 try {
                     Snapshot s = t.snapshot(SnapshotRequest.of(p).withValidation(v).withParams(model.params())
@@ -197,10 +209,23 @@ final class RunSnapshots {
                     skipped(a, iteration);
                 }
             });
+            if (!run.ending()) {
+                progress("training", count(), iteration);
+            }
             return written[0];
         } finally {
             taking.set(false);
         }
+    }
+
+    /** The run is ending at {@code iteration}: its progress says finished (before the writer stops). */
+    void ended(long iteration) {
+        progress("finished", count(), iteration);
+    }
+
+    private void progress(String state, int snapshot, long iteration) {
+        run.progress(Json.GSON.toJson(new LandscapeStore.Progress(state, snapshot, iteration,
+                System.currentTimeMillis())));
     }
 
     private void skipped(SnapshotAbandoned a, long iteration) {

@@ -15,6 +15,11 @@ public final class RecordTypes {
      * tells a record lost to damage (the file's index no longer finds it) from one not written yet.
      */
     public static final String MANIFEST = "landscape4j.manifest";
+    /**
+     * Update under key 0, rewritten when the run starts or ends a snapshot and when it ends: what the run is doing
+     * (training, computing a snapshot since when, finished), for the page's status line. Not counted in the manifest.
+     */
+    public static final String PROGRESS = "landscape4j.progress";
 
     /**
      * Version of the record layout this code writes and the newest it reads. 2: records carry a CRC32 and update

@@ -33,7 +33,7 @@ public final class StoreWriter implements AutoCloseable {
     /** How long {@link #flush()} and {@link #close()} wait for the writer thread (a hung disk, a huge backlog). */
     static final long CLOSE_TIMEOUT_SECONDS = 60;
 
-    private sealed interface Command permits RunInfo, Rows, Put, Drop, Release, Flush, Stop {
+    private sealed interface Command permits RunInfo, Rows, Put, Drop, Release, Flush, Stop, Progress {
     }
 
     private record RunInfo(Supplier<String> json, long timestamp) implements Command {
@@ -53,6 +53,10 @@ public final class StoreWriter implements AutoCloseable {
     }
 
     private record Flush(CountDownLatch done) implements Command {
+    }
+
+    /** The run's progress record (JSON), written under key 0 over the previous one. */
+    private record Progress(String json) implements Command {
     }
 
     private record Stop(CountDownLatch done) implements Command {
@@ -141,6 +145,14 @@ public final class StoreWriter implements AutoCloseable {
     /** Queues any other record (e.g. a snapshot) as JSON. */
     public void writeRecord(String typeId, String json) {
         offer(new Put(typeId, json, null, null));
+    }
+
+    /**
+     * Queues the run's progress record (see {@link RecordTypes#PROGRESS}), which replaces the one before; it is
+     * not counted in the manifest, so it never makes a reader look for a record that is not there.
+     */
+    public void writeProgress(String json) {
+        offer(new Progress(json));
     }
 
     /**
@@ -257,6 +269,8 @@ public final class StoreWriter implements AutoCloseable {
             }
         } else if (c instanceof Release r) {
             r.to().accept(r.array());
+        } else if (c instanceof Progress p) {
+            router.putUpdate(new LandscapeRecord(sessionId, RecordTypes.PROGRESS, workerId, 0L, p.json(), null));
         } else if (c instanceof Flush f) {
             f.done().countDown();
         } else if (c instanceof Stop s) {

@@ -1,6 +1,8 @@
 package io.github.landscape4j.ui.internal;
 
+import io.github.landscape4j.store.Slice;
 import io.github.landscape4j.store.Snapshot;
+import io.github.landscape4j.store.Surface;
 
 import java.util.Arrays;
 import java.util.List;
@@ -10,14 +12,23 @@ import java.util.TreeSet;
 
 /**
  * Internal: the scalar measures of a run's snapshots as columns over time (sharpness, Hessian, gap, probe losses),
- * one row per snapshot; a measure a snapshot lacks is NaN there.
+ * one row per snapshot; a measure a snapshot lacks is NaN there. With them, the range of the train-probe loss over
+ * every surface and slice of the run, so the page draws every snapshot (and compared runs) on one colour scale.
  *
- * @param index     snapshot indices
- * @param iteration iteration of each snapshot
- * @param epoch     epoch of each snapshot
- * @param measures  measure key → value per snapshot
+ * @param index      snapshot indices
+ * @param iteration  iteration of each snapshot
+ * @param epoch      epoch of each snapshot
+ * @param wallMillis milliseconds from the run's start to each snapshot
+ * @param measures   measure key → value per snapshot
+ * @param lossRange  {@code [lowest, 99th percentile]} of the finite positive train-probe losses on the run's
+ *                   surfaces and slices (the top is robust to the few blown-up corners of a wide plane); empty when
+ *                   there are none
  */
-public record Measures(int[] index, long[] iteration, int[] epoch, Map<String, double[]> measures) {
+public record Measures(int[] index, long[] iteration, int[] epoch, long[] wallMillis, Map<String, double[]> measures,
+                       double[] lossRange) {
+
+    /** Share of the losses allowed above the top of {@link #lossRange()}. */
+    static final double CLIPPED_ABOVE = 0.01;
 
     public static Measures of(List<Snapshot> snapshots) {
         int n = snapshots.size();
@@ -32,15 +43,56 @@ public record Measures(int[] index, long[] iteration, int[] epoch, Map<String, d
         int[] index = new int[n];
         long[] iteration = new long[n];
         int[] epoch = new int[n];
+        long[] wall = new long[n];
         for (int i = 0; i < n; i++) {
             Snapshot s = snapshots.get(i);
             index[i] = i;
             iteration[i] = s.iteration();
             epoch[i] = s.epoch();
+            wall[i] = s.wallMillis();
             for (String k : keys) {
                 cols.get(k)[i] = s.measure(k);
             }
         }
-        return new Measures(index, iteration, epoch, cols);
+        return new Measures(index, iteration, epoch, wall, cols, lossRange(snapshots));
+    }
+
+    static double[] lossRange(List<Snapshot> snapshots) {
+        int size = 0;
+        for (Snapshot s : snapshots) {
+            for (Surface f : s.surfaces()) {
+                size += f.xs().length * f.ys().length;
+            }
+            for (Slice l : s.slices()) {
+                size += l.trainLoss().length;
+            }
+        }
+        double[] all = new double[size];
+        int n = 0;
+        for (Snapshot s : snapshots) {
+            for (Surface f : s.surfaces()) {
+                for (double[] row : f.trainLoss()) {
+                    n = addPositive(row, all, n);
+                }
+            }
+            for (Slice l : s.slices()) {
+                n = addPositive(l.trainLoss(), all, n);
+            }
+        }
+        if (n == 0) {
+            return new double[0];
+        }
+        Arrays.sort(all, 0, n);
+        int top = (int) Math.min(n - 1, Math.ceil((n - 1) * (1 - CLIPPED_ABOVE)));
+        return new double[] {all[0], all[top]};
+    }
+
+    private static int addPositive(double[] values, double[] into, int n) {
+        for (double v : values) {
+            if (Double.isFinite(v) && v > 0) {
+                into[n++] = v;
+            }
+        }
+        return n;
     }
 }

@@ -35,7 +35,7 @@ public final class PageRoutes {
                         .putHeader("content-type", "text/html; charset=utf-8").end(html)),
                 new Route("/landscape/api/*", HttpMethod.GET, (p, rc) -> Responses.error(rc, 404,
                         "no API route " + rc.request().path() + "; routes: /landscape/api/runs,"
-                                + " /landscape/api/runs/{run}, .../scalars, .../measures, .../snapshots/{index},"
+                                + " /landscape/api/runs/{run}, .../scalars, .../measures, .../archive, .../snapshots/{index},"
                                 + " .../snapshots/{index}/surfaces/{k}, .../snapshots/{index}/slices/{k}")));
     }
 }

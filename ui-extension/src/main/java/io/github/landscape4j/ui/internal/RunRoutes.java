@@ -1,6 +1,10 @@
 package io.github.landscape4j.ui.internal;
 
+import io.github.landscape4j.engine.LandscapeEngine;
+import io.github.landscape4j.engine.SnapshotConfig;
+import io.github.landscape4j.listener.LandscapeConfig;
 import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.MeasureDescriptor;
 import io.github.landscape4j.store.ParameterTensor;
 import io.github.landscape4j.store.RunInfo;
 import io.github.landscape4j.ui.internal.Responses.Answer;
@@ -14,20 +18,22 @@ import java.util.Map;
 
 /**
  * Internal: {@code /landscape/api/runs} (every run with its record counts, polled by the page to follow runs live)
- * and {@code /landscape/api/runs/:run} (one run's metadata).
+ * with what each is doing (its progress record), and {@code /landscape/api/runs/:run} (one run's metadata, with the
+ * descriptors of its measures, from which the page draws its charts).
  */
 public final class RunRoutes {
 
     /** One run in the list; the counts grow while the run is written. */
     record RunSummary(String runId, String name, List<String> tags, Instant startTime, String modelClass,
-                      long numParams, String store, int snapshots, int scalarRecords, int checkpoints) {
+                      long numParams, String store, int snapshots, int scalarRecords, int checkpoints,
+                      LandscapeStore.Progress progress, long serverEpochMillis) {
     }
 
     /** A run's metadata, as recorded, plus the store it is in. */
     record RunDetail(String runId, String workerId, String name, List<String> tags, long seed, Instant startTime,
                      String modelClass, String modelConfigJson, long numParams, List<ParameterTensor> tensors,
                      Map<String, String> listenerConfig, Map<String, String> versions, int schemaVersion,
-                     String store, int snapshots) {
+                     String store, int snapshots, List<MeasureDescriptor> measures) {
     }
 
     private final StoreRegistry registry;
@@ -47,19 +53,42 @@ public final class RunRoutes {
         for (LandscapeStore store : registry.stores()) {
             for (RunInfo run : store.listRuns()) {
                 LandscapeStore.RecordCounts n = store.counts(run);
+                // the server's clock beside the writer's: the page shows how long a snapshot has run
                 runs.add(new RunSummary(run.runId(), run.name(), run.tags(), run.startTime(), run.modelClass(),
                         run.numParams(), StoreRegistry.describe(store), n.snapshots(), n.scalarRecords(),
-                        n.checkpoints()));
+                        n.checkpoints(), store.progress(run).orElse(null), System.currentTimeMillis()));
             }
         }
         return Answer.json(Map.of("runs", runs));
     }
 
     private Answer detail(Request r) {
-        StoreRegistry.Located at = registry.locate(r.runId(0, "run"));
+        return Answer.json(detailOf(registry.locate(r.runId(0, "run"))));
+    }
+
+    /** A run's metadata as the API serves it. */
+    static RunDetail detailOf(StoreRegistry.Located at) {
         RunInfo i = at.run();
-        return Answer.json(new RunDetail(i.runId(), i.workerId(), i.name(), i.tags(), i.seed(), i.startTime(),
+        return new RunDetail(i.runId(), i.workerId(), i.name(), i.tags(), i.seed(), i.startTime(),
                 i.modelClass(), i.modelConfigJson(), i.numParams(), i.tensors(), i.listenerConfig(), i.versions(),
-                i.schemaVersion(), StoreRegistry.describe(at.store()), at.store().counts(i).snapshots()));
+                i.schemaVersion(), StoreRegistry.describe(at.store()), at.store().counts(i).snapshots(),
+                measures(i));
+    }
+
+    /**
+     * What the run's measures are: as stored with it, or, for runs recorded before descriptors were stored, what
+     * the engine writes with the run's options (the defaults when they no longer parse).
+     */
+    static List<MeasureDescriptor> measures(RunInfo run) {
+        if (!run.measures().isEmpty()) {
+            return run.measures();
+        }
+        SnapshotConfig config;
+        try {
+            config = LandscapeConfig.parse(run.listenerConfig()).snapshots();
+        } catch (RuntimeException e) {
+            config = LandscapeConfig.defaults().snapshots();
+        }
+        return LandscapeEngine.measures(config, List.of());
     }
 }
