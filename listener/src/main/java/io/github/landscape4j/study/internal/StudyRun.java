@@ -102,7 +102,7 @@ public final class StudyRun implements Callable<StudyRecord.Run> {
         long t1 = System.nanoTime();
         LandscapeEngine engine = LandscapeEngine.builder(net).config(in.snapshots()).seed(s.seed()).build();
         Snapshot snap = engine.snapshot(SnapshotRequest.of(probe(trainProbe, "study train probe"))
-                .withValidation(probe(heldOutProbe, "study held-out probe"))
+                .withValidation(probe(heldOutProbe, "study held-out probe")).withLearningRate(s.learningRate())
                 .withLimit(s.key(), Long.MAX_VALUE, () -> false));
         double measureSeconds = (System.nanoTime() - t1) / 1e9;
         return new StudyRecord.Run(s.key(), runId, s.asMap(), epochs, stop, trainSeconds, measureSeconds,
