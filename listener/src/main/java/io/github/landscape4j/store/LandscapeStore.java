@@ -328,6 +328,61 @@ public final class LandscapeStore implements AutoCloseable {
         return s;
     }
 
+    // --- studies ---
+
+    /**
+     * Writes a study record, replacing the one of the same name (committed when this returns).
+     *
+     * @throws StoreException naming the store when it cannot be written
+     */
+    public void writeStudy(StudyRecord study) {
+        if (closed) {
+            throw new StoreException("store " + description + " is closed");
+        }
+        try {
+            storage.putStaticInfo(new LandscapeRecord(RecordTypes.STUDY_SESSION_PREFIX + study.name(),
+                    RecordTypes.STUDY, RecordTypes.STUDY_WORKER, System.currentTimeMillis(),
+                    Json.GSON.toJson(study), null));
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot write study " + study.name() + " to store " + description + " ("
+                    + describe(e) + ")", e);
+        }
+    }
+
+    /** Every study in the store, by name. */
+    public List<StudyRecord> studies() {
+        return read("the list of studies", () -> {
+            List<StudyRecord> out = new ArrayList<>();
+            for (String session : storage.listSessionIDs()) {
+                if (session.startsWith(RecordTypes.STUDY_SESSION_PREFIX)) {
+                    for (Persistable p : storage.getAllStaticInfos(session, RecordTypes.STUDY)) {
+                        out.add(studyOf(records.checked(p)));
+                    }
+                }
+            }
+            out.sort(Comparator.comparing(StudyRecord::name));
+            return out;
+        });
+    }
+
+    /** The study of this name, if the store holds one. */
+    public Optional<StudyRecord> study(String name) {
+        return read("study " + name, () -> {
+            Persistable p = storage.getStaticInfo(RecordTypes.STUDY_SESSION_PREFIX + name, RecordTypes.STUDY,
+                    RecordTypes.STUDY_WORKER);
+            return p == null ? Optional.<StudyRecord>empty() : Optional.of(studyOf(records.checked(p)));
+        });
+    }
+
+    private StudyRecord studyOf(LandscapeRecord r) {
+        StudyRecord s = Json.GSON.fromJson(r.json(), StudyRecord.class);
+        if (s == null || s.name() == null || s.runs() == null) {
+            throw new StoreException("store " + description + " holds a study record without its name or runs in"
+                    + " session " + r.getSessionID());
+        }
+        return s;
+    }
+
     /**
      * Every read: under the storage's read lock where it has one (whole commits only), and with every failure
      * underneath (MapDB's, a damaged record's, a JSON error, an allocation a damaged length asked for) turned into

@@ -46,6 +46,7 @@ public final class LandscapeModule implements UIModule {
         routes.addAll(new SeriesRoutes(registry).routes());
         routes.addAll(new SnapshotRoutes(registry).routes());
         routes.addAll(new ArchiveRoutes(registry).routes());
+        routes.addAll(new io.github.landscape4j.ui.internal.StudyRoutes(registry).routes());
         routes.addAll(new PageRoutes().routes()); // last: holds the API catch-all
         return routes;
     }

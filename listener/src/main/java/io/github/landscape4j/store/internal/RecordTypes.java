@@ -21,6 +21,14 @@ public final class RecordTypes {
      */
     public static final String PROGRESS = "landscape4j.progress";
 
+    // --- studies ---
+    /** Static info, one per study (its own session {@link #STUDY_SESSION_PREFIX} + name): a study record. */
+    public static final String STUDY = "landscape4j.study";
+    /** Session id prefix of study records; the worker id is {@link #STUDY_WORKER}. */
+    public static final String STUDY_SESSION_PREFIX = "landscape4j-study-";
+    /** Worker id of study records. */
+    public static final String STUDY_WORKER = "study";
+
     /**
      * Version of the record layout this code writes and the newest it reads. 2: records carry a CRC32 and update
      * records are keyed by their 0-based number within the run and type (snapshot index), not by time.

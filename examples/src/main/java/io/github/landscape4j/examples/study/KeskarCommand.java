@@ -1,0 +1,206 @@
+package io.github.landscape4j.examples.study;
+
+import io.github.landscape4j.engine.LandscapeEngine;
+import io.github.landscape4j.engine.Probe;
+import io.github.landscape4j.engine.SnapshotConfig;
+import io.github.landscape4j.engine.SnapshotRequest;
+import io.github.landscape4j.examples.Args;
+import io.github.landscape4j.store.Checkpoint;
+import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.StudyRecord;
+import io.github.landscape4j.study.Optimizer;
+import io.github.landscape4j.study.RunSettings;
+import io.github.landscape4j.study.Study;
+import io.github.landscape4j.study.StudyPlan;
+import io.github.landscape4j.study.StudyReport;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code examples/keskar.sh}: Keskar, Mudigere, Nocedal, Smelyanskiy, Tang, "On large-batch training for deep
+ * learning: generalization gap and sharp minima" (ICLR 2017), on Fashion-MNIST: the MLP and a small CNN, each trained
+ * with a small and a large batch (Adam 1e-3, the same number of epochs), as a study in one store; then ε-sharpness
+ * (Metric 2.1) at ε = 1e-3 and 5e-4 at both minimizers, and the 1D interpolation {@code θ(α) = θ_SB + α(θ_LB −
+ * θ_SB)}, α from −1 to 2, with train and test loss and accuracy (their Figure 3). Prints the table; writes
+ * {@code keskar.csv} (the interpolation), {@code keskar-summary.csv}, {@code keskar.md} and {@code keskar.png} under
+ * {@code --out}. Started again it reuses the trained runs in the store.
+ */
+public final class KeskarCommand {
+    private static final Set<String> KNOWN = Set.of("out", "families", "train", "probe", "epochs-mlp", "epochs-cnn",
+            "small", "large", "seed", "points", "quick");
+
+    private KeskarCommand() {
+    }
+
+    record Minimum(String family, int batch, double trainLoss, double testLoss, double trainAccuracy,
+                   double testAccuracy, double sharp1e3, double sharp5e4, double trainSeconds, int epochs) {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        boolean quick = Arrays.asList(argv).contains("--quick");
+        List<String> rest = new ArrayList<>(Arrays.asList(argv));
+        rest.remove("--quick");
+        Args a = new Args(rest.toArray(String[]::new), KNOWN);
+        Path out = Path.of(a.get("out", quick ? "runs/keskar-quick" : "runs/keskar"));
+        List<String> families = List.of(a.get("families", "mlp,cnn").split(","));
+        int trainN = a.getInt("train", quick ? 1024 : 8192);
+        int probeN = a.getInt("probe", quick ? 256 : 1000);
+        int small = a.getInt("small", 64);
+        int large = a.getInt("large", quick ? 512 : 4096);
+        int seed = a.getInt("seed", 1);
+        int points = a.getInt("points", quick ? 13 : 31);
+        DataSet train = FashionModels.train(trainN);
+        DataSet test = FashionModels.test(probeN);
+        System.out.printf(Locale.ROOT, "Keskar et al. 2017 on Fashion-MNIST: batch %d vs %d, Adam 1e-3, %d training"
+                + " examples, probes of %d train and %d test examples, seed %d%n", small, large, trainN, probeN,
+                probeN, seed);
+        List<Minimum> minima = new ArrayList<>();
+        List<Figure.Panel> panels = new ArrayList<>();
+        StringBuilder interpolationCsv = new StringBuilder("family,alpha,train_loss,test_loss,train_accuracy,"
+                + "test_accuracy\n");
+        long start = System.nanoTime();
+        try (LandscapeStore store = LandscapeStore.open(out.resolve("keskar.db"))) {
+            for (String family : families) {
+                int epochs = a.getInt("epochs-" + family, family.equals("mlp") ? (quick ? 3 : 20) : (quick ? 1 : 4));
+                int hidden = family.equals("mlp") ? 100 : 8;
+                System.out.println(FashionModels.describe(family, hidden) + ": " + epochs + " epochs");
+                StudyPlan plan = StudyPlan.builder().seeds(seed).batchSizes(small, large)
+                        .optimizers(Optimizer.ADAM).learningRates(1e-3).epochs(epochs).grid();
+                StudyRecord study = Study.builder("keskar-" + family).store(store)
+                        .model(FashionModels.of(family, hidden))
+                        .description(FashionModels.describe(family, hidden) + ", " + trainN + " training examples")
+                        .data(train, test).plan(plan).probeSize(probeN).snapshots(epsilonOnly(1e-3))
+                        .progress(System.out::println).build().run();
+                StudyReport.write(study, out.resolve(family));
+                INDArray[] theta = new INDArray[2];
+                for (int i = 0; i < 2; i++) {
+                    StudyRecord.Run run = study.runs().get(i);
+                    RunSettings s = plan.runs().get(i);
+                    theta[i] = finalParams(store, run.runId());
+                    MultiLayerNetwork net = (MultiLayerNetwork) FashionModels.of(family, hidden).create(s);
+                    net.setParams(theta[i].reshape(net.params().shape()));
+                    double sharp5e4 = LandscapeEngine.builder(net).config(epsilonOnly(5e-4)).seed(seed).build()
+                            .snapshot(SnapshotRequest.of(probe(train, probeN))).measure("sharpness_eps");
+                    minima.add(new Minimum(family, s.batchSize(), run.measure("train_loss"), run.measure("val_loss"),
+                            run.measure("train_accuracy"), run.measure("val_accuracy"),
+                            run.measure("sharpness_eps"), sharp5e4, run.trainSeconds(), run.epochs()));
+                }
+                double[][] curve = interpolate(FashionModels.of(family, hidden), plan.runs().get(0), theta[0],
+                        theta[1], head(train, probeN), test, points);
+                for (int k = 0; k < points; k++) {
+                    interpolationCsv.append(String.format(Locale.ROOT, "%s,%.4f,%.6f,%.6f,%.6f,%.6f%n", family,
+                            curve[0][k], curve[1][k], curve[2][k], curve[3][k], curve[4][k]));
+                }
+                String title = family.toUpperCase(Locale.ROOT) + ": θ_SB (α=0, batch " + small + ") to θ_LB (α=1,"
+                        + " batch " + large + ")";
+                panels.add(new Figure.Panel(title, "α", "cross-entropy", true)
+                        .line("train", curve[0], curve[1], Figure.BLUE, false)
+                        .line("test", curve[0], curve[2], Figure.RED, true).vertical(0).vertical(1));
+                panels.add(new Figure.Panel(family.toUpperCase(Locale.ROOT) + ": accuracy", "α", "accuracy", false)
+                        .line("train", curve[0], curve[3], Figure.BLUE, false)
+                        .line("test", curve[0], curve[4], Figure.RED, true).vertical(0).vertical(1));
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("keskar.csv"), interpolationCsv.toString());
+        String table = table(minima);
+        Files.writeString(out.resolve("keskar-summary.csv"), summaryCsv(minima));
+        Files.writeString(out.resolve("keskar.md"), "# Keskar et al. 2017 on Fashion-MNIST\n\n" + table
+                + String.format(Locale.ROOT, "%nTook %.0f s (this session).%n", seconds));
+        Path png = out.resolve("keskar.png");
+        Figure.write(png, "Keskar et al. 2017, Figure 3 on Fashion-MNIST: linear interpolation between the"
+                + " small-batch and the large-batch minimizer", 2, panels);
+        System.out.println();
+        System.out.print(table);
+        System.out.printf(Locale.ROOT, "took %.0f s; wrote %s, %s, %s, %s%n", seconds, out.resolve("keskar.csv"),
+                out.resolve("keskar-summary.csv"), out.resolve("keskar.md"), png);
+    }
+
+    /** Only what Keskar et al. measure: the probe losses and ε-sharpness (10 ascent steps, the box over all). */
+    static SnapshotConfig epsilonOnly(double epsilon) {
+        SnapshotConfig d = Study.defaultSnapshots();
+        return new SnapshotConfig(d.grid(), d.range(), d.normalization(), d.biasBn(), Set.of(), false, epsilon, 0,
+                d.ascentSteps(), 0, 0, false, true, d.curvatureAll(), d.pcaCentred());
+    }
+
+    static INDArray finalParams(LandscapeStore store, String runId) {
+        Checkpoint last = store.checkpoints(runId).stream().filter(c -> c.kind() == Checkpoint.Kind.FINAL)
+                .findFirst().orElseThrow(() -> new IllegalStateException("run " + runId + " has no final checkpoint"));
+        return Nd4j.create(last.params());
+    }
+
+    static DataSet head(DataSet d, int n) {
+        return new DataSet(d.getFeatures().get(NDArrayIndex.interval(0, n)),
+                d.getLabels().get(NDArrayIndex.interval(0, n)));
+    }
+
+    static Probe probe(DataSet d, int n) {
+        DataSet h = head(d, n);
+        return new Probe(new INDArray[]{h.getFeatures().dup()}, new INDArray[]{h.getLabels().dup()},
+                "first " + n + " training examples");
+    }
+
+    /** α, train loss, test loss, train accuracy, test accuracy along θ_a + α(θ_b − θ_a), α in [−1, 2]. */
+    static double[][] interpolate(io.github.landscape4j.study.StudyModel model, RunSettings s, INDArray a,
+                                  INDArray b, DataSet train, DataSet test, int points) {
+        MultiLayerNetwork net = (MultiLayerNetwork) model.create(s);
+        INDArray dir = b.sub(a);
+        double[][] out = new double[5][points];
+        for (int k = 0; k < points; k++) {
+            double alpha = -1 + 3.0 * k / (points - 1);
+            net.setParams(a.add(dir.mul(alpha)).reshape(net.params().shape()));
+            out[0][k] = alpha;
+            out[1][k] = net.score(train);
+            out[2][k] = net.score(test);
+            out[3][k] = accuracy(net, train);
+            out[4][k] = accuracy(net, test);
+        }
+        return out;
+    }
+
+    static double accuracy(MultiLayerNetwork net, DataSet d) {
+        INDArray predicted = net.output(d.getFeatures()).argMax(1);
+        INDArray actual = d.getLabels().argMax(1);
+        return predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).meanNumber().doubleValue();
+    }
+
+    static String table(List<Minimum> minima) {
+        StringBuilder b = new StringBuilder("| model | batch | epochs | train loss | test loss | train acc. | test acc."
+                + " | ε-sharpness ε=1e-3 | ε-sharpness ε=5e-4 | training s |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Minimum m : minima) {
+            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.4f | %.4f | %.4f | %.4f | %.3f | %.3f | %.0f |%n",
+                    m.family(), m.batch(), m.epochs(), m.trainLoss(), m.testLoss(), m.trainAccuracy(),
+                    m.testAccuracy(), m.sharp1e3(), m.sharp5e4(), m.trainSeconds()));
+        }
+        return b.toString();
+    }
+
+    static String summaryCsv(List<Minimum> minima) {
+        StringBuilder b = new StringBuilder("family,batch,epochs,train_loss,test_loss,train_accuracy,test_accuracy,"
+                + "sharpness_eps_1e-3,sharpness_eps_5e-4,train_seconds\n");
+        for (Minimum m : minima) {
+            b.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.1f%n", m.family(),
+                    m.batch(), m.epochs(), m.trainLoss(), m.testLoss(), m.trainAccuracy(), m.testAccuracy(),
+                    m.sharp1e3(), m.sharp5e4(), m.trainSeconds()));
+        }
+        return b.toString();
+    }
+
+    /** For tests: reads the summary back. */
+    static List<String> summaryLines(Path out) throws IOException {
+        return Files.readAllLines(out.resolve("keskar-summary.csv"));
+    }
+}

@@ -1,0 +1,116 @@
+package io.github.landscape4j.examples.study;
+
+import io.github.landscape4j.engine.SnapshotConfig;
+import io.github.landscape4j.examples.Args;
+import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.StudyRecord;
+import io.github.landscape4j.study.Optimizer;
+import io.github.landscape4j.study.StoppingRule;
+import io.github.landscape4j.study.Study;
+import io.github.landscape4j.study.StudyPlan;
+import io.github.landscape4j.study.StudyReport;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code examples/study.sh}: does a flat minimum predict generalization, on a built-in Fashion-MNIST family. Trains
+ * a grid of runs (seed × batch size × optimizer × weight decay; 48 runs by default, 6 tiny ones with
+ * {@code --quick}), measures each final point, prints the settings, one line per run with the ETA, the strongest
+ * correlations, and writes {@code runs.csv}, {@code correlations.csv}, {@code study.json} and {@code report.md}
+ * under {@code --out} (the store, {@code study.db}, too). Started again it resumes: finished runs are skipped.
+ */
+public final class StudyCommand {
+    private static final Set<String> KNOWN = Set.of("out", "store", "name", "family", "hidden", "seeds", "batches",
+            "optimizers", "lr", "weight-decays", "dropouts", "epochs", "train", "probe", "stop-loss", "parallel",
+            "quick");
+
+    private StudyCommand() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        boolean quick = Arrays.asList(argv).contains("--quick");
+        List<String> rest = new ArrayList<>(Arrays.asList(argv));
+        rest.remove("--quick");
+        Args a = new Args(rest.toArray(String[]::new), KNOWN);
+        Path out = Path.of(a.get("out", quick ? "runs/study-quick" : "runs/study"));
+        Path storePath = Path.of(a.get("store", out.resolve("study.db").toString()));
+        String name = a.get("name", quick ? "quick" : "seeds");
+        String family = a.get("family", "mlp");
+        int hidden = a.getInt("hidden", quick ? 16 : family.equals("mlp") ? 100 : 8);
+        StudyPlan plan = StudyPlan.builder()
+                .seeds(longs(a.get("seeds", quick ? "1,2,3" : "1,2,3,4,5,6")))
+                .batchSizes(ints(a.get("batches", quick ? "16,400" : "32,1024")))
+                .optimizers(Arrays.stream(a.get("optimizers", quick ? "adam" : "sgd,adam").split(","))
+                        .map(Optimizer::of).toArray(Optimizer[]::new))
+                .learningRates(doubles(a.get("lr", "0.01")))
+                .weightDecays(doubles(a.get("weight-decays", quick ? "0" : "0,0.0005")))
+                .dropouts(doubles(a.get("dropouts", "0")))
+                .epochs(ints(a.get("epochs", quick ? "2" : "10")))
+                .grid();
+        int trainN = a.getInt("train", quick ? 400 : 6000);
+        int probe = a.getInt("probe", quick ? 200 : 1000);
+        String stopLoss = a.get("stop-loss", "");
+        StoppingRule stopping = stopLoss.isEmpty() ? StoppingRule.epochs()
+                : StoppingRule.trainLossBelow(Double.parseDouble(stopLoss));
+        SnapshotConfig d = Study.defaultSnapshots();
+        SnapshotConfig snapshots = quick ? new SnapshotConfig(d.grid(), d.range(), d.normalization(), d.biasBn(),
+                d.planes(), false, d.epsilon(), 5, 3, 5, 3, false, d.sharpnessBoxAll(), d.curvatureAll(),
+                d.pcaCentred()) : d;
+
+        System.out.println("study " + name + ": " + FashionModels.describe(family, hidden));
+        System.out.println("  plan: " + plan.describe());
+        System.out.printf(Locale.ROOT, "  data: first %d Fashion-MNIST training examples; probes of %d train and %d"
+                + " held-out (test split) examples; stopping: %s%n", trainN, probe, probe, stopping);
+        System.out.printf(Locale.ROOT, "  measures: ε=%g, %d random directions, %d ascent steps, %d power"
+                        + " iterations, %d Hutchinson samples%n", snapshots.epsilon(), snapshots.sharpnessK(),
+                snapshots.ascentSteps(), snapshots.hessianIterations(), snapshots.hutchinson());
+        System.out.println("  store: " + storePath.toAbsolutePath() + "; report: " + out.toAbsolutePath());
+
+        DataSet train = FashionModels.train(trainN);
+        DataSet heldOut = FashionModels.test(probe);
+        long start = System.nanoTime();
+        StudyRecord result;
+        try (LandscapeStore store = LandscapeStore.open(storePath)) {
+            result = Study.builder(name).store(store).model(FashionModels.of(family, hidden))
+                    .description(FashionModels.describe(family, hidden) + ", " + trainN + " training examples")
+                    .data(train, heldOut).plan(plan).stopping(stopping).probeSize(probe).snapshots(snapshots)
+                    .parallel(a.getInt("parallel", 1)).progress(System.out::println).build().run();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<Path> files = StudyReport.write(result, out);
+        System.out.printf(Locale.ROOT, "%nstudy %s: %d runs, this session %.0f s%n", name, result.runs().size(),
+                seconds);
+        printTable(result);
+        System.out.println("report: " + String.join(", ", files.stream().map(Path::toString).toList()));
+        System.out.println("Study view: examples/ui.sh --store " + storePath + "  (then the Study link)");
+    }
+
+    /** The correlations with the loss gap, strongest first. */
+    private static void printTable(StudyRecord r) {
+        System.out.println("measure vs loss gap             n      tau   p(tau)      rho   p(rho)  scale-inv.");
+        r.correlations().stream().filter(c -> c.gap().equals("gap"))
+                .sorted(Comparator.comparingDouble((StudyRecord.Correlation c) -> -Math.abs(
+                        Double.isNaN(c.tau()) ? 0 : c.tau())))
+                .forEach(c -> System.out.printf(Locale.ROOT, "%-28s %4d %8.3f %8.4f %8.3f %8.4f  %s%n",
+                        c.measure(), c.n(), c.tau(), c.tauP(), c.rho(), c.rhoP(), c.scaleInvariant() ? "yes" : "no"));
+    }
+
+    private static long[] longs(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).mapToLong(Long::parseLong).toArray();
+    }
+
+    private static int[] ints(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
+
+    private static double[] doubles(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
+    }
+}

@@ -1,0 +1,78 @@
+package io.github.landscape4j.ui.internal;
+
+import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.StudyRecord;
+import io.github.landscape4j.ui.internal.Responses.Answer;
+import org.deeplearning4j.ui.api.HttpMethod;
+import org.deeplearning4j.ui.api.Route;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Internal: the Study view ({@code /landscape/study}) and its API: {@code /landscape/api/studies} (every study of
+ * the attached stores) and {@code /landscape/api/studies/:study} (one study record: runs, settings, measures,
+ * correlations). Registered before {@link PageRoutes}, whose catch-all answers unknown API paths.
+ */
+public final class StudyRoutes {
+    private static final String PAGE = "deeplearning4jUiAssets/landscape4j/study.html";
+
+    /** One study in the list. */
+    record StudySummary(String name, String description, String store, int runs, int planned, boolean grid,
+                        boolean analysed, Instant updated) {
+    }
+
+    private final StoreRegistry registry;
+    private final String html;
+
+    public StudyRoutes(StoreRegistry registry) {
+        this.registry = registry;
+        try (InputStream in = StudyRoutes.class.getClassLoader().getResourceAsStream(PAGE)) {
+            if (in == null) {
+                throw new IllegalStateException("landscape4j UI: resource " + PAGE + " is missing from the jar");
+            }
+            html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("landscape4j UI: cannot read resource " + PAGE, e);
+        }
+    }
+
+    public List<Route> routes() {
+        return List.of(
+                new Route("/landscape/study", HttpMethod.GET, (p, rc) -> rc.response()
+                        .putHeader("content-type", "text/html; charset=utf-8").end(html)),
+                new Route("/landscape/api/studies", HttpMethod.GET, Responses.handler(Request.JSON, r -> list())),
+                new Route("/landscape/api/studies/:study", HttpMethod.GET,
+                        Responses.handler(Request.JSON, this::study)));
+    }
+
+    private Answer list() {
+        List<StudySummary> out = new ArrayList<>();
+        for (LandscapeStore store : registry.stores()) {
+            for (StudyRecord s : store.studies()) {
+                out.add(new StudySummary(s.name(), s.description(), StoreRegistry.describe(store), s.runs().size(),
+                        s.planned(), s.grid(), !s.correlations().isEmpty(), s.updated()));
+            }
+        }
+        return Answer.json(Map.of("studies", out));
+    }
+
+    private Answer study(Request r) {
+        String name = r.runId(0, "study");
+        List<String> known = new ArrayList<>();
+        for (LandscapeStore store : registry.stores()) {
+            var found = store.study(name);
+            if (found.isPresent()) {
+                return Answer.json(Map.of("store", StoreRegistry.describe(store), "study", found.get()));
+            }
+            store.studies().forEach(s -> known.add(s.name()));
+        }
+        throw new HttpError(404, "no study '" + name + "' in the attached stores; studies: " + known);
+    }
+}
