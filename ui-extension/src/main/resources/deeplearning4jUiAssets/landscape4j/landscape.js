@@ -89,6 +89,9 @@ async function poll() {
   state.polls++;
   fillSelects();
   $('no-runs').hidden = state.runs.length > 0;
+  if (state.runs.length === 0) {
+    setStatus({state: 'waiting', text: 'connected · no landscape4j run in the attached stores yet'});
+  }
   let first = false;
   if ((!state.run || !summary(state.run)) && state.runs.length > 0) {
     state.run = pickInitialRun();

@@ -51,8 +51,12 @@ class DemoTest {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("store: " + store.toAbsolutePath()).contains("60 iterations recorded")
                 .contains("landscape4j: live page at http://127.0.0.1:");
+        assertThat(printed).containsPattern("training took [0-9.]+ s with 1 snapshots \\(snapshot=every:1000\\);"
+                + " snapshots took [0-9.]+ s, [0-9]+% of it");
         try (LandscapeStore s = LandscapeStore.openExisting(store)) {
             RunInfo run = s.listRuns().get(0);
+            // DL4J's StatsListener wrote its own session into the same store, for DL4J's pages
+            assertThat(s.statsStorage().listSessionIDs()).hasSizeGreaterThan(1);
             assertThat(run.numParams()).isEqualTo(79_510);
             assertThat(s.scalars(run.runId()).size()).isEqualTo(60);
             Snapshot last = s.snapshots(run.runId()).get(0);
