@@ -6,6 +6,7 @@ import io.github.landscape4j.store.internal.LandscapeRecord;
 import io.github.landscape4j.store.internal.MapDbShutdown;
 import io.github.landscape4j.store.internal.ReadOnlyStatsStorage;
 import io.github.landscape4j.store.internal.RunRecords;
+import io.github.landscape4j.store.internal.StudyRecords;
 import io.github.landscape4j.store.internal.ShutdownOrder;
 import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.store.internal.StoreWriter;
@@ -47,6 +48,7 @@ public final class LandscapeStore implements AutoCloseable {
     private final String description;
     private final boolean owned;
     private final RunRecords records;
+    private final StudyRecords studies;
     private volatile boolean closed;
 
     private LandscapeStore(StatsStorage storage, String description, boolean owned) {
@@ -54,6 +56,7 @@ public final class LandscapeStore implements AutoCloseable {
         this.description = description;
         this.owned = owned;
         this.records = new RunRecords(storage, description);
+        this.studies = new StudyRecords(storage, records, description);
     }
 
     /**
@@ -248,7 +251,7 @@ public final class LandscapeStore implements AutoCloseable {
     /** The landscape snapshots of a run, oldest first. */
     public List<Snapshot> snapshots(String runId) {
         return read("the snapshots of run " + runId, () -> records.of(runIn(runs(), runId), RecordTypes.SNAPSHOT)
-                .values().stream().map(this::snapshotOf).toList());
+                .values().stream().map(records::snapshotOf).toList());
     }
 
     /** The number of snapshots of a run. */
@@ -301,31 +304,7 @@ public final class LandscapeStore implements AutoCloseable {
 
     /** The snapshot with this index (0-based), if the run has it. */
     public Optional<Snapshot> snapshot(String runId, int index) {
-        return read("snapshot " + index + " of run " + runId, () -> {
-            RunInfo run = runIn(runs(), runId);
-            if (index < 0) {
-                return Optional.empty();
-            }
-            // schema 2 keys a snapshot by its index; older stores by time, so look through them all
-            Persistable p = storage.getUpdate(runId, RecordTypes.SNAPSHOT, run.workerId(), index);
-            if (p != null) {
-                Snapshot s = snapshotOf(records.checked(p));
-                if (s.index() == index) {
-                    return Optional.of(s);
-                }
-            }
-            return records.of(run, RecordTypes.SNAPSHOT).values().stream().map(this::snapshotOf)
-                    .filter(s -> s.index() == index).findFirst();
-        });
-    }
-
-    private Snapshot snapshotOf(LandscapeRecord r) {
-        Snapshot s = Json.GSON.fromJson(r.json(), Snapshot.class);
-        if (s == null || s.measures() == null || s.surfaces() == null || s.slices() == null) {
-            throw new StoreException("store " + description + " holds a snapshot record without its parts in run "
-                    + r.getSessionID());
-        }
-        return s;
+        return read("snapshot " + index + " of run " + runId, () -> records.snapshot(runIn(runs(), runId), index));
     }
 
     // --- studies ---
@@ -339,48 +318,17 @@ public final class LandscapeStore implements AutoCloseable {
         if (closed) {
             throw new StoreException("store " + description + " is closed");
         }
-        try {
-            storage.putStaticInfo(new LandscapeRecord(RecordTypes.STUDY_SESSION_PREFIX + study.name(),
-                    RecordTypes.STUDY, RecordTypes.STUDY_WORKER, System.currentTimeMillis(),
-                    Json.GSON.toJson(study), null));
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot write study " + study.name() + " to store " + description + " ("
-                    + describe(e) + ")", e);
-        }
+        studies.write(study);
     }
 
     /** Every study in the store, by name. */
     public List<StudyRecord> studies() {
-        return read("the list of studies", () -> {
-            List<StudyRecord> out = new ArrayList<>();
-            for (String session : storage.listSessionIDs()) {
-                if (session.startsWith(RecordTypes.STUDY_SESSION_PREFIX)) {
-                    for (Persistable p : storage.getAllStaticInfos(session, RecordTypes.STUDY)) {
-                        out.add(studyOf(records.checked(p)));
-                    }
-                }
-            }
-            out.sort(Comparator.comparing(StudyRecord::name));
-            return out;
-        });
+        return read("the list of studies", studies::all);
     }
 
     /** The study of this name, if the store holds one. */
     public Optional<StudyRecord> study(String name) {
-        return read("study " + name, () -> {
-            Persistable p = storage.getStaticInfo(RecordTypes.STUDY_SESSION_PREFIX + name, RecordTypes.STUDY,
-                    RecordTypes.STUDY_WORKER);
-            return p == null ? Optional.<StudyRecord>empty() : Optional.of(studyOf(records.checked(p)));
-        });
-    }
-
-    private StudyRecord studyOf(LandscapeRecord r) {
-        StudyRecord s = Json.GSON.fromJson(r.json(), StudyRecord.class);
-        if (s == null || s.name() == null || s.runs() == null) {
-            throw new StoreException("store " + description + " holds a study record without its name or runs in"
-                    + " session " + r.getSessionID());
-        }
-        return s;
+        return read("study " + name, () -> studies.named(name));
     }
 
     /**

@@ -25,8 +25,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The direction of the layers: store ← maths (direction, surface, sharpness, trajectory) ← engine ← listener. Nothing
- * below the listener reaches up into it; the store depends on no other part; the maths use only the engine's value
+ * The direction of the layers: store ← maths (direction, surface, sharpness, trajectory) ← engine ← listener ← study
+ * (and the UI, the agent, the examples). Nothing below the listener reaches up into it or the study; nothing outside
+ * the listener uses its internals; the store depends on no other part; the maths use only the engine's value
  * types (probes, evaluations, the plugin scope, the model adapter), never the engine's front door or its parts. And no
  * class of any module is longer than 400 lines.
  */
@@ -39,10 +40,22 @@ class ArchitectureTest {
                 .importPackages("io.github.landscape4j");
     }
 
+    private static final String[] BELOW_THE_LISTENER = {"io.github.landscape4j.store..",
+        "io.github.landscape4j.engine..", "io.github.landscape4j.surface..", "io.github.landscape4j.sharpness..",
+        "io.github.landscape4j.direction..", "io.github.landscape4j.trajectory.."};
+
     @Test
-    void nothingBelowTheListenerReachesUpIntoIt() {
+    void nothingBelowTheListenerReachesUpIntoItOrTheStudy() {
+        noClasses().that().resideInAnyPackage(BELOW_THE_LISTENER)
+                .should().dependOnClassesThat().resideInAnyPackage("io.github.landscape4j.listener..",
+                        "io.github.landscape4j.study..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheListenerUsesItsInternals() {
         noClasses().that().resideOutsideOfPackage("io.github.landscape4j.listener..")
-                .should().dependOnClassesThat().resideInAPackage("io.github.landscape4j.listener..")
+                .should().dependOnClassesThat().resideInAPackage("io.github.landscape4j.listener.internal..")
                 .check(classes);
     }
 

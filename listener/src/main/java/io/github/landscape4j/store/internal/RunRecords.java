@@ -159,4 +159,32 @@ public final class RunRecords {
             }
         }
     }
+
+    /** Snapshot {@code index} of {@code run}, if it has it (schema 2 keys it by index; older stores by time). */
+    public java.util.Optional<io.github.landscape4j.store.Snapshot> snapshot(io.github.landscape4j.store.RunInfo run,
+                                                                           int index) {
+        if (index < 0) {
+            return java.util.Optional.empty();
+        }
+        org.deeplearning4j.core.storage.Persistable p = storage.getUpdate(run.runId(), RecordTypes.SNAPSHOT,
+                run.workerId(), index);
+        if (p != null) {
+            io.github.landscape4j.store.Snapshot s = snapshotOf(checked(p));
+            if (s.index() == index) {
+                return java.util.Optional.of(s);
+            }
+        }
+        return of(run, RecordTypes.SNAPSHOT).values().stream().map(this::snapshotOf).filter(s -> s.index() == index)
+                .findFirst();
+    }
+
+    /** A snapshot record's snapshot, refused when its parts are missing. */
+    public io.github.landscape4j.store.Snapshot snapshotOf(LandscapeRecord r) {
+        io.github.landscape4j.store.Snapshot s = Json.GSON.fromJson(r.json(), io.github.landscape4j.store.Snapshot.class);
+        if (s == null || s.measures() == null || s.surfaces() == null || s.slices() == null) {
+            throw new io.github.landscape4j.store.StoreException("store " + description + " holds a snapshot record"
+                    + " without its parts in run " + r.getSessionID());
+        }
+        return s;
+    }
 }
