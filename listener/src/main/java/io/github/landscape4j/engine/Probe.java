@@ -31,11 +31,6 @@ public record Probe(INDArray[] features, INDArray[] labels, INDArray[] featureMa
                 labels[0].rank() == 2 && labels[0].size(1) > 1 ? labels[0].argMax(1) : null);
     }
 
-    /** The same examples with another description. */
-    public Probe withSource(String newSource) {
-        return new Probe(features, labels, featureMasks, labelMasks, newSource, classes);
-    }
-
     /** The feature mask of input {@code i}, or null. */
     public INDArray featureMask(int i) {
         return featureMasks == null || i >= featureMasks.length ? null : featureMasks[i];

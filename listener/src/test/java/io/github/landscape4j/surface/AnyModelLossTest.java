@@ -131,6 +131,30 @@ class AnyModelLossTest {
     }
 
     @Test
+    void aSigmoidBinaryClassifierGetsAccuracyAtThresholdHalf() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .seed(1).updater(new org.nd4j.linalg.learning.config.Sgd(0.1)).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(4).nOut(5)
+                        .activation(org.nd4j.linalg.activations.Activation.TANH).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.XENT).nIn(5).nOut(1)
+                        .activation(org.nd4j.linalg.activations.Activation.SIGMOID).build()).build());
+        net.init();
+        DataSet reg = AnyNets.regressionData(30, 10);
+        INDArray y = reg.getLabels().getColumn(0).gt(0).castTo(reg.getFeatures().dataType()).reshape(30, 1);
+        DataSet data = new DataSet(reg.getFeatures(), y);
+        for (int i = 0; i < 20; i++) {
+            net.fit(data);
+        }
+        double score = net.score(data, false);
+        Snapshot s = snapshot(net, Probes.of(data, 30, "test"));
+        assertThat(s.measure("train_loss")).isCloseTo(score, within(rel(score)));
+        Evaluation dl4j = net.evaluate(new SingletonDataSetIterator(data));
+        assertThat(s.measure("train_accuracy")).isCloseTo(dl4j.accuracy(), within(1e-9));
+        assertThat(s.measures()).doesNotContainKey("train_mse");
+    }
+
+    @Test
     void regressionGetsMseAndMaeAndNoAccuracy() {
         MultiLayerNetwork net = AnyNets.regression();
         DataSet train = AnyNets.regressionData(32, 5);

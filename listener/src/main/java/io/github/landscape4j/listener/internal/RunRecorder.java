@@ -2,10 +2,8 @@ package io.github.landscape4j.listener.internal;
 
 import io.github.landscape4j.engine.LandscapeEngine;
 import io.github.landscape4j.engine.Measure;
-import io.github.landscape4j.engine.PluginScope;
 import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.listener.LandscapeConfig;
-import io.github.landscape4j.store.Checkpoint;
 import io.github.landscape4j.store.ParameterTensor;
 import io.github.landscape4j.store.RunInfo;
 import io.github.landscape4j.store.internal.Json;
@@ -14,7 +12,6 @@ import io.github.landscape4j.store.internal.StoreWriter;
 import io.github.landscape4j.trajectory.internal.CheckpointKeeper;
 import io.github.landscape4j.store.Snapshot;
 import io.github.landscape4j.engine.Probe;
-import io.github.landscape4j.store.internal.IterationRow;
 import io.github.landscape4j.trajectory.internal.NormRecorder;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.nn.api.Model;
@@ -31,8 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Internal: records one model's run: run metadata once, scalars at the configured cadence, checkpoints with
- * thinning, snapshots on schedule. Runs on the training thread except the writes, which its {@link StoreWriter}
+ * Internal: records one model's run: run metadata once, scalars at the configured cadence ({@link RunScalars}),
+ * checkpoints with thinning within a byte budget ({@link RunCheckpoints}), snapshots on schedule
+ * ({@link RunSnapshots}). Runs on the training thread except the writes, which its {@link StoreWriter}
  * does on its own thread.
  *
  * <p>A run holds its model weakly and ends ({@link #end(End)}) when it is closed, when its model is collected

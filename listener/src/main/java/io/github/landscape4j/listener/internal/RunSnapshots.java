@@ -133,9 +133,6 @@ final class RunSnapshots {
 
     /** Whether a final snapshot at {@code iteration} would be taken if the run were closed rather than ending. */
     synchronized boolean finalWanted(long iteration) {
-        if (train == null && collector != null && collector.usable()) {
-            useCollected(); // a run that ends before its probe is full: what it saw, if at least probeMin
-        }
         return train != null && !guard.tripped() && schedule.kind() != SnapshotSchedule.Kind.OFF
                 && lastIteration != iteration;
     }
@@ -144,6 +141,9 @@ final class RunSnapshots {
     void takeFinal(Model model, long iteration, int epoch) {
         boolean due;
         synchronized (this) {
+            if (train == null && collector != null && collector.usable()) {
+                useCollected(); // a run closed before its probe is full: what it saw, if at least probeMin
+            }
             if (!finalWanted(iteration)) {
                 return;
             }

@@ -52,10 +52,6 @@ public final class ProbeCollector {
         long held;
     }
 
-    public ProbeCollector(int size) {
-        this(size, 1, 0, "");
-    }
-
     /**
      * @param size    examples per probe
      * @param minimum examples a probe taken before it is full needs
@@ -74,18 +70,9 @@ public final class ProbeCollector {
         return exhausted || (train.held >= size && (holdout < 2 || validation.held >= size));
     }
 
-    /** Whether every distinct example of the program's data was seen before the probe was full. */
-    public boolean exhausted() {
-        return exhausted;
-    }
-
     /** Whether a train probe can be taken now: collection has ended, or at least {@code minimum} are held. */
     public boolean usable() {
         return train.held > 0 && (complete() || train.held >= minimum);
-    }
-
-    public long held() {
-        return train.held;
     }
 
     /** Copies the new examples of the current minibatch of {@code model}. */

@@ -98,10 +98,6 @@ public final class ProbeModel {
         return heads.units();
     }
 
-    /** The names of the network's output layers, in output order. */
-    public List<String> outputNames() {
-        return heads.list().stream().map(Heads.Head::name).toList();
-    }
 
     /** Loss and accuracy without the standard error (NaN): what a grid point needs. */
     public Evaluation evaluatePoint(Probe probe) {
