@@ -77,32 +77,32 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         Optional<Path> store = p.path(ConfigOption.STORE);
         String run = p.string(ConfigOption.RUN);
         if (run.isBlank() || !run.matches("[A-Za-z0-9._-]+")) {
-            p.bad(ConfigOption.RUN, "must be a non-empty name of letters, digits, '.', '_' or '-'");
+            p.bad(ConfigOption.RUN);
         }
         List<String> tags = Arrays.stream(p.string(ConfigOption.TAGS).split(";")).map(String::trim)
                 .filter(t -> !t.isEmpty()).toList();
-        long seed = p.longIn(ConfigOption.SEED, Long.MIN_VALUE, Long.MAX_VALUE);
-        int every = (int) p.longIn(ConfigOption.EVERY, 1, 1_000_000);
+        long seed = p.integer(ConfigOption.SEED);
+        int every = (int) p.integer(ConfigOption.EVERY);
         boolean perTensor = p.bool(ConfigOption.PER_TENSOR);
-        int tensorEvery = (int) p.longIn(ConfigOption.TENSOR_EVERY, 1, 1_000_000);
-        int checkpointEvery = (int) p.longIn(ConfigOption.CHECKPOINT_EVERY, 1, 1_000_000);
-        int maxCheckpoints = (int) p.longIn(ConfigOption.MAX_CHECKPOINTS, 4, 100_000);
-        int commitEvery = (int) p.longIn(ConfigOption.COMMIT_EVERY, 1, 1_000_000);
-        long commitMillis = p.longIn(ConfigOption.COMMIT_MILLIS, 1, 3_600_000);
+        int tensorEvery = (int) p.integer(ConfigOption.TENSOR_EVERY);
+        int checkpointEvery = (int) p.integer(ConfigOption.CHECKPOINT_EVERY);
+        int maxCheckpoints = (int) p.integer(ConfigOption.MAX_CHECKPOINTS);
+        int commitEvery = (int) p.integer(ConfigOption.COMMIT_EVERY);
+        long commitMillis = p.integer(ConfigOption.COMMIT_MILLIS);
         String schedule = p.string(ConfigOption.SNAPSHOT).toLowerCase(java.util.Locale.ROOT);
         if (SnapshotSchedule.parse(schedule) == null) {
-            p.bad(ConfigOption.SNAPSHOT, "must be off, every:N (N >= 1), epoch or budget:P% (0 < P <= 100)");
+            p.bad(ConfigOption.SNAPSHOT);
         }
-        int probeSize = (int) p.longIn(ConfigOption.PROBE_SIZE, 10, 1_000_000);
+        int probeSize = (int) p.integer(ConfigOption.PROBE_SIZE);
         SnapshotConfig snapshots = SnapshotOptions.parse(p);
-        int probeMin = (int) p.longIn(ConfigOption.PROBE_MIN, 1, 1_000_000);
-        int holdout = (int) p.longIn(ConfigOption.HOLDOUT, 0, 1_000);
+        int probeMin = (int) p.integer(ConfigOption.PROBE_MIN);
+        int holdout = (int) p.integer(ConfigOption.HOLDOUT);
         if (holdout == 1) {
-            p.bad(ConfigOption.HOLDOUT, "must be 0 (off) or an integer in [2, 1000]");
+            p.bad(ConfigOption.HOLDOUT);
         }
-        int checkpointMB = (int) p.longIn(ConfigOption.CHECKPOINT_MB, 1, 1_000_000);
+        int checkpointMB = (int) p.integer(ConfigOption.CHECKPOINT_MB);
         OptionalInt ui = p.string(ConfigOption.UI).isEmpty() ? OptionalInt.empty()
-                : OptionalInt.of((int) p.longIn(ConfigOption.UI, 0, 65_535));
+                : OptionalInt.of((int) p.integer(ConfigOption.UI));
         if (!p.problems.isEmpty()) {
             throw new InvalidConfigException(p.problems);
         }
@@ -147,11 +147,19 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
             return v == null ? o.defaultValue() : v.trim();
         }
 
-        void bad(ConfigOption o, String allowed) {
-            problems.add(o.key() + "=" + string(o) + ": " + allowed);
+        /** Reports the option's value as bad, with what the option allows. */
+        void bad(ConfigOption o) {
+            problems.add(o.key() + "=" + string(o) + ": must be " + o.allowed().allowed());
         }
 
-        long longIn(ConfigOption o, long min, long max) {
+        /** An {@link OptionValues.Kind#INTEGER} option, within its declared bounds. */
+        long integer(ConfigOption o) {
+            OptionValues allowed = o.allowed();
+            if (allowed.kind() != OptionValues.Kind.INTEGER) {
+                throw new IllegalStateException("option " + o.key() + " is not an integer option");
+            }
+            long min = allowed.min();
+            long max = allowed.max();
             try {
                 long v = Long.parseLong(string(o));
                 if (v >= min && v <= max) {
@@ -160,8 +168,8 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
             } catch (NumberFormatException e) {
                 // reported below
             }
-            bad(o, "must be an integer in [" + min + ", " + max + "]");
-            return min;
+            bad(o);
+            return Long.parseLong(o.defaultValue().isEmpty() ? "0" : o.defaultValue());
         }
 
         double positive(ConfigOption o) {
@@ -173,18 +181,18 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
             } catch (NumberFormatException e) {
                 // reported below
             }
-            bad(o, "must be a number > 0");
-            return 1;
+            bad(o);
+            return Double.parseDouble(o.defaultValue());
         }
 
-        /** Whether the value is {@code first} (the default's side when bad) rather than {@code second}. */
-        boolean choice(ConfigOption o, String first, String second) {
-            String v = string(o);
-            if (v.equalsIgnoreCase(first) || v.equalsIgnoreCase(second)) {
-                return v.equalsIgnoreCase(first);
+        /** A {@link OptionValues.Kind#CHOICE} option's word (lower case); the default when bad. */
+        String choice(ConfigOption o) {
+            String v = string(o).toLowerCase(java.util.Locale.ROOT);
+            if (o.allowed().choices().contains(v)) {
+                return v;
             }
-            bad(o, "must be " + first + " or " + second);
-            return o.defaultValue().equals(first);
+            bad(o);
+            return o.defaultValue();
         }
 
         boolean bool(ConfigOption o) {
@@ -192,8 +200,8 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
             if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
                 return Boolean.parseBoolean(v);
             }
-            bad(o, "must be true or false");
-            return false;
+            bad(o);
+            return Boolean.parseBoolean(o.defaultValue());
         }
 
         Optional<Path> path(ConfigOption o) {
@@ -204,7 +212,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
             try {
                 return Optional.of(Path.of(v));
             } catch (InvalidPathException e) {
-                bad(o, "must be a file path (" + e.getReason() + ")");
+                problems.add(o.key() + "=" + v + ": must be a file path (" + e.getReason() + ")");
                 return Optional.empty();
             }
         }

@@ -15,14 +15,10 @@ final class SnapshotOptions {
     }
 
     static SnapshotConfig parse(LandscapeConfig.Parser p) {
-        int grid = (int) p.longIn(ConfigOption.GRID, 3, 201);
+        int grid = (int) p.integer(ConfigOption.GRID);
         double range = p.positive(ConfigOption.RANGE);
-        Normalization normalization = Normalization.FILTER;
-        try {
-            normalization = Normalization.valueOf(p.string(ConfigOption.NORMALIZATION).toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            p.bad(ConfigOption.NORMALIZATION, "must be filter, layer or none");
-        }
+        Normalization normalization = Normalization.valueOf(p.choice(ConfigOption.NORMALIZATION)
+                .toUpperCase(Locale.ROOT));
         boolean biasBn = p.bool(ConfigOption.BIAS_BN);
         Set<String> planes = new LinkedHashSet<>();
         String planeValue = p.string(ConfigOption.PLANES).trim();
@@ -32,21 +28,21 @@ final class SnapshotOptions {
                 if (SnapshotConfig.PLANE_NAMES.contains(n)) {
                     planes.add(n);
                 } else {
-                    p.bad(ConfigOption.PLANES, "must be none or names from random, pca, hessian joined by '+'");
+                    p.bad(ConfigOption.PLANES);
                     break;
                 }
             }
         }
         boolean slices = p.bool(ConfigOption.SLICES);
         double epsilon = p.positive(ConfigOption.EPSILON);
-        int k = (int) p.longIn(ConfigOption.SHARPNESS_K, 0, 1000);
-        int steps = (int) p.longIn(ConfigOption.ASCENT_STEPS, 0, 1000);
-        int power = (int) p.longIn(ConfigOption.HESSIAN_ITERATIONS, 0, 1000);
-        int hutchinson = (int) p.longIn(ConfigOption.HUTCHINSON, 0, 1000);
+        int k = (int) p.integer(ConfigOption.SHARPNESS_K);
+        int steps = (int) p.integer(ConfigOption.ASCENT_STEPS);
+        int power = (int) p.integer(ConfigOption.HESSIAN_ITERATIONS);
+        int hutchinson = (int) p.integer(ConfigOption.HUTCHINSON);
         boolean perTensorMeasures = p.bool(ConfigOption.PER_TENSOR_MEASURES);
-        boolean boxAll = p.choice(ConfigOption.SHARPNESS_BOX, "all", "weights");
-        boolean curvatureAll = p.choice(ConfigOption.CURVATURE, "all", "weights");
-        boolean centred = p.choice(ConfigOption.PCA, "centred", "uncentred");
+        boolean boxAll = p.choice(ConfigOption.SHARPNESS_BOX).equals("all");
+        boolean curvatureAll = p.choice(ConfigOption.CURVATURE).equals("all");
+        boolean centred = p.choice(ConfigOption.PCA).equals("centred");
         return new SnapshotConfig(grid, range, normalization,
                 biasBn, planes, slices, epsilon, k, steps, power, hutchinson, perTensorMeasures, boxAll, curvatureAll,
                 centred);

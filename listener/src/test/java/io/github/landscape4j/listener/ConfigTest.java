@@ -66,9 +66,9 @@ class ConfigTest {
         assertThat(LandscapeConfig.parse(Map.of("ui", "0")).ui()).hasValue(0);
         assertThat(LandscapeConfig.parse(Map.of("ui", "9000")).ui()).hasValue(9000);
         assertThatThrownBy(() -> LandscapeConfig.parse(Map.of("ui", "70000")))
-                .hasMessageContaining("ui=70000: must be an integer in [0, 65535]");
+                .hasMessageContaining("ui=70000: must be empty (off), 0 (any free port) or a port in [1, 65535]");
         assertThatThrownBy(() -> LandscapeConfig.parse(Map.of("ui", "yes")))
-                .hasMessageContaining("ui=yes: must be an integer in [0, 65535]");
+                .hasMessageContaining("ui=yes: must be empty (off), 0 (any free port) or a port in [1, 65535]");
     }
 
     @Test
