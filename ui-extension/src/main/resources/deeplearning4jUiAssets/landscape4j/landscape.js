@@ -251,6 +251,7 @@ async function refreshSeries(run, s, force) {
     const [scalars, measures] = await Promise.all([getJson(runUrl(run) + '/scalars'), measuresOf(run, s.snapshots)]);
     state.scalars[run] = scalars;
     if (run !== state.run) return;
+    hideUnmeasuredPanels(measures, s.snapshots);
     await drawSeries(ui, run, scalars, measures, seriesOptions(run, measures));
     syncZoom();
     state.seriesDrawnAt = Date.now();
@@ -259,6 +260,20 @@ async function refreshSeries(run, s, force) {
     console.warn('landscape4j: series of ' + run + ': ' + e.message);
   } finally {
     state.seriesBusy = false;
+  }
+}
+
+/**
+ * Once a run has snapshots, a panel none of whose measures has a value in any of them (e.g. regression errors of a
+ * classifier, per-output losses of a single-output network) is hidden rather than drawn empty.
+ */
+function hideUnmeasuredPanels(m, snapshots) {
+  const values = (m && m.measures) || {};
+  for (const p of state.panels) {
+    const fig = document.querySelector('figure[data-panel="' + p.id + '"]');
+    if (!fig) continue;
+    const measured = p.measures.some((d) => (values[d.key] || []).some((v) => v !== null && v !== undefined));
+    fig.hidden = snapshots > 0 && !measured;
   }
 }
 
@@ -343,6 +358,16 @@ async function showSnapshot(run, index) {
   $('snapshot-label').textContent = 'snapshot ' + (index + 1) + ' of ' + count + ' · iteration '
       + snap.iteration + ' · epoch ' + snap.epoch;
   document.body.dataset.shownSnapshot = String(index);
+  if (snap.measures && snap.measures.diverged === 1) { // no landscape: never a clipped flat surface
+    for (const id of LANDSCAPE_CHARTS) draw(id, [], {titleText: '', emptyText: 'undefined: the model has diverged'});
+    $('snapshot-label').textContent += ' · undefined: the model has diverged (non-finite parameters or outputs)';
+    document.body.dataset.diverged = 'true';
+    const md = state.measures[run] && state.measures[run].body;
+    moveMarker(markerX(md, index));
+    updateVerdicts(md, index);
+    return;
+  }
+  delete document.body.dataset.diverged;
   const scale = scaleFor([run]);
   await drawSurfaces(ui, run, snap, scale);
   await pause();
