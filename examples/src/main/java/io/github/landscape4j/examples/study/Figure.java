@@ -85,7 +85,11 @@ public final class Figure {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        int size = 15;
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size));
+        while (size > 9 && g.getFontMetrics().stringWidth(title) > img.getWidth() - 20) {
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, --size)); // a long title fits the figure's width
+        }
         g.drawString(title, 10, 21);
         for (int i = 0; i < panels.size(); i++) {
             Graphics2D p = (Graphics2D) g.create((i % columns) * W, 30 + (i / columns) * H, W, H);
