@@ -60,6 +60,7 @@ class StudyCommandTest {
         assertThat(Double.parseDouble(row.split(",")[3])).isEqualTo(new KendallsCorrelation().correlation(x, y));
         assertThat(out.resolve("report.md")).content().contains("# Study quick", "granulated τ");
         assertThat(out.resolve("study.json")).exists();
+        assertThat(javax.imageio.ImageIO.read(out.resolve("study.png").toFile()).getWidth()).isEqualTo(3 * 520);
 
         try (LandscapeStore store = LandscapeStore.openExisting(out.resolve("study.db"))) {
             StudyRecord study = store.study("quick").orElseThrow();
