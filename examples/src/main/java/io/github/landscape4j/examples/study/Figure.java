@@ -264,7 +264,7 @@ public final class Figure {
         }
         double a = Math.abs(v);
         if (a >= 1e4 || a < 1e-3) {
-            return String.format(Locale.ROOT, "%.0e", v);
+            return String.format(Locale.ROOT, "%.1e", v);
         }
         String s = String.format(Locale.ROOT, "%.4f", v);
         return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;

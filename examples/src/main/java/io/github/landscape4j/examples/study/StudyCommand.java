@@ -110,8 +110,9 @@ public final class StudyCommand {
             if (c == null) {
                 continue;
             }
-            Figure.Panel panel = new Figure.Panel(String.format(Locale.ROOT, "%s: τ %.2f (p %.3f), ρ %.2f, n %d",
-                    key, c.tau(), c.tauP(), c.rho(), c.n()), key, "loss gap", false);
+            Figure.Panel panel = new Figure.Panel(String.format(Locale.ROOT, "%s: τ %.2f (p %s), ρ %.2f, n %d",
+                    key, c.tau(), c.tauP() < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", c.tauP()),
+                    c.rho(), c.n()), key, "loss gap", false);
             List<String> values = r.axes().getOrDefault(colour, List.of());
             for (int i = 0; i < values.size(); i++) {
                 String v = values.get(i);
