@@ -9,4 +9,8 @@
 # Started again with the same --out it resumes: finished runs are skipped.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# one native thread per run unless told otherwise: these models are small, and on a busy 2-core machine two
+# OpenMP threads spin against each other (measured at load 10-17: 1,280 MLP steps took 32 s with one thread;
+# with two, 2,560 steps were not done after 11 minutes)
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 exec "$here/run.sh" io.github.landscape4j.examples.study.StudyCommand "$@"

@@ -206,7 +206,8 @@ public final class Study {
         /**
          * The training examples (shuffled into minibatches of each run's batch size, per epoch, by its seed) and
          * held-out examples; the train probe is the first {@code probeSize} training examples, the held-out probe
-         * the first {@code probeSize} held-out ones.
+         * the first {@code probeSize} held-out ones. Features are a matrix {@code [examples, features]} (a CNN takes
+         * them through a {@code convolutionalFlat} input type).
          */
         public Builder data(DataSet train, DataSet heldOut) {
             this.train = Objects.requireNonNull(train, "train");

@@ -134,7 +134,7 @@ class StudyPageTest {
             browser.screenshot("study-view");
             // from the main page, a link leads here
             browser.driver.get(ui.url());
-            assertThat(browser.driver.findElement(By.linkText("Studies")).getAttribute("href"))
+            assertThat(browser.driver.findElement(By.linkText("Studies")).getDomAttribute("href"))
                     .endsWith("/landscape/study");
         }
     }

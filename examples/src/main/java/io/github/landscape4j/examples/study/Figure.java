@@ -85,7 +85,11 @@ public final class Figure {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        int size = 15;
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size));
+        while (size > 9 && g.getFontMetrics().stringWidth(title) > img.getWidth() - 20) {
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, --size)); // a long title fits the figure's width
+        }
         g.drawString(title, 10, 21);
         for (int i = 0; i < panels.size(); i++) {
             Graphics2D p = (Graphics2D) g.create((i % columns) * W, 30 + (i / columns) * H, W, H);
@@ -138,14 +142,24 @@ public final class Figure {
         g.drawString(panel.title, LEFT, 20);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         g.drawRect(LEFT, TOP, pw, ph);
-        for (double t : ticks(x0, x1)) {
+        List<Double> xTicks = ticks(x0, x1);
+        int widest = 0;
+        for (double t : xTicks) {
+            widest = Math.max(widest, g.getFontMetrics().stringWidth(fmt(t)));
+        }
+        double spacing = xTicks.size() > 1 ? sx.applyAsDouble(xTicks.get(1)) - sx.applyAsDouble(xTicks.get(0)) : pw;
+        int every = (int) Math.max(1, Math.ceil((widest + 8) / spacing)); // long labels: every other one
+        for (int i = 0; i < xTicks.size(); i++) {
+            double t = xTicks.get(i);
             int px = (int) sx.applyAsDouble(t);
             g.setColor(new Color(235, 235, 235));
             g.drawLine(px, TOP + 1, px, TOP + ph - 1);
             g.setColor(Color.BLACK);
             g.drawLine(px, TOP + ph, px, TOP + ph + 4);
-            String label = fmt(t);
-            g.drawString(label, px - g.getFontMetrics().stringWidth(label) / 2, TOP + ph + 16);
+            if (i % every == 0) {
+                String label = fmt(t);
+                g.drawString(label, px - g.getFontMetrics().stringWidth(label) / 2, TOP + ph + 16);
+            }
         }
         for (double t : panel.logY ? logTicks(y0, y1) : ticks(y0, y1)) {
             int py = (int) sy.applyAsDouble(t);
@@ -260,7 +274,7 @@ public final class Figure {
         }
         double a = Math.abs(v);
         if (a >= 1e4 || a < 1e-3) {
-            return String.format(Locale.ROOT, "%.0e", v);
+            return String.format(Locale.ROOT, "%.1e", v);
         }
         String s = String.format(Locale.ROOT, "%.4f", v);
         return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;

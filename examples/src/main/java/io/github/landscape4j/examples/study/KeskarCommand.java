@@ -179,7 +179,8 @@ public final class KeskarCommand {
 
     static String table(List<Minimum> minima) {
         StringBuilder b = new StringBuilder("| model | batch | epochs | train loss | test loss | train acc. | test acc."
-                + " | ε-sharpness ε=1e-3 | ε-sharpness ε=5e-4 | training s |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | ε-sharpness ε=1e-3 | ε-sharpness ε=5e-4 | training s |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n");
         for (Minimum m : minima) {
             b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.4f | %.4f | %.4f | %.4f | %.3f | %.3f | %.0f |%n",
                     m.family(), m.batch(), m.epochs(), m.trainLoss(), m.testLoss(), m.trainAccuracy(),

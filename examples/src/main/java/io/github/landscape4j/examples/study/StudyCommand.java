@@ -84,12 +84,48 @@ public final class StudyCommand {
                     .parallel(a.getInt("parallel", 1)).progress(System.out::println).build().run();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        List<Path> files = StudyReport.write(result, out);
+        List<Path> files = new ArrayList<>(StudyReport.write(result, out));
+        files.add(figure(result, out.resolve("study.png")));
         System.out.printf(Locale.ROOT, "%nstudy %s: %d runs, this session %.0f s%n", name, result.runs().size(),
                 seconds);
         printTable(result);
         System.out.println("report: " + String.join(", ", files.stream().map(Path::toString).toList()));
         System.out.println("Study view: examples/ui.sh --store " + storePath + "  (then the Study link)");
+    }
+
+    /** The measures the figure shows, when the study has them. */
+    private static final List<String> SHOWN = List.of("sharpness_random_mean", "sharpness_eps", "sharpness_adaptive",
+            "hessian_top", "hessian_trace", "probe_gradient_norm");
+
+    /** Scatter panels of the main measures against the loss gap, one point per run, coloured by batch size. */
+    private static Path figure(StudyRecord r, Path file) throws java.io.IOException {
+        List<String> axes = r.axes().entrySet().stream().filter(e -> e.getValue().size() > 1)
+                .map(java.util.Map.Entry::getKey).toList();
+        String colour = axes.contains("batch") ? "batch" : axes.isEmpty() ? "seed" : axes.get(0);
+        java.awt.Color[] colours = {Figure.BLUE, Figure.ORANGE, Figure.GREEN, Figure.RED, Figure.PURPLE, Figure.GREY};
+        List<Figure.Panel> panels = new ArrayList<>();
+        for (String key : SHOWN) {
+            StudyRecord.Correlation c = r.correlations().stream()
+                    .filter(x -> x.measure().equals(key) && x.gap().equals("gap")).findFirst().orElse(null);
+            if (c == null) {
+                continue;
+            }
+            Figure.Panel panel = new Figure.Panel(String.format(Locale.ROOT, "%s: τ %.2f (p %s), ρ %.2f, n %d",
+                    key, c.tau(), c.tauP() < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", c.tauP()),
+                    c.rho(), c.n()), key, "loss gap", false);
+            List<String> values = r.axes().getOrDefault(colour, List.of());
+            for (int i = 0; i < values.size(); i++) {
+                String v = values.get(i);
+                List<StudyRecord.Run> runs = r.runs().stream().filter(run -> v.equals(run.settings().get(colour)))
+                        .toList();
+                panel.points(colour + " " + v, runs.stream().mapToDouble(run -> run.measure(key)).toArray(),
+                        runs.stream().mapToDouble(run -> run.measure("gap")).toArray(), colours[i % colours.length]);
+            }
+            panels.add(panel);
+        }
+        Figure.write(file, "Study " + r.name() + ": " + r.runs().size() + " runs, final-point measures against the"
+                + " loss gap (val − train)", 3, panels);
+        return file;
     }
 
     /** The correlations with the loss gap, strongest first. */

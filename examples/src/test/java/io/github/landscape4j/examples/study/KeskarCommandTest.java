@@ -30,7 +30,8 @@ class KeskarCommandTest {
         assertThat(sb[1]).isEqualTo("32");
         assertThat(lb[1]).isEqualTo("128");
         assertThat(Double.parseDouble(sb[7])).as("ε-sharpness 1e-3").isPositive();
-        assertThat(Double.parseDouble(sb[8])).as("ε-sharpness 5e-4").isPositive().isLessThan(Double.parseDouble(sb[7]));
+        assertThat(Double.parseDouble(sb[8])).as("ε-sharpness 5e-4").isPositive()
+                .isLessThan(Double.parseDouble(sb[7]));
 
         List<String> curve = Files.readAllLines(out.resolve("keskar.csv"));
         assertThat(curve).hasSize(8); // header and 7 points from α = -1 to 2 by 0.5

@@ -60,6 +60,7 @@ class StudyCommandTest {
         assertThat(Double.parseDouble(row.split(",")[3])).isEqualTo(new KendallsCorrelation().correlation(x, y));
         assertThat(out.resolve("report.md")).content().contains("# Study quick", "granulated τ");
         assertThat(out.resolve("study.json")).exists();
+        assertThat(javax.imageio.ImageIO.read(out.resolve("study.png").toFile()).getWidth()).isEqualTo(3 * 520);
 
         try (LandscapeStore store = LandscapeStore.openExisting(out.resolve("study.db"))) {
             StudyRecord study = store.study("quick").orElseThrow();
@@ -75,6 +76,8 @@ class StudyCommandTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), StudyCommand.class.getName(), "--out", out.toString()));
         cmd.addAll(ARGS);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1"); // as study.sh does
+        return pb.start();
     }
 }

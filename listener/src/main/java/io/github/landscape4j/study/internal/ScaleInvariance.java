@@ -3,7 +3,8 @@ package io.github.landscape4j.study.internal;
 import java.util.Map;
 
 /**
- * Internal: whether a measure is unchanged when a ReLU network's layers are rescaled ({@code W1 → αW1, W2 → W2/α}),
+ * Internal: whether a measure is unchanged when a ReLU network's layers are rescaled
+ * ({@code W1 → αW1, W2 → W2/α}),
  * which leaves the function, the losses and the accuracies unchanged (Dinh, Pascanu, Bengio, Bengio, ICML 2017:
  * "Sharp minima can generalize for deep nets"). A measure that is not can be made as sharp or as flat as one likes
  * without changing what the model does, so its correlation with the gap says something about training, not about
