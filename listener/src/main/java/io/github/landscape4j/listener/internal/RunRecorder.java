@@ -359,8 +359,17 @@ public final class RunRecorder implements AutoCloseable {
         ShutdownOrder.forget(atExit);
     }
 
-    /** {@code snapshot=epoch} in a loop that reported no epochs: said once, as the run ends. */
+    /**
+     * A schedule that never fired, said once as the run ends: {@code snapshot=epoch} in a loop that reported no
+     * epochs, {@code snapshot=every:N} in a run shorter than N iterations.
+     */
     private synchronized void neverFired() {
+        SnapshotSchedule schedule = SnapshotSchedule.parse(config.schedule());
+        if (!ended && iterated && schedule.kind() == SnapshotSchedule.Kind.EVERY && lastIteration < schedule.every()) {
+            LOG.warn("landscape4j: run {}: snapshot={} never fired: the run ended at iteration {}{}", runId,
+                    config.schedule(), lastIteration, snapshots.count() > 0 ? " (its final snapshot was taken at"
+                            + " close)" : "; choose a smaller N or snapshot=budget:P%");
+        }
         if (!ended && iterated && !epochEvents && !epochsCounted
                 && SnapshotSchedule.parse(config.schedule()).kind() == SnapshotSchedule.Kind.EPOCH) {
             LOG.warn("landscape4j: run {}: snapshot=epoch never fired: the fit loop reported no epoch ends and"

@@ -99,6 +99,11 @@ public final class SnapshotSchedule {
         return kind;
     }
 
+    /** The N of {@code every:N}; 0 for other kinds. */
+    public int every() {
+        return kind == Kind.EVERY ? every : 0;
+    }
+
     /** The schedule's clock, in nanoseconds. */
     public long now() {
         return budget.now();
