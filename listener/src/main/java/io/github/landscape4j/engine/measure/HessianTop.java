@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * The top Hessian eigenvalue {@code λ_max} of the mean train-probe loss by power iteration on Hessian-vector
  * products (PyHessian, Yao, Gholami, Keutzer, Mahoney 2020), each a central difference of two double-precision
- * gradients with a step of {@link Hessian#RELATIVE_STEP}·‖θ‖ (small enough not to cross ReLU kinks). Over every
+ * gradients with a step of {@link Hessian#RELATIVE_STEP}·‖θ‖ (small enough not to cross ReLU kinks). The algebraic
+ * maximum: where the eigenvalue of largest magnitude is negative, a second power iteration on {@code H - λ·I} finds
+ * it. Over every
  * trainable parameter by default, the weights-only block as an option; per weight tensor too when per-tensor
  * measures are on.
  */
@@ -34,7 +36,8 @@ public final class HessianTop implements Measure {
         String scope = config.curvatureAll() ? "all" : "weights";
         return List.of(
                 new MeasureDescriptor("hessian_top", "top Hessian eigenvalue λ_max", "loss/θ²", "hessian_top", paper,
-                        scope, "", "largest eigenvalue of the Hessian of the mean train probe loss"),
+                        scope, "", "largest eigenvalue of the Hessian of the mean train probe loss (the algebraic"
+                        + " maximum: a shifted second power iteration when the dominant eigenvalue is negative)"),
                 new MeasureDescriptor("hessian_top_hvps", "λ_max Hessian-vector products", "count", "diagnostic",
                         paper, scope, "", "Hessian-vector products the power iteration took"));
     }

@@ -69,20 +69,41 @@ public final class Hessian {
     }
 
     /**
-     * Top eigenvalue by power iteration, at most {@code maxIterations} products, stopping when the estimate changes
-     * by less than {@code tolerance} (relative). {@code only}, when given, restricts v to one tensor; {@code deflate},
-     * when given, is projected out (for the second eigenvector).
+     * The largest eigenvalue {@code λ_max} (the algebraic maximum, as "top eigenvalue" means in the sharpness
+     * literature) by power iteration, at most {@code maxIterations} products per run, stopping when the estimate
+     * changes by less than {@code tolerance} (relative). Power iteration finds the eigenvalue of largest magnitude;
+     * when that one is negative (a saddle, or an under-trained model with strong negative curvature), a second
+     * power iteration on {@code H - λ·I} (whose spectrum is then {@code >= 0}) finds {@code λ_max - λ}. {@code only},
+     * when given, restricts v to one tensor; {@code deflate}, when given, is projected out (for the second
+     * eigenvector).
      */
     public Top top(INDArray theta, Probe probe, Random rng, int maxIterations, double tolerance,
                    io.github.landscape4j.store.ParameterTensor only, INDArray deflate) {
+        Top dominant = power(theta, probe, rng, maxIterations, tolerance, only, deflate, 0);
+        if (!(dominant.eigenvalue() < 0)) {
+            return dominant;
+        }
+        Top shifted = power(theta, probe, rng, maxIterations, tolerance, only, deflate, dominant.eigenvalue());
+        return new Top(shifted.eigenvalue(), shifted.eigenvector(), dominant.hvps() + shifted.hvps());
+    }
+
+    /** Power iteration on {@code H - shift·I}; the eigenvalue returned is of {@code H} (the shift added back). */
+    private Top power(INDArray theta, Probe probe, Random rng, int maxIterations, double tolerance,
+                      io.github.landscape4j.store.ParameterTensor only, INDArray deflate, double shift) {
         INDArray t = theta.castTo(model.dataType()).reshape(theta.length());
         INDArray v = Nd4j.randn(rng, t.length()).castTo(model.dataType());
+        if (shift != 0) {
+            directions.mask(v); // the shifted operator must stay in the measured block: H is 0 outside it
+        }
         restrict(v, only, deflate);
         v.divi(v.norm2Number());
         double lambda = Double.NaN;
         int used = 0;
         for (int i = 0; i < maxIterations; i++) {
             INDArray w = hvp(t, v, probe);
+            if (shift != 0) {
+                w.subi(v.mul(shift));
+            }
             used++;
             double next = v.mul(w).sumNumber().doubleValue();
             restrict(w, only, deflate);
@@ -98,7 +119,7 @@ public final class Hessian {
                 break;
             }
         }
-        return new Top(lambda, v, used);
+        return new Top(lambda + shift, v, used);
     }
 
     /** Hutchinson's trace estimate from {@code samples} Rademacher vectors. */
