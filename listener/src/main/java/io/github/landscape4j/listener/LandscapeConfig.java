@@ -56,6 +56,11 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         return checkpointMB * 1_000_000L;
     }
 
+    /** The keys of the options that say what a snapshot computes (those of {@link SnapshotConfig}). */
+    public static java.util.Set<String> snapshotOptionKeys() {
+        return SnapshotOptions.asOptions(defaults().snapshots()).keySet();
+    }
+
     /** The defaults, with no store. */
     public static LandscapeConfig defaults() {
         return parse(Map.of());

@@ -1,19 +1,15 @@
 package io.github.landscape4j.study;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonWriter;
 import io.github.landscape4j.store.MeasureDescriptor;
 import io.github.landscape4j.store.StudyRecord;
+import io.github.landscape4j.store.internal.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,48 +24,7 @@ import java.util.Set;
  */
 public final class StudyReport {
     /** JSON for other programs: NaN and infinities as null. */
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
-            .registerTypeAdapter(Double.class, new TypeAdapter<Double>() {
-                @Override
-                public void write(JsonWriter out, Double v) throws IOException {
-                    if (v == null || !Double.isFinite(v)) {
-                        out.nullValue();
-                    } else {
-                        out.value(v);
-                    }
-                }
-
-                @Override
-                public Double read(JsonReader in) {
-                    throw new UnsupportedOperationException("write only");
-                }
-            })
-            .registerTypeAdapter(double.class, new TypeAdapter<Double>() {
-                @Override
-                public void write(JsonWriter out, Double v) throws IOException {
-                    if (v == null || !Double.isFinite(v)) {
-                        out.nullValue();
-                    } else {
-                        out.value(v);
-                    }
-                }
-
-                @Override
-                public Double read(JsonReader in) {
-                    throw new UnsupportedOperationException("write only");
-                }
-            })
-            .registerTypeAdapter(Instant.class, new TypeAdapter<Instant>() {
-                @Override
-                public void write(JsonWriter out, Instant v) throws IOException {
-                    out.value(v == null ? null : v.toString());
-                }
-
-                @Override
-                public Instant read(JsonReader in) {
-                    throw new UnsupportedOperationException("write only");
-                }
-            }).create();
+    private static final Gson GSON = Json.forOthers().setPrettyPrinting().create();
 
     private StudyReport() {
     }

@@ -164,10 +164,12 @@ public final class OfflineSnapshot {
         return runId;
     }
 
+    /** The run's options that apply to an offline snapshot: what a snapshot computes, the seed, the probe size. */
     private static Set<String> snapshotKeys() {
-        return Set.of("seed", "normalization", "biasbn", "planes", "slices", "range", "epsilon", "sharpnessK",
-                "ascentSteps", "sharpnessBox", "hessianIterations", "hutchinson", "curvature", "pca",
-                "perTensorMeasures", "probeSize");
+        Set<String> keys = new java.util.HashSet<>(LandscapeConfig.snapshotOptionKeys());
+        keys.add("seed");
+        keys.add("probeSize");
+        return keys;
     }
 
     private static Checkpoint pick(List<Checkpoint> cps, String which, String runId) {

@@ -17,7 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -32,16 +31,14 @@ import java.util.Set;
  */
 public final class GoodfellowCommand {
     private static final Set<String> KNOWN = Set.of("out", "train", "probe", "epochs", "batch", "lr", "hidden",
-            "seed", "points", "quick");
+            "seed", "points");
 
     private GoodfellowCommand() {
     }
 
     public static void main(String[] argv) throws Exception {
-        boolean quick = Arrays.asList(argv).contains("--quick");
-        List<String> rest = new ArrayList<>(Arrays.asList(argv));
-        rest.remove("--quick");
-        Args a = new Args(rest.toArray(String[]::new), KNOWN);
+        Args a = new Args(argv, KNOWN, Set.of("quick"));
+        boolean quick = a.flag("quick");
         Path out = Path.of(a.get("out", quick ? "runs/goodfellow-quick" : "runs/goodfellow"));
         int trainN = a.getInt("train", quick ? 1024 : 8192);
         int probeN = a.getInt("probe", quick ? 256 : 1000);

@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -39,7 +38,7 @@ import java.util.Set;
  */
 public final class KeskarCommand {
     private static final Set<String> KNOWN = Set.of("out", "families", "train", "probe", "epochs-mlp", "epochs-cnn",
-            "small", "large", "seed", "points", "quick");
+            "small", "large", "seed", "points");
 
     private KeskarCommand() {
     }
@@ -49,10 +48,8 @@ public final class KeskarCommand {
     }
 
     public static void main(String[] argv) throws Exception {
-        boolean quick = Arrays.asList(argv).contains("--quick");
-        List<String> rest = new ArrayList<>(Arrays.asList(argv));
-        rest.remove("--quick");
-        Args a = new Args(rest.toArray(String[]::new), KNOWN);
+        Args a = new Args(argv, KNOWN, Set.of("quick"));
+        boolean quick = a.flag("quick");
         Path out = Path.of(a.get("out", quick ? "runs/keskar-quick" : "runs/keskar"));
         List<String> families = List.of(a.get("families", "mlp,cnn").split(","));
         int trainN = a.getInt("train", quick ? 1024 : 8192);

@@ -18,7 +18,6 @@ import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,16 +33,14 @@ import java.util.Set;
  */
 public final class LiCommand {
     private static final Set<String> KNOWN = Set.of("out", "train", "probe", "epochs", "small", "large", "lr",
-            "weight-decay", "hidden", "seed", "points", "quick");
+            "weight-decay", "hidden", "seed", "points");
 
     private LiCommand() {
     }
 
     public static void main(String[] argv) throws Exception {
-        boolean quick = Arrays.asList(argv).contains("--quick");
-        List<String> rest = new ArrayList<>(Arrays.asList(argv));
-        rest.remove("--quick");
-        Args a = new Args(rest.toArray(String[]::new), KNOWN);
+        Args a = new Args(argv, KNOWN, Set.of("quick"));
+        boolean quick = a.flag("quick");
         Path out = Path.of(a.get("out", quick ? "runs/li-quick" : "runs/li"));
         int trainN = a.getInt("train", quick ? 1024 : 8192);
         int probeN = a.getInt("probe", quick ? 256 : 1000);

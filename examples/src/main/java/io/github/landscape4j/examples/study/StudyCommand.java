@@ -28,17 +28,14 @@ import java.util.Set;
  */
 public final class StudyCommand {
     private static final Set<String> KNOWN = Set.of("out", "store", "name", "family", "hidden", "seeds", "batches",
-            "optimizers", "lr", "weight-decays", "dropouts", "epochs", "train", "probe", "stop-loss", "parallel",
-            "quick");
+            "optimizers", "lr", "weight-decays", "dropouts", "epochs", "train", "probe", "stop-loss", "parallel");
 
     private StudyCommand() {
     }
 
     public static void main(String[] argv) throws Exception {
-        boolean quick = Arrays.asList(argv).contains("--quick");
-        List<String> rest = new ArrayList<>(Arrays.asList(argv));
-        rest.remove("--quick");
-        Args a = new Args(rest.toArray(String[]::new), KNOWN);
+        Args a = new Args(argv, KNOWN, Set.of("quick"));
+        boolean quick = a.flag("quick");
         Path out = Path.of(a.get("out", quick ? "runs/study-quick" : "runs/study"));
         Path storePath = Path.of(a.get("store", out.resolve("study.db").toString()));
         String name = a.get("name", quick ? "quick" : "seeds");

@@ -364,14 +364,16 @@ public final class RunRecorder implements AutoCloseable {
      * epochs, {@code snapshot=every:N} in a run shorter than N iterations.
      */
     private synchronized void neverFired() {
+        if (ended || !iterated) {
+            return;
+        }
         SnapshotSchedule schedule = SnapshotSchedule.parse(config.schedule());
-        if (!ended && iterated && schedule.kind() == SnapshotSchedule.Kind.EVERY && lastIteration < schedule.every()) {
+        if (schedule.kind() == SnapshotSchedule.Kind.EVERY && lastIteration < schedule.every()) {
             LOG.warn("landscape4j: run {}: snapshot={} never fired: the run ended at iteration {}{}", runId,
                     config.schedule(), lastIteration, snapshots.count() > 0 ? " (its final snapshot was taken at"
                             + " close)" : "; choose a smaller N or snapshot=budget:P%");
         }
-        if (!ended && iterated && !epochEvents && !epochsCounted
-                && SnapshotSchedule.parse(config.schedule()).kind() == SnapshotSchedule.Kind.EPOCH) {
+        if (!epochEvents && !epochsCounted && schedule.kind() == SnapshotSchedule.Kind.EPOCH) {
             LOG.warn("landscape4j: run {}: snapshot=epoch never fired: the fit loop reported no epoch ends and"
                     + " DL4J's epoch counter stayed at {} (fit(DataSet) loops count no epochs: call"
                     + " model.incrementEpochCount() after each pass, or use snapshot=every:N or budget:P%)",

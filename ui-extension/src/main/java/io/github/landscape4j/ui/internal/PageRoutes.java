@@ -16,23 +16,30 @@ import java.util.List;
  */
 public final class PageRoutes {
     private static final String PAGE = "deeplearning4jUiAssets/landscape4j/index.html";
-    private final String html;
+    private final Route page = page("/landscape", PAGE);
 
-    public PageRoutes() {
-        try (InputStream in = PageRoutes.class.getClassLoader().getResourceAsStream(PAGE)) {
+    /**
+     * A GET route at {@code path} answering the HTML page {@code resource} of the jar, read once here.
+     *
+     * @throws IllegalStateException when the resource is missing from the jar
+     */
+    static Route page(String path, String resource) {
+        String html;
+        try (InputStream in = PageRoutes.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("landscape4j UI: resource " + PAGE + " is missing from the jar");
+                throw new IllegalStateException("landscape4j UI: resource " + resource + " is missing from the jar");
             }
             html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("landscape4j UI: cannot read resource " + PAGE, e);
+            throw new UncheckedIOException("landscape4j UI: cannot read resource " + resource, e);
         }
+        return new Route(path, HttpMethod.GET, (p, rc) -> rc.response()
+                .putHeader("content-type", "text/html; charset=utf-8").end(html));
     }
 
     public List<Route> routes() {
         return List.of(
-                new Route("/landscape", HttpMethod.GET, (p, rc) -> rc.response()
-                        .putHeader("content-type", "text/html; charset=utf-8").end(html)),
+                page,
                 new Route("/landscape/api/*", HttpMethod.GET, (p, rc) -> Responses.error(rc, 404,
                         "no API route " + rc.request().path() + "; routes: /landscape/api/runs,"
                                 + " /landscape/api/runs/{run}, .../scalars, .../measures, .../archive, .../snapshots/{index},"

@@ -1,20 +1,15 @@
 package io.github.landscape4j.ui.internal;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonWriter;
 import io.github.landscape4j.store.StoreException;
+import io.github.landscape4j.store.internal.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -27,63 +22,8 @@ import java.util.function.Function;
 public final class Responses {
     private static final Logger log = LoggerFactory.getLogger(Responses.class);
 
-    private static final TypeAdapter<Double> FINITE_OR_NULL = new TypeAdapter<>() {
-        @Override
-        public void write(JsonWriter out, Double value) throws IOException {
-            if (value == null) {
-                out.nullValue();
-            } else if (value.isNaN() || value.isInfinite()) {
-                // a map entry or field must stay, as null: Gson drops null members unless told otherwise
-                boolean serializeNulls = out.getSerializeNulls();
-                out.setSerializeNulls(true);
-                out.nullValue();
-                out.setSerializeNulls(serializeNulls);
-            } else {
-                out.value(value);
-            }
-        }
-
-        @Override
-        public Double read(JsonReader in) {
-            throw new UnsupportedOperationException("the API only writes JSON");
-        }
-    };
-
-    private static final TypeAdapter<Float> FINITE_FLOAT_OR_NULL = new TypeAdapter<>() {
-        @Override
-        public void write(JsonWriter out, Float value) throws IOException {
-            if (value == null || value.isNaN() || value.isInfinite()) {
-                FINITE_OR_NULL.write(out, value == null ? null : Double.NaN);
-            } else {
-                out.value(value); // as a Number: 0.1f stays 0.1
-            }
-        }
-
-        @Override
-        public Float read(JsonReader in) {
-            throw new UnsupportedOperationException("the API only writes JSON");
-        }
-    };
-
     /** Gson for API answers. */
-    public static final Gson GSON = new GsonBuilder()
-            .disableHtmlEscaping()
-            .registerTypeAdapter(Double.class, FINITE_OR_NULL)
-            .registerTypeAdapter(double.class, FINITE_OR_NULL)
-            .registerTypeAdapter(Float.class, FINITE_FLOAT_OR_NULL)
-            .registerTypeAdapter(float.class, FINITE_FLOAT_OR_NULL)
-            .registerTypeAdapter(Instant.class, new TypeAdapter<Instant>() {
-                @Override
-                public void write(JsonWriter out, Instant value) throws IOException {
-                    out.value(value.toString());
-                }
-
-                @Override
-                public Instant read(JsonReader in) {
-                    throw new UnsupportedOperationException("the API only writes JSON");
-                }
-            }.nullSafe())
-            .create();
+    public static final Gson GSON = Json.forOthers().create();
 
     private Responses() {
     }

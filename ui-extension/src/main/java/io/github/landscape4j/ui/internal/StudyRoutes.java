@@ -6,10 +6,6 @@ import io.github.landscape4j.ui.internal.Responses.Answer;
 import org.deeplearning4j.ui.api.HttpMethod;
 import org.deeplearning4j.ui.api.Route;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,24 +25,15 @@ public final class StudyRoutes {
     }
 
     private final StoreRegistry registry;
-    private final String html;
+    private final Route page = PageRoutes.page("/landscape/study", PAGE);
 
     public StudyRoutes(StoreRegistry registry) {
         this.registry = registry;
-        try (InputStream in = StudyRoutes.class.getClassLoader().getResourceAsStream(PAGE)) {
-            if (in == null) {
-                throw new IllegalStateException("landscape4j UI: resource " + PAGE + " is missing from the jar");
-            }
-            html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("landscape4j UI: cannot read resource " + PAGE, e);
-        }
     }
 
     public List<Route> routes() {
         return List.of(
-                new Route("/landscape/study", HttpMethod.GET, (p, rc) -> rc.response()
-                        .putHeader("content-type", "text/html; charset=utf-8").end(html)),
+                page,
                 new Route("/landscape/api/studies", HttpMethod.GET, Responses.handler(Request.JSON, r -> list())),
                 new Route("/landscape/api/studies/:study", HttpMethod.GET,
                         Responses.handler(Request.JSON, this::study)));
