@@ -128,7 +128,7 @@ public final class EvaluationContext {
      */
     public INDArray gradient() {
         if (gradient == null) {
-            gradient = bench.doubleModel().gradient(train());
+            gradient = hessian().gradientAt(centreDouble(), train()); // shared with the Hessian-vector products
         }
         return gradient;
     }

@@ -97,6 +97,19 @@ class HessianReluTest {
     }
 
     @Test
+    void lanczosFindsTheTopInFewerProductsThanPowerIteration() {
+        double top = Arrays.stream(new EigenDecomposition(exact).getRealEigenvalues()).max().orElseThrow();
+        Hessian.Top lanczos = hessian.top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(4), 20, 1e-3,
+                null, null);
+        Hessian.Top power = new Hessian(ProbeModel.of(net, DataType.DOUBLE),
+                new Directions(Models.tensors(net), Normalization.FILTER, true), Hessian.RELATIVE_STEP, 0)
+                .top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(4), 20, 1e-3, null, null);
+        assertThat(lanczos.eigenvalue()).isCloseTo(top, within(1e-4 * top));
+        assertThat(lanczos.hvps()).isLessThan(power.hvps());
+        assertThat(Math.abs(lanczos.eigenvalue() - top)).isLessThanOrEqualTo(Math.abs(power.eigenvalue() - top));
+    }
+
+    @Test
     void traceMatchesExactOnTheSameRademacherVectors() {
         int samples = 30;
         double estimate = hessian.trace(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9), samples);

@@ -28,13 +28,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code bench.sh hessian-relu}: the engine's top Hessian eigenvalue (power iteration, 20 products at most, as a
+ * {@code bench.sh hessian-relu}: the engine's top Hessian eigenvalue (Lanczos, 20 products at most, as a
  * snapshot runs it) and Hutchinson trace (10 Rademacher vectors) on a ReLU MLP with a softmax output (Fashion-MNIST
  * pooled to 7x7, 49-16-10, 970 parameters, 1,000-example probe, all parameters), against the exact Hessian built
- * column by column from DL4J's analytic gradient (central differences along each unit vector with a 1e-8 step,
+ * column by column from DL4J's analytic gradient (forward differences along each unit vector with a 1e-8 step,
  * symmetrized). The trace is compared on the same Rademacher vectors ({@code vᵀHv} exact against the engine's), so
  * sampling noise cancels and what is left is the error of the products. The same figures with the step the engine
- * used before (1e-3 of ||θ||) are printed beside them.
+ * used before 2026-11-24 (1e-3 of ||θ||) are printed beside them.
  */
 public final class HessianReluBench {
     public static void main(String[] args) throws Exception {
