@@ -151,6 +151,8 @@ public final class TrajectorySketch {
         double[][] top = SketchPca.topTwo(g, m, weight, centred);
         double total = centred ? sumSquares - weight * g[m][m]
                 : sumSquares - 2 * weight * g[m][m + 1] + weight * g[m + 1][m + 1];
+        // the sketch's variance never exceeds the rows' (BᵀB ≼ AᵀA) but for float rounding
+        total = Math.max(total, top[2][0] + top[2][1]);
         if (!(total > 0)) {
             return null;
         }
