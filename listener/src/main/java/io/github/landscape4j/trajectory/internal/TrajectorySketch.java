@@ -98,7 +98,7 @@ public final class TrajectorySketch {
         sumSquares += w * sq;
         double f = w / weight;
         mean.muli(1 - f);
-        Nd4j.getBlasWrapper().axpy(f, a, mean);
+        Nd4j.getBlasWrapper().level1().axpy(length, f, a, mean);
         a.muli(Math.sqrt(w));
         rows.getRow(used).assign(a);
         double[] c = new double[ell];
@@ -162,7 +162,7 @@ public final class TrajectorySketch {
         for (int k = 0; k < 2; k++) {
             double[] z = top[k];
             INDArray d = mean.mul(z[m]);
-            Nd4j.getBlasWrapper().axpy(z[m + 1], e, d);
+            Nd4j.getBlasWrapper().level1().axpy(length, z[m + 1], e, d);
             if (m > 0) {
                 INDArray zb = Nd4j.createFromArray(Arrays.copyOf(z, m)).castTo(rows.dataType()).reshape(1, m);
                 d.addi(zb.mmul(b).reshape(length));
