@@ -17,9 +17,9 @@ import java.util.Map;
  * {@code a_i = θ_i - θ_0} (offsets from the initial parameters, which keeps them small for floats): {@code ℓ} rows
  * {@code B} with {@code ||AᵀA - BᵀB||₂ ≤ ||A - A_k||_F² / (ℓ - k)} for every {@code k < ℓ}, exact while the rows
  * span fewer than {@code ℓ} dimensions. Beside it the rows' weighted mean {@code μ} and their exact sum of squares.
- * The plane ({@link #plane}) comes from the scatter {@code BᵀB - n μμᵀ} restricted to the span of {@code B}, {@code μ} and the centre's offset (see
- * {@link SketchPca#topTwo}); the explained shares are of the exact total variance, so they are lower bounds up to
- * the sketch's error. The path is kept as each row's coefficients over the sketch rows, projected onto the new rows
+ * The plane ({@link #plane}) comes from the scatter {@code BᵀB - n μμᵀ} restricted to the span of {@code B},
+ * {@code μ} and the centre's offset (see {@link SketchPca#topTwo}); the explained shares are of the exact total
+ * variance, so they are lower bounds up to the sketch's error. The path is kept as each row's coefficients over the sketch rows, projected onto the new rows
  * at every shrink, so a checkpoint's coordinates are those of its projection onto the sketch's row space.
  *
  * <p>Memory: {@code ℓ + 2} vectors of the parameter count ({@code B}, {@code μ} and the initial parameters, which
