@@ -19,8 +19,9 @@ import java.util.Map;
  * span fewer than {@code ℓ} dimensions. Beside it the rows' weighted mean {@code μ} and their exact sum of squares.
  * The plane ({@link #plane}) comes from the scatter {@code BᵀB - n μμᵀ} restricted to the span of {@code B},
  * {@code μ} and the centre's offset (see {@link SketchPca#topTwo}); the explained shares are of the exact total
- * variance, so they are lower bounds up to the sketch's error. The path is kept as each row's coefficients over the sketch rows, projected onto the new rows
- * at every shrink, so a checkpoint's coordinates are those of its projection onto the sketch's row space.
+ * variance, so they are lower bounds up to the sketch's error. The path is kept as each row's coefficients over the
+ * sketch rows, projected onto the new rows at every shrink, so a checkpoint's coordinates are those of its
+ * projection onto the sketch's row space.
  *
  * <p>Memory: {@code ℓ + 2} vectors of the parameter count ({@code B}, {@code μ} and the initial parameters, which
  * the caller may share) plus {@code ℓ} coefficients per path point. Every full-size operation is an ND4J array op;
