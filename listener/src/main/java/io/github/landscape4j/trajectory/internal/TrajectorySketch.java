@@ -15,13 +15,13 @@ import java.util.Map;
  * Frequent Directions (Liberty, KDD 2013; Ghashami, Liberty, Phillips, Woodruff, SIAM J. Comput. 2016: the variant
  * that shrinks by the smallest squared singular value whenever the sketch is full) over the rows
  * {@code a_i = θ_i - θ_0} (offsets from the initial parameters, which keeps them small for floats): {@code ℓ} rows
- * {@code B} with {@code ||AᵀA - BᵀB||₂ ≤ ||A - A_k||_F² / (ℓ - k)} for every {@code k < ℓ}, exact while the rows
- * span fewer than {@code ℓ} dimensions. Beside it the rows' weighted mean {@code μ} and their exact sum of squares. The plane
- * ({@link #plane}) comes from the scatter {@code BᵀB - n μμᵀ} restricted to the span of {@code B}, {@code μ} and the
- * centre's offset (see {@link SketchPca#topTwo}); the explained shares are of the exact total variance, so they are
- * lower bounds (Weyl: at most {@code ||AᵀA - BᵀB||₂ / total} below the exact ones). The path is kept as each row's
- * coefficients over the sketch rows, projected onto the new rows at every shrink, so a checkpoint's coordinates are
- * those of its projection onto the sketch's row space.
+ * {@code B} with {@code ||AᵀA - BᵀB||₂ ≤ ||A - A_k||_F² / (ℓ - k)} for every {@code k < ℓ}, exact while the
+ * rows span fewer than {@code ℓ} dimensions. Beside it the rows' weighted mean {@code μ} and their exact sum of
+ * squares. The plane ({@link #plane}) comes from the scatter {@code BᵀB - n μμᵀ} restricted to the span of
+ * {@code B}, {@code μ} and the centre's offset (see {@link SketchPca#topTwo}); the explained shares are of the
+ * exact total variance, so they are lower bounds (Weyl: at most {@code ||AᵀA - BᵀB||₂ / total} below the exact
+ * ones). The path is kept as each row's coefficients over the sketch rows, projected onto the new rows at every
+ * shrink, so a checkpoint's coordinates are those of its projection onto the sketch's row space.
  *
  * <p>Memory: {@code ℓ + 2} vectors of the parameter count ({@code B}, {@code μ} and the initial parameters, which
  * the caller may share) plus {@code ℓ} coefficients per path point. Every full-size operation is an ND4J array op;
