@@ -1,5 +1,6 @@
 package io.github.landscape4j.engine;
 
+import io.github.landscape4j.trajectory.internal.TrajectorySketch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
@@ -25,11 +26,13 @@ import java.util.function.BooleanSupplier;
  * @param label                what log lines call the snapshot's run
  * @param limitNanos           the longest it may take before it is abandoned ({@link SnapshotAbandoned})
  * @param cancelled            checked between parts and plane rows: true abandons it
+ * @param sketch               internal: the listener's sketch of a trajectory whose checkpoints were not kept, for
+ *                             the PCA plane when {@code trajectory} has fewer than two; null: none
  */
 public record SnapshotRequest(INDArray params, Probe train, Probe validation, List<INDArray> trajectory,
                               long[] trajectoryIterations, INDArray initial, int index, long iteration, int epoch,
                               long wallMillis, double learningRate, String label, long limitNanos,
-                              BooleanSupplier cancelled) {
+                              BooleanSupplier cancelled, TrajectorySketch sketch) {
 
     public SnapshotRequest {
         Objects.requireNonNull(train, "train probe");
@@ -43,36 +46,42 @@ public record SnapshotRequest(INDArray params, Probe train, Probe validation, Li
     /** A snapshot of the engine's model at its current parameters on {@code train}, nothing else given. */
     public static SnapshotRequest of(Probe train) {
         return new SnapshotRequest(null, train, null, List.of(), new long[0], null, 0, 0, 0, 0, Double.NaN,
-                "model", Long.MAX_VALUE, () -> false);
+                "model", Long.MAX_VALUE, () -> false, null);
     }
 
     public SnapshotRequest withParams(INDArray params) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
     }
 
     public SnapshotRequest withValidation(Probe validation) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
     }
 
     public SnapshotRequest withTrajectory(List<INDArray> trajectory, long[] iterations, INDArray initial) {
         return new SnapshotRequest(params, train, validation, trajectory, iterations, initial, index, iteration,
-                epoch, wallMillis, learningRate, label, limitNanos, cancelled);
+                epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
     }
 
     public SnapshotRequest at(int index, long iteration, int epoch, long wallMillis) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
     }
 
     public SnapshotRequest withLearningRate(double learningRate) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
     }
 
     public SnapshotRequest withLimit(String label, long limitNanos, BooleanSupplier cancelled) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
+    }
+
+    /** Internal: the trajectory sketch for the PCA plane (see {@link #sketch()}). */
+    public SnapshotRequest withSketch(TrajectorySketch sketch) {
+        return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
     }
 }

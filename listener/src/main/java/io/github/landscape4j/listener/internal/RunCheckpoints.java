@@ -4,6 +4,7 @@ import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.store.Checkpoint;
 import io.github.landscape4j.store.internal.StoreWriter;
 import io.github.landscape4j.trajectory.internal.CheckpointKeeper;
+import io.github.landscape4j.trajectory.internal.TrajectorySketch;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -13,18 +14,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Internal: one run's parameter checkpoints, in memory and in the store: the initial one, the periodic ones (thinned
  * by {@link CheckpointKeeper}) and the final one, within a byte budget ({@code checkpointMB}): a model too big for
  * {@code maxCheckpoints + 2} copies keeps fewer periodic ones (one copy of room is left for the write that precedes a
- * thinning), or none, or not even the initial one; the final one is always written. Not thread-safe: its run calls
- * it under the run's lock.
+ * thinning), or none, or not even the initial one; the final one is always written. When fewer than two periodic
+ * ones fit (no PCA plane from them), a {@link TrajectorySketch} of the periodic checkpoints stands in for them: each
+ * is copied on the training thread as a periodic checkpoint would be, and taken into the sketch on the writer's
+ * thread, in order, at most {@link #IN_FLIGHT} copies at a time. Not thread-safe: its run calls it under the run's
+ * lock.
  */
 final class RunCheckpoints {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
     static final long INITIAL_KEY = -2;
     static final long FINAL_KEY = -1;
+    /** Sketch rows at most: a shrink costs ℓ² products of the parameter count. */
+    static final int MAX_SKETCH_ROWS = 32;
+    /** Copies on their way to the sketch at most; a checkpoint due while they are all busy is left out. */
+    static final int IN_FLIGHT = 2;
 
     private final StoreWriter writer;
     private final boolean keepInitial;
@@ -34,19 +43,45 @@ final class RunCheckpoints {
     private boolean initialTaken;
     private INDArray initialParams;
     private long initialIteration;
+    private final int checkpointEvery;
+    /** Rows of the trajectory sketch, 0 when the periodic checkpoints themselves are kept. */
+    private final int sketchRows;
+    private final FaultGuard sketchGuard;
+    private TrajectorySketch sketch;
+    private final AtomicInteger sketchCopies = new AtomicInteger();
+    private boolean sketchSkipLogged;
+    private final String runId;
 
     RunCheckpoints(StoreWriter writer, int checkpointEvery, int maxCheckpoints, long numParams, long budgetBytes,
                    String runId) {
         this.writer = writer;
         int periodic = periodicAllowed(maxCheckpoints, numParams, budgetBytes);
         this.keepInitial = budgetBytes / Math.max(1, 4 * numParams) >= 2;
-        this.keeper = periodic > 0 ? new CheckpointKeeper(checkpointEvery, periodic) : null;
+        this.checkpointEvery = checkpointEvery;
+        this.runId = runId;
+        this.sketchRows = periodic < 2 ? sketchRows(numParams, budgetBytes) : 0;
+        this.sketchGuard = new FaultGuard(runId, "the trajectory sketch");
+        // with a sketch, the keeper only paces and thins the path: its checkpoints hold no parameters
+        this.keeper = sketchRows > 0 ? new CheckpointKeeper(checkpointEvery, maxCheckpoints)
+                : periodic > 0 ? new CheckpointKeeper(checkpointEvery, periodic) : null;
         if (periodic < maxCheckpoints) {
-            LOG.info("landscape4j: run {}: {} parameters ({} MB a checkpoint) within checkpointMB={}: {} periodic"
-                    + " checkpoints instead of maxCheckpoints={}{}", runId, numParams,
-                    String.format(java.util.Locale.ROOT, "%.1f", 4 * numParams / 1e6),
-                    budgetBytes / 1_000_000, periodic, maxCheckpoints, keepInitial ? "" : ", and no initial one");
+            LOG.info("landscape4j: run {}: {} parameters ({} MB a checkpoint) within checkpointMB={}: {}{}", runId,
+                    numParams, String.format(java.util.Locale.ROOT, "%.1f", 4 * numParams / 1e6),
+                    budgetBytes / 1_000_000, sketchRows > 0 ? "no periodic checkpoints but a Frequent Directions"
+                            + " sketch of " + sketchRows + " rows for the PCA plane (" + String.format(
+                            java.util.Locale.ROOT, "%.1f", 4.0 * numParams * (sketchRows + 2) / 1e6) + " MB in memory)"
+                            : periodic + " periodic checkpoints instead of maxCheckpoints=" + maxCheckpoints,
+                    keepInitial ? "" : ", and no initial one");
         }
+    }
+
+    /**
+     * Rows of the sketch: as many as fit the budget with the mean and the initial parameters ({@code ℓ + 2}
+     * vectors), at least 3 (two centred directions) and at most {@link #MAX_SKETCH_ROWS}.
+     */
+    static int sketchRows(long numParams, long budgetBytes) {
+        long copies = budgetBytes / Math.max(1, 4 * numParams);
+        return (int) Math.max(3, Math.min(MAX_SKETCH_ROWS, copies - 2));
     }
 
     /** How many periodic checkpoints are kept at most (0: none). */
@@ -66,16 +101,24 @@ final class RunCheckpoints {
             return;
         }
         initialTaken = true;
+        initialIteration = Models.iterationCount(model);
         if (keepInitial) {
-            initialIteration = Models.iterationCount(model);
             initialParams = model.params().dup();
             writer.writeCheckpoint(INITIAL_KEY, initialIteration, epoch, Checkpoint.Kind.INITIAL, initialParams);
+        }
+        if (sketchRows > 0) {
+            INDArray start = initialParams != null ? initialParams : model.params().dup();
+            sketchGuard.run("starting it", () -> sketch = new TrajectorySketch(start, sketchRows, initialIteration));
         }
     }
 
     /** After an update: a periodic checkpoint when one is due, and those thinned out dropped. */
     void afterIteration(Model model, long iteration, int epoch) {
         if (keeper == null || !keeper.due(iteration)) {
+            return;
+        }
+        if (sketchRows > 0) {
+            toSketch(model, iteration, epoch);
             return;
         }
         INDArray copy = spare.poll(); // a fresh allocation page-faults: ~1 ms for 80k floats on a small VM
@@ -87,6 +130,37 @@ final class RunCheckpoints {
         }
     }
 
+    /** A due checkpoint into the sketch, on the writer's thread after what is queued before it. */
+    private void toSketch(Model model, long iteration, int epoch) {
+        TrajectorySketch s = sketch;
+        if (s == null || sketchGuard.tripped()) {
+            return;
+        }
+        INDArray copy = spare.poll();
+        if (copy == null && sketchCopies.get() >= IN_FLIGHT) {
+            if (!sketchSkipLogged) {
+                sketchSkipLogged = true;
+                LOG.info("landscape4j: run {}: the trajectory sketch is behind: the checkpoint of iteration {} is"
+                        + " left out of it (said once per run)", runId, iteration);
+            }
+            return;
+        }
+        if (copy == null) {
+            sketchCopies.incrementAndGet();
+            copy = model.params().dup();
+        } else {
+            copy.assign(model.params());
+        }
+        double weight = (double) keeper.interval() / checkpointEvery; // the intervals this checkpoint stands for
+        List<Long> forget = keeper.add(new CheckpointKeeper.Kept(iteration, epoch, null)).stream()
+                .map(CheckpointKeeper.Kept::iteration).toList();
+        writer.release(copy, c -> {
+            sketchGuard.run("taking in the checkpoint of iteration " + iteration, () -> s.add(c, iteration, weight,
+                    forget));
+            spare.add(c);
+        });
+    }
+
     /** Rewrites the final checkpoint. */
     void writeFinal(INDArray params, long iteration, int epoch) {
         writer.dropCheckpoint(FINAL_KEY);
@@ -95,7 +169,7 @@ final class RunCheckpoints {
 
     /** The kept periodic checkpoints, oldest first. */
     List<CheckpointKeeper.Kept> kept() {
-        return keeper == null ? List.of() : keeper.kept();
+        return keeper == null || sketchRows > 0 ? List.of() : keeper.kept();
     }
 
     /** The trajectory so far: the initial parameters (when kept), then the periodic checkpoints. */
@@ -111,13 +185,14 @@ final class RunCheckpoints {
             iterations.add(k.iteration());
         }
         return new RunSnapshots.Trajectory(path, iterations.stream().mapToLong(Long::longValue).toArray(),
-                initialParams);
+                initialParams, sketchGuard.tripped() ? null : sketch);
     }
 
     /** Drops the copies: the run has ended. */
     void release() {
         keeper = null;
         initialParams = null;
+        sketch = null;
         spare.clear();
     }
 }

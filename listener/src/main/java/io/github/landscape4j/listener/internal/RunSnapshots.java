@@ -12,6 +12,7 @@ import io.github.landscape4j.store.Snapshot;
 import io.github.landscape4j.store.internal.Json;
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.ProbeCollector;
+import io.github.landscape4j.trajectory.internal.TrajectorySketch;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -50,8 +51,8 @@ final class RunSnapshots {
         void progress(String json);
     }
 
-    /** Checkpoints so far, initial parameters first, with their iterations. */
-    record Trajectory(List<INDArray> path, long[] iterations, INDArray initial) {
+    /** Checkpoints so far, initial parameters first, with their iterations, and the sketch standing in for them. */
+    record Trajectory(List<INDArray> path, long[] iterations, INDArray initial, TrajectorySketch sketch) {
     }
 
     private final String runId;
@@ -195,6 +196,7 @@ final class RunSnapshots {
                 try {
                     Snapshot s = t.snapshot(SnapshotRequest.of(p).withValidation(v).withParams(model.params())
                             .withTrajectory(trajectory.path(), trajectory.iterations(), trajectory.initial())
+                            .withSketch(trajectory.sketch())
                             .at(index, iteration, epoch, (System.nanoTime() - startNanos) / 1_000_000L)
                             .withLearningRate(Models.learningRate(model)).withLimit(runId, limitNanos, run::ending));
                     if (run.write(Json.GSON.toJson(s))) {
