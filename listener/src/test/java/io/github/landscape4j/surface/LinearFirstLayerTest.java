@@ -54,6 +54,33 @@ class LinearFirstLayerTest {
                 Models.tensors(TestNets.cnnWithBatchNorm()))).isEmpty();
     }
 
+    /** A line (a slice: base + α·d, base other than the centre) through the shared products equals the generic one. */
+    @Test
+    void sharedProductsGiveTheGenericLine() {
+        MultiLayerNetwork net = TestNets.mlpSgd(0.1);
+        INDArray initial = net.params().dup().reshape(net.numParams());
+        TestNets.train(net, TestNets.data(10, 16, 20, 51), 1);
+        List<ParameterTensor> tensors = Models.tensors(net);
+        Probe train = Probes.of(DataSet.merge(TestNets.data(4, 16, 20, 52)), 64, "test");
+        Probe val = Probes.of(DataSet.merge(TestNets.data(4, 16, 20, 53)), 64, "test");
+        INDArray theta = net.params().dup().reshape(net.numParams());
+        double[] alphas = SurfaceComputer.linspace(-0.5, 1.5, 9);
+        ProbeModel model = ProbeModel.of(net, null);
+        SurfaceComputer.Line[] generic = new SurfaceComputer(model).line(initial, theta.sub(initial), alphas, train,
+                val);
+        LinearFirstLayer linear = LinearFirstLayer.of(model, tensors).orElseThrow();
+        SurfaceComputer.Line[] shared = new SurfaceComputer(model, linear).line(initial, theta.sub(initial), alphas,
+                train, val);
+        for (int p = 0; p < 2; p++) {
+            for (int i = 0; i < alphas.length; i++) {
+                double g = generic[p].loss()[i];
+                assertThat(shared[p].loss()[i]).isCloseTo(g, within(1e-5 * Math.abs(g)));
+                assertThat(shared[p].accuracy()[i]).isEqualTo(generic[p].accuracy()[i]);
+            }
+        }
+        assertThat(generic[0].loss()[2]).isNotCloseTo(generic[0].loss()[6], within(1e-3)); // not a flat line
+    }
+
     /**
      * A plane stopped part-way by its caller (the run ending at JVM exit, or the budget) leaves the copy at the
      * centre, on both paths, and a later plane with the same computer is whole and right.

@@ -45,7 +45,10 @@ public final class LinearFirstLayer {
     private final String workspace = "landscape4j-linear-" + UUID.randomUUID();
     private final LayerWorkspaceMgr mgr = LayerWorkspaceMgr.builder().defaultWorkspace(workspace, WORKSPACE).build();
 
-    /** The shared products of one plane for one probe, and the pre-activation buffer its points reuse. */
+    /**
+     * The shared products of one plane (or line: no {@code p2}) for one probe, and the pre-activation buffer its
+     * points reuse.
+     */
     public static final class Plane {
         private final INDArray p0;
         private final INDArray p1;
@@ -82,6 +85,12 @@ public final class LinearFirstLayer {
         return Optional.of(new LinearFirstLayer(net, w, b, dense));
     }
 
+    /** The two products of one line {@code base + α·d} for one probe: {@code P0, P1}, biases folded in. */
+    public Plane line(INDArray base, INDArray d, Probe probe) {
+        INDArray x = probe.features()[0].castTo(base.dataType());
+        return new Plane(product(x, base), product(x, d), null);
+    }
+
     /** The three products of one plane for one probe: {@code P0, P1, P2}, biases folded in. */
     public Plane plane(INDArray theta, INDArray d1, INDArray d2, Probe probe) {
         INDArray x = probe.features()[0].castTo(theta.dataType());
@@ -106,7 +115,9 @@ public final class LinearFirstLayer {
         // ND4J's own axpy, not BLAS's: on the CPU backend each switch between BLAS calls and ND4J's ops waits on
         // thread pools (measured here: 0.4 ms for the three ops vs 1-5 ms with BLAS axpys between ND4J ops)
         Nd4j.exec(new Axpy(plane.p1, z, z, a));
-        Nd4j.exec(new Axpy(plane.p2, z, z, b));
+        if (plane.p2 != null) { // null on a line
+            Nd4j.exec(new Axpy(plane.p2, z, z, b));
+        }
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, workspace)) {
             INDArray act = first.getActivationFn().getActivation(z, false);
             long batch = act.size(0);

@@ -130,17 +130,45 @@ public final class SurfaceComputer {
         }
     }
 
-    /** {@code L(base + α·d)} for each alpha, on each probe. Returns {train, validation}. */
+    /**
+     * {@code L(base + α·d)} for each alpha, on each probe, through the first-layer linearity path when there is one
+     * (two products per line and probe). Returns {train, validation}.
+     */
     public Line[] line(INDArray base, INDArray d, double[] alphas, Probe train, Probe validation) {
         INDArray p = model.params();
+        INDArray baseMoved = base;
+        INDArray dMoved = d;
+        LinearFirstLayer.Plane trainLine = null;
+        LinearFirstLayer.Plane valLine = null;
+        if (linear != null) {
+            p = linear.tail(p);
+            baseMoved = linear.tail(base);
+            dMoved = linear.tail(d);
+            trainLine = linear.line(base, d, train);
+            valLine = validation == null ? null : linear.line(base, d, validation);
+        }
         ProbeModel.Row trainRow = model.row(train, alphas.length);
         ProbeModel.Row valRow = validation == null ? null : model.row(validation, alphas.length);
-        for (double alpha : alphas) {
-            p.assign(base);
-            Nd4j.getBlasWrapper().level1().axpy(p.length(), alpha, d, p);
-            trainRow.add(model.outputs(train));
-            if (valRow != null) {
-                valRow.add(model.outputs(validation));
+        try {
+            for (double alpha : alphas) {
+                if (linear == null) {
+                    p.assign(base);
+                    Nd4j.getBlasWrapper().level1().axpy(p.length(), alpha, d, p);
+                    trainRow.add(model.outputs(train));
+                    if (valRow != null) {
+                        valRow.add(model.outputs(validation));
+                    }
+                } else {
+                    Nd4j.exec(new Axpy(dMoved, baseMoved, p, alpha));
+                    linear.addPoint(trainLine, alpha, 0, trainRow);
+                    if (valRow != null) {
+                        linear.addPoint(valLine, alpha, 0, valRow);
+                    }
+                }
+            }
+        } finally {
+            if (linear != null) {
+                linear.release();
             }
         }
         return new Line[]{toLine(trainRow.finish()), valRow == null ? null : toLine(valRow.finish())};
