@@ -2,6 +2,7 @@ package io.github.landscape4j.engine;
 
 import io.github.landscape4j.engine.internal.Clock;
 import io.github.landscape4j.engine.internal.Models;
+import io.github.landscape4j.engine.internal.SnapshotThreads;
 import io.github.landscape4j.engine.internal.Workbench;
 import io.github.landscape4j.engine.measure.EdgeOfStability;
 import io.github.landscape4j.engine.measure.EpsilonSharpness;
@@ -52,13 +53,21 @@ import java.util.Set;
 public final class LandscapeEngine {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
 
+    /**
+     * ND4J's and BLAS's threads while a snapshot runs, unless the builder says otherwise: one, which made a whole
+     * default snapshot of the Fashion-MNIST MLP faster on the 2-core machines measured (README, Benchmarks).
+     */
+    public static final int DEFAULT_THREADS = 1;
+
     private final Workbench bench;
     private final List<Part> parts;
+    private final int threads;
     private boolean divergedLogged;
 
-    private LandscapeEngine(Workbench bench, List<Part> parts) {
+    private LandscapeEngine(Workbench bench, List<Part> parts, int threads) {
         this.bench = bench;
         this.parts = List.copyOf(parts);
+        this.threads = threads;
     }
 
     /** An engine for {@code model} (read, never changed). */
@@ -97,6 +106,7 @@ public final class LandscapeEngine {
         private final Model model;
         private SnapshotConfig config;
         private long seed = 42;
+        private int threads = DEFAULT_THREADS;
         private final List<Measure> extra = new ArrayList<>();
 
         private Builder(Model model) {
@@ -112,6 +122,19 @@ public final class LandscapeEngine {
         /** Seed of the engine's own random generator: the run's directions and each snapshot's random vectors. */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * ND4J's and BLAS's threads while a snapshot runs ({@link #DEFAULT_THREADS} by default; {@code 0} leaves
+         * ND4J's own setting). The setting is JVM-wide and restored after the snapshot: a model trained in another
+         * thread of the same JVM meanwhile runs with it too.
+         */
+        public Builder threads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads=" + threads + ": must be >= 0 (0: ND4J's own setting)");
+            }
+            this.threads = threads;
             return this;
         }
 
@@ -139,7 +162,7 @@ public final class LandscapeEngine {
                     }
                 }
             }
-            return new LandscapeEngine(new Workbench(model, config, seed, Models.tensors(model)), parts);
+            return new LandscapeEngine(new Workbench(model, config, seed, Models.tensors(model)), parts, threads);
         }
     }
 
@@ -233,6 +256,12 @@ public final class LandscapeEngine {
     }
 
     private Taken take(SnapshotRequest request, boolean keepDirections) {
+        try (SnapshotThreads ignored = SnapshotThreads.use(threads)) {
+            return takeWithThreads(request, keepDirections);
+        }
+    }
+
+    private Taken takeWithThreads(SnapshotRequest request, boolean keepDirections) {
         Clock clock = new Clock(request.label(), request.limitNanos(), request.cancelled());
         INDArray source = request.params() != null ? request.params() : bench.template().params();
         INDArray theta = source.reshape(source.length()).castTo(bench.floatModel().dataType()).dup();

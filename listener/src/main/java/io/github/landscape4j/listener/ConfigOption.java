@@ -46,6 +46,10 @@ public enum ConfigOption {
     CHECKPOINT_MB("checkpointMB", "256", OptionValues.integer(1, 1_000_000),
             "megabytes of parameter checkpoints a run keeps (initial, periodic and final together, 4 bytes a "
             + "parameter); periodic ones are dropped to stay within it"),
+    SNAPSHOT_THREADS("snapshotThreads", Integer.toString(io.github.landscape4j.engine.LandscapeEngine.DEFAULT_THREADS),
+            OptionValues.integer(0, 1024),
+            "ND4J and BLAS threads while a snapshot runs (JVM-wide, restored after it; training is paused meanwhile); "
+            + "0 leaves ND4J's own setting"),
     GRID("grid", "21", OptionValues.integer(3, 201),
             "points per side of 2D surfaces and along 1D slices"),
     RANGE("range", "1.0", OptionValues.positive(),

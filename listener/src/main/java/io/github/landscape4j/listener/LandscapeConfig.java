@@ -36,11 +36,13 @@ import java.util.stream.Collectors;
  * @param probeMin        examples a train probe needs before it is full (see {@link ConfigOption#PROBE_MIN})
  * @param holdout         every {@code holdout}-th training minibatch to the validation probe; 0: off
  * @param checkpointMB    megabytes of checkpoints a run keeps
+ * @param snapshotThreads ND4J's and BLAS's threads while a snapshot runs (0: ND4J's own setting)
  */
 public record LandscapeConfig(Optional<Path> store, String runName, List<String> tags, long seed, int every,
                               boolean perTensor, int tensorEvery, int checkpointEvery, int maxCheckpoints, int commitEvery,
                               long commitMillis, OptionalInt ui, String schedule, int probeSize,
-                              SnapshotConfig snapshots, int probeMin, int holdout, int checkpointMB) {
+                              SnapshotConfig snapshots, int probeMin, int holdout, int checkpointMB,
+                              int snapshotThreads) {
 
     public LandscapeConfig {
         tags = List.copyOf(tags);
@@ -106,13 +108,15 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
             p.bad(ConfigOption.HOLDOUT);
         }
         int checkpointMB = (int) p.integer(ConfigOption.CHECKPOINT_MB);
+        int snapshotThreads = (int) p.integer(ConfigOption.SNAPSHOT_THREADS);
         OptionalInt ui = p.string(ConfigOption.UI).isEmpty() ? OptionalInt.empty()
                 : OptionalInt.of((int) p.integer(ConfigOption.UI));
         if (!p.problems.isEmpty()) {
             throw new InvalidConfigException(p.problems);
         }
         return new LandscapeConfig(store, run, tags, seed, every, perTensor, tensorEvery, checkpointEvery, maxCheckpoints,
-                commitEvery, commitMillis, ui, schedule, probeSize, snapshots, probeMin, holdout, checkpointMB);
+                commitEvery, commitMillis, ui, schedule, probeSize, snapshots, probeMin, holdout, checkpointMB,
+                snapshotThreads);
     }
 
     /** The options as strings by key, as written into the run's metadata. */
@@ -135,6 +139,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         m.put(ConfigOption.PROBE_MIN.key(), Integer.toString(probeMin));
         m.put(ConfigOption.HOLDOUT.key(), Integer.toString(holdout));
         m.put(ConfigOption.CHECKPOINT_MB.key(), Integer.toString(checkpointMB));
+        m.put(ConfigOption.SNAPSHOT_THREADS.key(), Integer.toString(snapshotThreads));
         m.putAll(SnapshotOptions.asOptions(snapshots));
         return m;
     }

@@ -182,6 +182,14 @@ public final class LandscapeListenerBuilder {
         return set(ConfigOption.CHECKPOINT_MB, megabytes);
     }
 
+    /**
+     * ND4J's and BLAS's threads while a snapshot runs (default 1; 0 leaves ND4J's own setting). JVM-wide and restored
+     * after each snapshot: the training thread is paused meanwhile, a model trained in another thread is not.
+     */
+    public LandscapeListenerBuilder snapshotThreads(int threads) {
+        return set(ConfigOption.SNAPSHOT_THREADS, threads);
+    }
+
     /** Points per side of surfaces and along slices (default 21). */
     public LandscapeListenerBuilder grid(int points) {
         return set(ConfigOption.GRID, points);

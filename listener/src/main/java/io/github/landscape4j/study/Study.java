@@ -96,7 +96,7 @@ public final class Study {
                 b.parallel > 1 ? " (" + b.parallel + " at once)" : ""));
         java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
         StudyRun.Inputs inputs = new StudyRun.Inputs(b.store, b.name, b.model, b.train, b.heldOut, b.probeSize,
-                b.stopping, b.snapshots, cancelled::get);
+                b.stopping, b.snapshots, cancelled::get, b.parallel);
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(b.parallel, r -> {
             Thread t = new Thread(r, "landscape4j-study-" + b.name);

@@ -64,6 +64,7 @@ final class RunSnapshots {
     private final AtomicBoolean taking = new AtomicBoolean();
     private final SnapshotConfig snapshotConfig;
     private final long seed;
+    private final int threads;
     private final List<Measure> extraMeasures;
     private LandscapeEngine engine; // guarded by this, as the fields below; made at the first snapshot
     private boolean released;
@@ -84,6 +85,7 @@ final class RunSnapshots {
         this.run = run;
         this.snapshotConfig = config.snapshots();
         this.seed = config.seed();
+        this.threads = config.snapshotThreads();
         this.extraMeasures = List.copyOf(extraMeasures);
         this.train = train;
         this.validation = validation;
@@ -175,7 +177,8 @@ final class RunSnapshots {
             int index;
             synchronized (this) {
                 if (engine == null && !released) {
-                    LandscapeEngine.Builder b = LandscapeEngine.builder(model).config(snapshotConfig).seed(seed);
+                    LandscapeEngine.Builder b = LandscapeEngine.builder(model).config(snapshotConfig).seed(seed)
+                            .threads(threads);
                     extraMeasures.forEach(b::measure);
                     engine = b.build();
                 }

@@ -34,7 +34,7 @@ public final class StudyRun implements Callable<StudyRecord.Run> {
     /** What every run of a study shares. */
     public record Inputs(LandscapeStore store, String study, StudyModel model, DataSet train, DataSet heldOut,
                          int probeSize, StoppingRule stopping, SnapshotConfig snapshots,
-                         java.util.function.BooleanSupplier cancelled) {
+                         java.util.function.BooleanSupplier cancelled, int parallel) {
     }
 
     /** Thrown inside a run when its study was cancelled (another run failed): the run is left unfinished. */
@@ -100,7 +100,9 @@ public final class StudyRun implements Callable<StudyRecord.Run> {
         }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
-        LandscapeEngine engine = LandscapeEngine.builder(net).config(in.snapshots()).seed(s.seed()).build();
+        // runs trained at once: leave ND4J's threads alone, so another run's training never sees the engine's setting
+        LandscapeEngine engine = LandscapeEngine.builder(net).config(in.snapshots()).seed(s.seed())
+                .threads(in.parallel() > 1 ? 0 : LandscapeEngine.DEFAULT_THREADS).build();
         Snapshot snap = engine.snapshot(SnapshotRequest.of(probe(trainProbe, "study train probe"))
                 .withValidation(probe(heldOutProbe, "study held-out probe")).withLearningRate(s.learningRate())
                 .withLimit(s.key(), Long.MAX_VALUE, () -> false));
