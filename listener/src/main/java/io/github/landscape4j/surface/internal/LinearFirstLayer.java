@@ -42,6 +42,8 @@ public final class LinearFirstLayer {
     private final ParameterTensor weights;
     private final ParameterTensor bias;
     private final DenseLayer first;
+    /** The layers past the first, batched over a row's points; null: point by point. */
+    private final DenseTail denseTail;
     private final String workspace = "landscape4j-linear-" + UUID.randomUUID();
     private final LayerWorkspaceMgr mgr = LayerWorkspaceMgr.builder().defaultWorkspace(workspace, WORKSPACE).build();
 
@@ -63,11 +65,16 @@ public final class LinearFirstLayer {
         }
     }
 
-    private LinearFirstLayer(MultiLayerNetwork net, ParameterTensor weights, ParameterTensor bias, DenseLayer first) {
+    /** Values a batch of a row's points may hold at once (floats of the widest layer's activations): 64 MB. */
+    private static final long BATCH_VALUES = 16L << 20;
+
+    private LinearFirstLayer(MultiLayerNetwork net, ParameterTensor weights, ParameterTensor bias, DenseLayer first,
+                             List<ParameterTensor> tensors) {
         this.net = net;
         this.weights = weights;
         this.bias = bias;
         this.first = first;
+        this.denseTail = DenseTail.of(net, tensors, tailStart()).orElse(null);
     }
 
     /** The shared-work path for this copy, when its first layer allows it. */
@@ -82,7 +89,7 @@ public final class LinearFirstLayer {
         if (w == null || w.shape().length != 2) {
             return Optional.empty();
         }
-        return Optional.of(new LinearFirstLayer(net, w, b, dense));
+        return Optional.of(new LinearFirstLayer(net, w, b, dense, tensors));
     }
 
     /** The two products of one line {@code base + α·d} for one probe: {@code P0, P1}, biases folded in. */
@@ -135,13 +142,47 @@ public final class LinearFirstLayer {
         }
     }
 
+    /** Whether whole rows go through the rest of the network at once ({@link #addRow}): an MLP. */
+    public boolean batched() {
+        return denseTail != null;
+    }
+
+    /**
+     * Adds the outputs at {@code θ + a·d1 + b·d2} for every {@code a} of {@code as} to {@code row}, the rest of the
+     * network evaluated for the whole row at once ({@link DenseTail}); {@code tailBase} holds the parameters past the
+     * first layer at {@code (0, b)} ({@link #tail} of {@code θ + b·d2}) and {@code tailD1} those of {@code d1}. The
+     * copy's own parameters are not read. Only when {@link #batched()}.
+     */
+    public void addRow(Plane plane, double[] as, double b, INDArray tailBase, INDArray tailD1, ProbeModel.Row row) {
+        long n = plane.p0.size(0);
+        long h = plane.p0.size(1);
+        INDArray z0 = plane.z.assign(plane.p0);
+        if (plane.p2 != null) {
+            Nd4j.exec(new Axpy(plane.p2, z0, z0, b));
+        }
+        int chunk = (int) Math.max(1, Math.min(as.length, BATCH_VALUES / (n * Math.max(h, denseTail.widest()))));
+        for (int from = 0; from < as.length; from += chunk) {
+            int k = Math.min(chunk, as.length - from);
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, workspace)) {
+                INDArray a = Nd4j.createFromArray(java.util.Arrays.copyOfRange(as, from, from + k))
+                        .castTo(z0.dataType()).reshape(k, 1);
+                INDArray stacked = a.mmul(plane.p1.reshape(1, n * h)).addiRowVector(z0.reshape(1, n * h));
+                INDArray act = first.getActivationFn().getActivation(stacked.reshape(k * n, h), false);
+                row.addAll(denseTail.forward(act, a, tailBase, tailD1), k); // copied out of the workspace
+            }
+        }
+    }
+
     /**
      * The part of a flat parameter vector past the first layer (a view): the only parameters a point of this path
      * reads from the copy, since the first layer's enter through the plane's products.
      */
     public INDArray tail(INDArray flat) {
-        long end = Math.max(weights.offset() + weights.length(), bias == null ? 0 : bias.offset() + bias.length());
-        return flat.get(NDArrayIndex.interval(end, flat.length()));
+        return flat.get(NDArrayIndex.interval(tailStart(), flat.length()));
+    }
+
+    private long tailStart() {
+        return Math.max(weights.offset() + weights.length(), bias == null ? 0 : bias.offset() + bias.length());
     }
 
     /** Frees this path's workspace on the calling thread (after a plane). */

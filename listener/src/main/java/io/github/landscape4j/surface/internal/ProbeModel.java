@@ -155,6 +155,30 @@ public final class ProbeModel {
             count++;
         }
 
+        /**
+         * Adds the outputs of {@code k} points of a single-output network stacked in one array (point {@code i}'s
+         * rows {@code i·n..(i+1)·n}; read now, not kept).
+         */
+        public void addAll(INDArray stacked, int k) {
+            long n = stacked.size(0) / k;
+            if (b == null || stacked.rank() != 2) {
+                for (int i = 0; i < k; i++) {
+                    add(new INDArray[]{stacked.get(NDArrayIndex.interval(i * n, (i + 1) * n), NDArrayIndex.all())});
+                }
+                return;
+            }
+            b.fit(count + k);
+            b.outputs.get(NDArrayIndex.interval(count, count + k), NDArrayIndex.all())
+                    .assign(stacked.reshape(k, stacked.length() / k));
+            if (b.predicted != null && heads.classifier(probe, 0)) {
+                INDArray classes = Nd4j.create(b.predicted.dataType(), k * n);
+                Nd4j.getExecutioner().exec(new ArgMax(new INDArray[]{stacked}, new INDArray[]{classes}, false, 1));
+                b.predicted.get(NDArrayIndex.interval(count, count + k), NDArrayIndex.all())
+                        .assign(classes.reshape(k, n));
+            }
+            count += k;
+        }
+
         /** Loss and accuracy of each point added, in order. */
         public Evaluation[] finish() {
             if (count == 0) {

@@ -99,7 +99,13 @@ public final class SurfaceComputer {
             Nd4j.getBlasWrapper().level1().axpy(rowBase.length(), ys[j], d2Moved, rowBase);
             ProbeModel.Row trainRow = model.row(train, xs.length);
             ProbeModel.Row valRow = validation == null ? null : model.row(validation, xs.length);
-            for (int i = 0; i < xs.length; i++) {
+            if (linear != null && linear.batched()) { // the whole row through the rest of the network at once
+                linear.addRow(trainPlane, xs, ys[j], rowBase, d1Moved, trainRow);
+                if (valRow != null) {
+                    linear.addRow(valPlane, xs, ys[j], rowBase, d1Moved, valRow);
+                }
+            }
+            for (int i = 0; i < xs.length && !(linear != null && linear.batched()); i++) {
                 if (linear == null) { // a BLAS axpy: the forward that follows starts with BLAS's matrix product
                     p.assign(rowBase);
                     Nd4j.getBlasWrapper().level1().axpy(p.length(), xs[i], d1Moved, p);
@@ -150,7 +156,14 @@ public final class SurfaceComputer {
         ProbeModel.Row trainRow = model.row(train, alphas.length);
         ProbeModel.Row valRow = validation == null ? null : model.row(validation, alphas.length);
         try {
-            for (double alpha : alphas) {
+            if (linear != null && linear.batched()) {
+                linear.addRow(trainLine, alphas, 0, baseMoved, dMoved, trainRow);
+                if (valRow != null) {
+                    linear.addRow(valLine, alphas, 0, baseMoved, dMoved, valRow);
+                }
+            }
+            for (int k = 0; k < alphas.length && !(linear != null && linear.batched()); k++) {
+                double alpha = alphas[k];
                 if (linear == null) {
                     p.assign(base);
                     Nd4j.getBlasWrapper().level1().axpy(p.length(), alpha, d, p);

@@ -1,0 +1,103 @@
+package io.github.landscape4j.surface.internal;
+
+import io.github.landscape4j.store.ParameterTensor;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Internal: the layers past a dense first layer, when they are dense layers and an {@link OutputLayer} (an MLP),
+ * evaluated for several points of one grid row at once. Along a row ({@code b} fixed) layer {@code l}'s weights are
+ * {@code W_b + a·D} with {@code W_b = W + b·D2} and {@code D = D1}'s block, so for the stacked hidden activations
+ * {@code H} of {@code k} points ({@code [k·n, nIn]}) its pre-activations are {@code H·W_b + a_i·(H·D)} per point
+ * block plus the bias {@code c_b + a_i·e}: two matrix products for the whole row instead of one small forward per
+ * point, which on the CPU backend costs more in per-operation overhead than in arithmetic.
+ */
+final class DenseTail {
+    private record Step(ParameterTensor w, ParameterTensor b, IActivation activation) {
+    }
+
+    private final List<Step> steps;
+    private final long widest;
+    private final long tailOffset;
+
+    private DenseTail(List<Step> steps, long tailOffset) {
+        this.steps = steps;
+        this.tailOffset = tailOffset;
+        this.widest = steps.stream().mapToLong(s -> s.w().shape()[1]).max().orElse(1);
+    }
+
+    /** The batched tail of {@code net} (layers 1..), when every one of them is a plain dense or output layer. */
+    static Optional<DenseTail> of(MultiLayerNetwork net, List<ParameterTensor> tensors, long tailOffset) {
+        List<Step> steps = new ArrayList<>();
+        for (int i = 1; i < net.getnLayers(); i++) {
+            Object conf = net.getLayer(i).conf().getLayer();
+            boolean last = i == net.getnLayers() - 1;
+            boolean dense = conf instanceof DenseLayer d && !d.hasLayerNorm() && !last;
+            boolean output = conf instanceof OutputLayer && last;
+            if (!(dense || output) || net.getLayerWiseConfigurations().getInputPreProcess(i) != null) {
+                return Optional.empty();
+            }
+            ParameterTensor w = find(tensors, i + "_W");
+            if (w == null || w.shape().length != 2 || w.offset() < tailOffset) {
+                return Optional.empty();
+            }
+            steps.add(new Step(w, find(tensors, i + "_b"),
+                    ((org.deeplearning4j.nn.conf.layers.BaseLayer) conf).getActivationFn()));
+        }
+        return steps.isEmpty() ? Optional.empty() : Optional.of(new DenseTail(List.copyOf(steps), tailOffset));
+    }
+
+    private static ParameterTensor find(List<ParameterTensor> tensors, String name) {
+        return tensors.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The widest layer's outputs per example: the chunk of points batched together is sized by it. */
+    long widest() {
+        return widest;
+    }
+
+    /**
+     * The network's outputs ({@code [k·n, nOut]}, point {@code i}'s rows {@code i·n..(i+1)·n}) of {@code k} points
+     * from their stacked first-layer activations {@code h} ({@code [k·n, nIn]}); {@code a} ({@code [k, 1]}) holds
+     * their {@code a}, {@code tailBase} the parameters past the first layer at {@code a = 0} of the row, {@code
+     * tailD1} the row's direction there.
+     */
+    INDArray forward(INDArray h, INDArray a, INDArray tailBase, INDArray tailD1) {
+        long k = a.length();
+        long n = h.size(0) / k;
+        INDArray act = h;
+        for (Step s : steps) {
+            long[] shape = s.w().shape();
+            INDArray base = matrix(tailBase, s.w(), shape);
+            INDArray dir = matrix(tailD1, s.w(), shape);
+            INDArray z = act.mmul(base);
+            INDArray along = act.mmul(dir);
+            along.reshape(k, n * shape[1]).muliColumnVector(a);
+            z.addi(along);
+            if (s.b() != null) {
+                INDArray bias = a.mmul(vector(tailD1, s.b()).reshape(1, shape[1]))
+                        .addiRowVector(vector(tailBase, s.b()).reshape(1, shape[1]));
+                z.reshape(k, n, shape[1]).addi(bias.reshape(k, 1, shape[1]));
+            }
+            act = s.activation().getActivation(z, false);
+        }
+        return act;
+    }
+
+    private INDArray matrix(INDArray tail, ParameterTensor t, long[] shape) {
+        return vector(tail, t).reshape('f', shape[0], shape[1]);
+    }
+
+    /** A contiguous copy of tensor {@code t} of a tail vector (views with an offset do not reshape reliably). */
+    private INDArray vector(INDArray tail, ParameterTensor t) {
+        long from = t.offset() - tailOffset;
+        return tail.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, from + t.length())).dup();
+    }
+}
