@@ -28,15 +28,22 @@ import java.util.function.BooleanSupplier;
  * @param cancelled            checked between parts and plane rows: true abandons it
  * @param sketch               internal: the listener's sketch of a trajectory whose checkpoints were not kept, for
  *                             the PCA plane when {@code trajectory} has fewer than two; null: none
+ * @param batchSize            examples in the training minibatch the optimizer last stepped on (0: unknown); the
+ *                             edge-of-stability ratio of a network that sums its loss over the minibatch
+ *                             ({@code miniBatch(false)}) needs it and is not written without it
  */
 public record SnapshotRequest(INDArray params, Probe train, Probe validation, List<INDArray> trajectory,
                               long[] trajectoryIterations, INDArray initial, int index, long iteration, int epoch,
                               long wallMillis, double learningRate, String label, long limitNanos,
-                              BooleanSupplier cancelled, TrajectorySketch sketch) {
+                              BooleanSupplier cancelled, TrajectorySketch sketch, long batchSize) {
 
     public SnapshotRequest {
         Objects.requireNonNull(train, "train probe");
         trajectory = List.copyOf(trajectory);
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batch size " + batchSize + ": the training minibatch's number of"
+                    + " examples, or 0 when unknown");
+        }
         if (trajectoryIterations.length != trajectory.size()) {
             throw new IllegalArgumentException(trajectory.size() + " checkpoints but "
                     + trajectoryIterations.length + " iterations");
@@ -46,42 +53,51 @@ public record SnapshotRequest(INDArray params, Probe train, Probe validation, Li
     /** A snapshot of the engine's model at its current parameters on {@code train}, nothing else given. */
     public static SnapshotRequest of(Probe train) {
         return new SnapshotRequest(null, train, null, List.of(), new long[0], null, 0, 0, 0, 0, Double.NaN,
-                "model", Long.MAX_VALUE, () -> false, null);
+                "model", Long.MAX_VALUE, () -> false, null, 0);
     }
 
     public SnapshotRequest withParams(INDArray params) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
     }
 
     public SnapshotRequest withValidation(Probe validation) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
     }
 
     public SnapshotRequest withTrajectory(List<INDArray> trajectory, long[] iterations, INDArray initial) {
         return new SnapshotRequest(params, train, validation, trajectory, iterations, initial, index, iteration,
-                epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
+                epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
     }
 
     public SnapshotRequest at(int index, long iteration, int epoch, long wallMillis) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
     }
 
     public SnapshotRequest withLearningRate(double learningRate) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
     }
 
     public SnapshotRequest withLimit(String label, long limitNanos, BooleanSupplier cancelled) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
     }
 
     /** Internal: the trajectory sketch for the PCA plane (see {@link #sketch()}). */
     public SnapshotRequest withSketch(TrajectorySketch sketch) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
+    }
+
+    /**
+     * The training minibatch size, in examples ({@code 0}: unknown, the default). For a {@code miniBatch(false)}
+     * network, whose loss is the sum over the minibatch, the edge-of-stability ratio concerns that sum's Hessian.
+     */
+    public SnapshotRequest withBatchSize(long batchSize) {
+        return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
     }
 }

@@ -74,6 +74,7 @@ final class RunSnapshots {
     private int count;
     private long lastIteration = Long.MIN_VALUE;
     private boolean budgetLogged;
+    private long batchSize; // examples in the last minibatch seen, 0 until one is
 
     RunSnapshots(String runId, LandscapeConfig config, List<Measure> extraMeasures, Probe train, Probe validation,
                  long startNanos, Run run) {
@@ -94,8 +95,12 @@ final class RunSnapshots {
                 runId) : null;
     }
 
-    /** In {@code onGradientCalculation}: the train probe from the first minibatches, until it is full. */
+    /**
+     * In {@code onGradientCalculation}: the minibatch's size, and the train probe from the first minibatches, until
+     * it is full.
+     */
     synchronized void offer(Model model) {
+        batchSize = batchSize(model, batchSize);
         if (collector != null) {
             collector.offer(model);
             if (collector.complete()) {
@@ -175,6 +180,7 @@ final class RunSnapshots {
             Probe p;
             Probe v;
             int index;
+            long batch;
             synchronized (this) {
                 if (engine == null && !released) {
                     LandscapeEngine.Builder b = LandscapeEngine.builder(model).config(snapshotConfig).seed(seed)
@@ -186,6 +192,7 @@ final class RunSnapshots {
                 p = train;
                 v = validation;
                 index = count;
+                batch = batchSize;
             }
             Trajectory trajectory = t == null || p == null || guard.tripped() ? null : run.trajectory();
             if (trajectory == null) {
@@ -201,7 +208,8 @@ final class RunSnapshots {
                             .withTrajectory(trajectory.path(), trajectory.iterations(), trajectory.initial())
                             .withSketch(trajectory.sketch())
                             .at(index, iteration, epoch, (System.nanoTime() - startNanos) / 1_000_000L)
-                            .withLearningRate(Models.learningRate(model)).withLimit(runId, limitNanos, run::ending));
+                            .withLearningRate(Models.learningRate(model)).withBatchSize(batch)
+                            .withLimit(runId, limitNanos, run::ending));
                     if (run.write(Json.GSON.toJson(s))) {
                         synchronized (this) {
                             count++;
@@ -220,6 +228,19 @@ final class RunSnapshots {
             return written[0];
         } finally {
             taking.set(false);
+        }
+    }
+
+    /**
+     * The examples in the model's current minibatch ({@code batchSize()}: the labels' first dimension, else the
+     * input's), or {@code previous} when it holds none ({@code MultiLayerNetwork.batchSize()} throws without them).
+     */
+    private static long batchSize(Model model, long previous) {
+        try {
+            int b = model.batchSize();
+            return b > 0 ? b : previous;
+        } catch (RuntimeException e) {
+            return previous;
         }
     }
 

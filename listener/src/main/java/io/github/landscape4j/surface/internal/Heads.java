@@ -66,11 +66,16 @@ final class Heads {
     /** What the loss is, in words: how DL4J's score adds up time steps, outputs and examples for this network. */
     String units() {
         boolean rnn = heads.stream().anyMatch(Head::rnn);
-        boolean sum = heads.stream().noneMatch(Head::miniBatch);
+        boolean sum = summedOverExamples();
         return "DL4J score units: the loss" + (rnn ? " summed over unmasked time steps" : "")
                 + (heads.size() > 1 ? (rnn ? " and" : "") + " summed over " + heads.size() + " outputs" : "")
                 + (sum ? ", summed over examples (miniBatch(false))" : ", mean over examples")
                 + ", no regularization";
+    }
+
+    /** Whether the loss is summed over examples ({@code miniBatch(false)}, every output) rather than averaged. */
+    boolean summedOverExamples() {
+        return heads.stream().noneMatch(Head::miniBatch);
     }
 
     List<Head> list() {

@@ -98,6 +98,14 @@ public final class ProbeModel {
         return heads.units();
     }
 
+    /**
+     * Whether its losses (and gradients) are sums over the probe's examples, as DL4J scores a {@code miniBatch(false)}
+     * network, rather than means.
+     */
+    public boolean summedOverExamples() {
+        return heads.summedOverExamples();
+    }
+
 
     /** Loss and accuracy without the standard error (NaN): what a grid point needs. */
     public Evaluation evaluatePoint(Probe probe) {

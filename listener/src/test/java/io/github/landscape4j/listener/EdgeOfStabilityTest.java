@@ -1,0 +1,208 @@
+package io.github.landscape4j.listener;
+
+import io.github.landscape4j.engine.LandscapeEngine;
+import io.github.landscape4j.engine.Probe;
+import io.github.landscape4j.engine.SnapshotConfig;
+import io.github.landscape4j.engine.SnapshotRequest;
+import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.MeasureDescriptor;
+import io.github.landscape4j.store.Snapshot;
+import io.github.landscape4j.surface.internal.Probes;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The edge-of-stability ratio concerns the Hessian of the loss the optimizer steps on: for a {@code miniBatch(false)}
+ * network the sum over a training minibatch of {@code B} examples, not the probe's sum over {@code n}. Checked against
+ * the top eigenvalue of the Hessian of DL4J's own {@code score} on one training minibatch, by second differences of
+ * that score on a double-precision copy (no landscape4j code). The minibatches are one set of {@code B} examples
+ * with a small jitter (fresh examples each, so the probe holds {@code n = 3B} distinct ones): the probe sum's
+ * Hessian is then 3 times a minibatch's to about 1e-3, and the comparison is not blurred by sampling noise.
+ */
+class EdgeOfStabilityTest {
+    private static final int B = 8;
+    private static final int N = 3 * B;
+    private static final double LR = 0.05;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void miniBatchFalseUsesTheHessianOfTheMinibatchSum() {
+        MultiLayerNetwork net = mlp(false);
+        List<DataSet> batches = jittered(4, 21);
+        Snapshot s = train("sum", net, batches);
+
+        double top = s.measure("hessian_top");
+        double eos = s.measure("edge_of_stability");
+        assertThat(top).isPositive();
+        assertThat(eos).isCloseTo(top * B / N * LR / 2, within(1e-9 * Math.abs(eos)));
+        double reference = topEigenvalueOfScore(net, batches.get(0)) * LR / 2; // DL4J's score: the sum over B
+        assertThat(eos).isCloseTo(reference, within(0.02 * reference));
+    }
+
+    @Test
+    void miniBatchTrueKeepsTheProbeMeanRatio() {
+        MultiLayerNetwork net = mlp(true);
+        List<DataSet> batches = jittered(4, 21);
+        Snapshot s = train("mean", net, batches);
+
+        double top = s.measure("hessian_top");
+        double eos = s.measure("edge_of_stability");
+        assertThat(eos).isCloseTo(top * LR / 2, within(1e-9 * Math.abs(eos)));
+        double reference = topEigenvalueOfScore(net, batches.get(0)) * LR / 2; // DL4J's score: the mean over B
+        assertThat(eos).isCloseTo(reference, within(0.02 * reference));
+    }
+
+    @Test
+    void withoutTheMinibatchSizeASummedNetworkGetsNoRatioAndSaysWhy() {
+        MultiLayerNetwork sum = mlp(false);
+        MultiLayerNetwork mean = mlp(true);
+        Probe probe = Probes.of(DataSet.merge(jittered(3, 22)), N, "test");
+        SnapshotConfig config = LandscapeConfig.parse(Map.of("planes", "none", "slices", "false", "sharpnessK", "0",
+                "ascentSteps", "0", "hessianIterations", "20", "hutchinson", "0", "perTensorMeasures", "false"))
+                .snapshots();
+        SnapshotRequest request = SnapshotRequest.of(probe).withLearningRate(LR);
+
+        Snapshot unknown = LandscapeEngine.builder(sum).config(config).build().snapshot(request);
+        Snapshot known = LandscapeEngine.builder(sum).config(config).build().snapshot(request.withBatchSize(B));
+        Snapshot ordinary = LandscapeEngine.builder(mean).config(config).build().snapshot(request);
+
+        assertThat(unknown.measures()).containsKey("hessian_top").doesNotContainKey("edge_of_stability");
+        assertThat(known.measure("edge_of_stability"))
+                .isCloseTo(known.measure("hessian_top") * B / N * LR / 2, within(1e-12));
+        assertThat(ordinary.measure("edge_of_stability"))
+                .isCloseTo(ordinary.measure("hessian_top") * LR / 2, within(1e-12));
+        MeasureDescriptor d = LandscapeEngine.measures(config, List.of()).stream()
+                .filter(m -> m.key().equals("edge_of_stability")).findFirst().orElseThrow();
+        assertThat(d.description()).contains("miniBatch(false)", "sum over the training minibatch",
+                "not written when B is unknown");
+    }
+
+    /** 4-6-3 tanh MLP, softmax and cross-entropy, plain SGD at {@link #LR}. */
+    private static MultiLayerNetwork mlp(boolean miniBatch) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(TestNets.SEED)
+                .updater(new Sgd(LR)).miniBatch(miniBatch).weightInit(WeightInit.XAVIER).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(6).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(6).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /** {@code count} minibatches of the same {@link #B} examples, each with its own jitter of 1e-3 on the inputs. */
+    private static List<DataSet> jittered(int count, long seed) {
+        DataSet base = TestNets.data(1, B, 4, seed).get(0);
+        Random r = new Random(seed + 1);
+        List<DataSet> out = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            INDArray x = base.getFeatures().dup();
+            for (int i = 0; i < x.length(); i++) {
+                x.putScalar(i, x.getDouble(i) + 1e-3 * r.nextGaussian());
+            }
+            out.add(new DataSet(x, base.getLabels().dup()));
+        }
+        return out;
+    }
+
+    /** Two epochs over the minibatches under the listener; the final snapshot, taken at close. */
+    private Snapshot train(String name, MultiLayerNetwork net, List<DataSet> batches) {
+        Path file = dir.resolve(name + ".db");
+        try (LandscapeListener l = LandscapeListener.builder().store(file).runName(name).planes().slices(false)
+                .sharpnessK(0).ascentSteps(0).hessianIterations(20).hutchinson(0).perTensorMeasures(false)
+                .probeSize(N).snapshotEvery(1000).build()) {
+            net.addListeners(l);
+            TestNets.train(net, batches, 2);
+            assertThat(l.faulted()).isFalse();
+        }
+        try (LandscapeStore store = LandscapeStore.openExisting(file)) {
+            List<Snapshot> snaps = store.snapshots(store.listRuns().get(0).runId());
+            assertThat(snaps).hasSize(1);
+            assertThat(snaps.get(0).probe().get("train")).startsWith(N + " examples");
+            return snaps.get(0);
+        }
+    }
+
+    /**
+     * The largest eigenvalue of the Hessian of {@code net.score(batch)} (DL4J's own score: the sum over the examples
+     * for {@code miniBatch(false)}, else the mean; no regularization is configured) at the net's parameters, on a
+     * double-precision copy: rows by forward differences of DL4J's backpropagated gradient, which is scaled to the
+     * score's units by comparing one directional derivative of the score itself with it.
+     */
+    private static double topEigenvalueOfScore(MultiLayerNetwork net, DataSet batch) {
+        MultiLayerNetwork d = net.convertDataType(DataType.DOUBLE);
+        INDArray x = batch.getFeatures().castTo(DataType.DOUBLE);
+        INDArray y = batch.getLabels().castTo(DataType.DOUBLE);
+        INDArray p = d.params();
+        double[] theta = p.toDoubleVector();
+        int n = theta.length;
+        double h = 1e-6;
+        double[] g0 = gradient(d, x, y);
+        double[][] rows = new double[n][];
+        for (int i = 0; i < n; i++) {
+            p.putScalar(i, theta[i] + h);
+            double[] plus = gradient(d, x, y);
+            p.putScalar(i, theta[i]);
+            rows[i] = new double[n];
+            for (int j = 0; j < n; j++) {
+                rows[i][j] = (plus[j] - g0[j]) / h;
+            }
+        }
+        // the raw gradient's units against the score's (DL4J sums it over examples and divides in the updater)
+        double[] v = new Random(5).doubles(n).map(t -> t - 0.5).toArray();
+        DataSet data = new DataSet(x, y);
+        p.assign(Nd4j.createFromArray(theta).addi(Nd4j.createFromArray(v).muli(1e-4)));
+        double up = d.score(data, false);
+        p.assign(Nd4j.createFromArray(theta).subi(Nd4j.createFromArray(v).muli(1e-4)));
+        double down = d.score(data, false);
+        p.assign(Nd4j.createFromArray(theta));
+        double dot = 0;
+        for (int j = 0; j < n; j++) {
+            dot += g0[j] * v[j];
+        }
+        double units = (up - down) / 2e-4 / dot;
+        double[][] hess = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                hess[i][j] = units * (rows[i][j] + rows[j][i]) / 2;
+            }
+        }
+        return Arrays.stream(new EigenDecomposition(new Array2DRowRealMatrix(hess)).getRealEigenvalues()).max()
+                .orElseThrow();
+    }
+
+    /** DL4J's backpropagated gradient at the copy's parameters, flattened in parameter order. */
+    private static double[] gradient(MultiLayerNetwork d, INDArray x, INDArray y) {
+        d.setInput(x);
+        d.setLabels(y);
+        d.computeGradientAndScore();
+        return d.gradient().gradient().toDoubleVector();
+    }
+}
