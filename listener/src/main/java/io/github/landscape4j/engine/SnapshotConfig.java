@@ -17,7 +17,7 @@ import java.util.Set;
  * @param epsilon           radius of the sharpness measures
  * @param sharpnessK        random directions of the random-perturbation sharpness (0: off)
  * @param ascentSteps       gradient-ascent steps of ε-sharpness (0: off)
- * @param hessianIterations power-iteration steps (0: off)
+ * @param hessianIterations Hessian-vector products at most for the top eigenvalue (Lanczos steps; 0: off)
  * @param hutchinson        Hutchinson samples (0: off)
  * @param perTensorMeasures whether per-tensor sharpness and top eigenvalue are computed
  * @param sharpnessBoxAll   ε-sharpness box over every trainable parameter (Metric 2.1) rather than the weights

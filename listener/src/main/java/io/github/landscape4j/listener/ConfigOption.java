@@ -72,7 +72,7 @@ public enum ConfigOption {
             "parameters in the ε-sharpness box: all (Keskar et al.'s Metric 2.1, biases and batch-norm gamma/beta "
             + "included) or weights (what the directions move)"),
     HESSIAN_ITERATIONS("hessianIterations", "20", OptionValues.integer(0, 1000),
-            "power-iteration steps for the top Hessian eigenvalue"),
+            "Hessian-vector products at most for the top Hessian eigenvalue (Lanczos steps)"),
     HUTCHINSON("hutchinson", "10", OptionValues.integer(0, 1000),
             "Rademacher samples of Hutchinson's trace estimate"),
     CURVATURE("curvature", "all", OptionValues.choice("all", "weights"),

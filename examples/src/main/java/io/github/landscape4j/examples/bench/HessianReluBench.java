@@ -72,7 +72,7 @@ public final class HessianReluBench {
                 asymmetry, n, probe.size()));
     }
 
-    /** {trace error on the same vectors, top eigenvalue error, products used by the power iteration}. */
+    /** {trace error on the same vectors, top eigenvalue error, products used by Lanczos}. */
     private static double[] errors(Hessian hessian, INDArray theta, Probe probe, RealMatrix exact, double top) {
         int samples = 10;
         double estimate = hessian.trace(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(17), samples);

@@ -10,13 +10,12 @@ import io.github.landscape4j.store.ParameterTensor;
 import java.util.List;
 
 /**
- * The top Hessian eigenvalue {@code λ_max} of the mean train-probe loss by power iteration on Hessian-vector
- * products (PyHessian, Yao, Gholami, Keutzer, Mahoney 2020), each a central difference of two double-precision
- * gradients with a step of {@link Hessian#RELATIVE_STEP}·‖θ‖ (small enough not to cross ReLU kinks). The algebraic
- * maximum: where the eigenvalue of largest magnitude is negative, a second power iteration on {@code H - λ·I} finds
- * it. Over every
- * trainable parameter by default, the weights-only block as an option; per weight tensor too when per-tensor
- * measures are on.
+ * The top Hessian eigenvalue {@code λ_max} of the train-probe loss (in DL4J's units) by the Lanczos iteration on
+ * Hessian-vector products (PyHessian, Yao, Gholami, Keutzer, Mahoney 2020, uses Lanczos for its spectrum), each a
+ * forward difference of double-precision gradients with a step of {@link Hessian#RELATIVE_STEP}·‖θ‖ (small enough
+ * not to cross ReLU kinks). The algebraic maximum, which Lanczos finds directly; for models too big for a Lanczos
+ * basis, power iteration with a shifted second run when the dominant eigenvalue is negative. Over every trainable
+ * parameter by default, the weights-only block as an option; per weight tensor too when per-tensor measures are on.
  */
 public final class HessianTop implements Measure {
 
@@ -32,14 +31,14 @@ public final class HessianTop implements Measure {
 
     @Override
     public List<MeasureDescriptor> descriptors(SnapshotConfig config) {
-        String paper = "Yao, Gholami, Keutzer, Mahoney 2020 (PyHessian), power iteration";
+        String paper = "Yao, Gholami, Keutzer, Mahoney 2020 (PyHessian); Lanczos 1950";
         String scope = config.curvatureAll() ? "all" : "weights";
         return List.of(
                 new MeasureDescriptor("hessian_top", "top Hessian eigenvalue λ_max", "loss/θ²", "hessian_top", paper,
-                        scope, "", "largest eigenvalue of the Hessian of the mean train probe loss (the algebraic"
-                        + " maximum: a shifted second power iteration when the dominant eigenvalue is negative)"),
+                        scope, "", "largest eigenvalue of the Hessian of the train probe loss in DL4J's"
+                        + " units (the algebraic maximum, by Lanczos)"),
                 new MeasureDescriptor("hessian_top_hvps", "λ_max Hessian-vector products", "count", "diagnostic",
-                        paper, scope, "", "Hessian-vector products the power iteration took"));
+                        paper, scope, "", "Hessian-vector products the Lanczos iteration took"));
     }
 
     @Override

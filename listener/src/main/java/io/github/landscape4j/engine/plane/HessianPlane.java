@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The plane of the top two Hessian eigenvectors (power iteration, the second deflated against the first), each
+ * The plane of the top two Hessian eigenvectors (Lanczos, the second with the first projected out), each
  * normalized as the run's directions, on the grid {@code [-range, range]²}: the sharpest cross-section.
  */
 public final class HessianPlane implements Plane {
