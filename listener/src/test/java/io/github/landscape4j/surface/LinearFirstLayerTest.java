@@ -54,6 +54,68 @@ class LinearFirstLayerTest {
                 Models.tensors(TestNets.cnnWithBatchNorm()))).isEmpty();
     }
 
+    /**
+     * Deeper MLPs whose rows go through the rest of the network at once (dense, dense, output; one hidden layer
+     * without bias), and a dense first layer followed by batch norm, which goes point by point: planes and lines
+     * equal the generic path's, which sets the copy's parameters and runs DL4J's own forward for every point.
+     */
+    @Test
+    void batchedRowsAndPointByPointTailsGiveTheGenericSurface() {
+        MultiLayerNetwork[] nets = {net(true, false), net(false, false), net(true, true)};
+        boolean[] batched = {true, true, false};
+        for (int m = 0; m < nets.length; m++) {
+            MultiLayerNetwork net = nets[m];
+            TestNets.train(net, TestNets.data(10, 16, 20, 61), 1);
+            List<ParameterTensor> tensors = Models.tensors(net);
+            Probe train = Probes.of(DataSet.merge(TestNets.data(4, 16, 20, 62)), 64, "test");
+            Probe val = Probes.of(DataSet.merge(TestNets.data(4, 16, 20, 63)), 64, "test");
+            Directions directions = new Directions(tensors, Normalization.FILTER, true);
+            INDArray theta = net.params().dup().reshape(net.numParams());
+            INDArray d1 = directions.random(Nd4j.getRandomFactory().getNewRandomInstance(1), theta);
+            INDArray d2 = directions.random(Nd4j.getRandomFactory().getNewRandomInstance(2), theta);
+            double[] axis = SurfaceComputer.linspace(-1, 1, 5);
+            ProbeModel model = ProbeModel.of(net, null);
+            SurfaceComputer.Grids[] generic = new SurfaceComputer(model).plane(theta, d1, d2, axis, axis, train, val);
+            SurfaceComputer.Line[] genericLine = new SurfaceComputer(model).line(theta, d1, axis, train, val);
+            LinearFirstLayer linear = LinearFirstLayer.of(model, tensors).orElseThrow();
+            assertThat(linear.batched()).as("net %d", m).isEqualTo(batched[m]);
+            SurfaceComputer computer = new SurfaceComputer(model, linear);
+            SurfaceComputer.Grids[] shared = computer.plane(theta, d1, d2, axis, axis, train, val);
+            SurfaceComputer.Line[] sharedLine = computer.line(theta, d1, axis, train, val);
+            for (int p = 0; p < 2; p++) {
+                for (int j = 0; j < axis.length; j++) {
+                    for (int i = 0; i < axis.length; i++) {
+                        double g = generic[p].loss()[j][i];
+                        assertThat(shared[p].loss()[j][i]).as("net %d", m).isCloseTo(g, within(1e-5 * Math.abs(g)));
+                        assertThat(shared[p].accuracy()[j][i]).isEqualTo(generic[p].accuracy()[j][i]);
+                    }
+                    double g = genericLine[p].loss()[j];
+                    assertThat(sharedLine[p].loss()[j]).as("net %d", m).isCloseTo(g, within(1e-5 * Math.abs(g)));
+                    assertThat(sharedLine[p].accuracy()[j]).isEqualTo(genericLine[p].accuracy()[j]);
+                }
+            }
+        }
+    }
+
+    private static MultiLayerNetwork net(boolean hiddenBias, boolean batchNorm) {
+        var list = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(3)
+                .updater(new org.nd4j.linalg.learning.config.Sgd(0.1))
+                .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(20).nOut(16)
+                        .activation(org.nd4j.linalg.activations.Activation.RELU).build());
+        if (batchNorm) {
+            list.layer(new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().nOut(16).build());
+        }
+        list.layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(16).nOut(8).hasBias(hiddenBias)
+                        .activation(org.nd4j.linalg.activations.Activation.TANH).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
+    }
+
     /** A line (a slice: base + α·d, base other than the centre) through the shared products equals the generic one. */
     @Test
     void sharedProductsGiveTheGenericLine() {

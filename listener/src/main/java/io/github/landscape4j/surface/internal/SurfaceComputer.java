@@ -104,21 +104,10 @@ public final class SurfaceComputer {
                 if (valRow != null) {
                     linear.addRow(valPlane, xs, ys[j], rowBase, d1Moved, valRow);
                 }
-            }
-            for (int i = 0; i < xs.length && !(linear != null && linear.batched()); i++) {
-                if (linear == null) { // a BLAS axpy: the forward that follows starts with BLAS's matrix product
-                    p.assign(rowBase);
-                    Nd4j.getBlasWrapper().level1().axpy(p.length(), xs[i], d1Moved, p);
-                    trainRow.add(model.outputs(train));
-                    if (valRow != null) {
-                        valRow.add(model.outputs(validation));
-                    }
-                } else { // ND4J's axpy: the linear path continues with ND4J ops (see LinearFirstLayer)
-                    Nd4j.exec(new Axpy(d1Moved, rowBase, p, xs[i]));
-                    linear.addPoint(trainPlane, xs[i], ys[j], trainRow);
-                    if (valRow != null) {
-                        linear.addPoint(valPlane, xs[i], ys[j], valRow);
-                    }
+            } else {
+                for (int i = 0; i < xs.length; i++) {
+                    point(xs[i], ys[j], rowBase, d1Moved, p, train, validation, trainPlane, valPlane, trainRow,
+                            valRow);
                 }
             }
             fill(trainRow.finish(), t, j);
@@ -126,6 +115,26 @@ public final class SurfaceComputer {
                 fill(valRow.finish(), v, j);
             }
             afterRow.run();
+        }
+    }
+
+    /** One point {@code (x, y)} of a row whose base {@code θ + y·d2} is {@code rowBase}, with a forward each. */
+    private void point(double x, double y, INDArray rowBase, INDArray d1Moved, INDArray p, Probe train,
+                       Probe validation, LinearFirstLayer.Plane trainPlane, LinearFirstLayer.Plane valPlane,
+                       ProbeModel.Row trainRow, ProbeModel.Row valRow) {
+        if (linear == null) { // a BLAS axpy: the forward that follows starts with BLAS's matrix product
+            p.assign(rowBase);
+            Nd4j.getBlasWrapper().level1().axpy(p.length(), x, d1Moved, p);
+            trainRow.add(model.outputs(train));
+            if (valRow != null) {
+                valRow.add(model.outputs(validation));
+            }
+        } else { // ND4J's axpy: the linear path continues with ND4J ops (see LinearFirstLayer)
+            Nd4j.exec(new Axpy(d1Moved, rowBase, p, x));
+            linear.addPoint(trainPlane, x, y, trainRow);
+            if (valRow != null) {
+                linear.addPoint(valPlane, x, y, valRow);
+            }
         }
     }
 
@@ -161,22 +170,9 @@ public final class SurfaceComputer {
                 if (valRow != null) {
                     linear.addRow(valLine, alphas, 0, baseMoved, dMoved, valRow);
                 }
-            }
-            for (int k = 0; k < alphas.length && !(linear != null && linear.batched()); k++) {
-                double alpha = alphas[k];
-                if (linear == null) {
-                    p.assign(base);
-                    Nd4j.getBlasWrapper().level1().axpy(p.length(), alpha, d, p);
-                    trainRow.add(model.outputs(train));
-                    if (valRow != null) {
-                        valRow.add(model.outputs(validation));
-                    }
-                } else {
-                    Nd4j.exec(new Axpy(dMoved, baseMoved, p, alpha));
-                    linear.addPoint(trainLine, alpha, 0, trainRow);
-                    if (valRow != null) {
-                        linear.addPoint(valLine, alpha, 0, valRow);
-                    }
+            } else {
+                for (double alpha : alphas) {
+                    point(alpha, 0, baseMoved, dMoved, p, train, validation, trainLine, valLine, trainRow, valRow);
                 }
             }
         } finally {
