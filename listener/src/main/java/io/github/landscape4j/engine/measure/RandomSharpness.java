@@ -7,13 +7,15 @@ import io.github.landscape4j.engine.internal.Workbench;
 import io.github.landscape4j.sharpness.internal.Sharpness;
 import io.github.landscape4j.store.MeasureDescriptor;
 import io.github.landscape4j.store.ParameterTensor;
+import io.github.landscape4j.surface.internal.TensorPerturbations;
 
 import java.util.List;
 
 /**
  * Random-perturbation sharpness: {@code K} directions, normalized as the run's directions (filter normalization of
  * Li et al., NeurIPS 2018, by default) and scaled by {@code ε}; the mean and the max of {@code |L(θ + ε·d) - L(θ)|}
- * on the train probe. Per weight tensor too (only that tensor perturbed) when per-tensor measures are on.
+ * on the train probe. Per weight tensor too (only that tensor perturbed) when per-tensor measures are on; for a
+ * tensor past an MLP's first layer all directions are evaluated in one batch.
  */
 public final class RandomSharpness implements Measure {
 
@@ -51,7 +53,8 @@ public final class RandomSharpness implements Measure {
         if (c.perTensorMeasures()) {
             for (ParameterTensor t : b.weightTensors()) {
                 Sharpness.Random2 rt = sharpness.randomPerturbation(ctx.centre(), base, ctx.train(), c.sharpnessK(),
-                        c.epsilon(), ctx.random(), t);
+                        c.epsilon(), ctx.random(), t,
+                        TensorPerturbations.of(b.floatModel(), b.tensors(), t).orElse(null));
                 ctx.putPerTensor(t.name(), "sharpness_random_mean", rt.mean());
             }
         }

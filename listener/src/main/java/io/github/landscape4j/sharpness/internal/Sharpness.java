@@ -3,6 +3,7 @@ package io.github.landscape4j.sharpness.internal;
 import io.github.landscape4j.direction.internal.Directions;
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
+import io.github.landscape4j.surface.internal.TensorPerturbations;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,6 +43,32 @@ public final class Sharpness {
     public Sharpness(ProbeModel model, Directions directions) {
         this.model = model;
         this.directions = directions;
+    }
+
+    /**
+     * Random-perturbation sharpness; {@code only} restricts the directions to one tensor when not null. With
+     * {@code batched} (for {@code only}'s tensor) the losses of all directions come from one batched evaluation
+     * ({@link TensorPerturbations}); the directions are the same draws either way.
+     */
+    public Random2 randomPerturbation(INDArray theta, double base, Probe probe, int k, double eps, Random rng,
+                                      io.github.landscape4j.store.ParameterTensor only, TensorPerturbations batched) {
+        if (batched == null) {
+            return randomPerturbation(theta, base, probe, k, eps, rng, only);
+        }
+        java.util.List<INDArray> ds = new java.util.ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            INDArray d = directions.random(rng, theta);
+            Directions.restrictTo(d, only);
+            ds.add(d);
+        }
+        double sum = 0;
+        double max = 0;
+        for (double loss : batched.losses(theta, ds, eps, probe)) {
+            double delta = Math.abs(loss - base);
+            sum += delta;
+            max = Math.max(max, delta);
+        }
+        return new Random2(sum / k, max);
     }
 
     /** Random-perturbation sharpness; {@code only} restricts the directions to one tensor when not null. */
