@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  * code reads, under its own key, run and type). Schema 2 keys records by their number within the run and type
  * (0, 1, 2, ...): they are read by key, which gives a prefix of the commits even without a lock and avoids
  * iterating MapDB's map (slow, and DL4J's positional {@code getAllUpdateTimes} can push out a record added while it
- * runs). Older runs, and checkpoints (which thinning removes), are read by iterating the map.
+ * runs). Older runs, and checkpoints (which thinning removes), are read by iterating the map. Schema 3 records are
+ * also checked against the run's {@link Manifest}, so an older version of a record is not read as the current one.
  */
 public final class RunRecords {
     private final StatsStorage storage;
