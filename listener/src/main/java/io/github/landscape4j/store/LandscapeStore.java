@@ -10,7 +10,6 @@ import io.github.landscape4j.store.internal.StudyRecords;
 import io.github.landscape4j.store.internal.ShutdownOrder;
 import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.store.internal.StoreWriter;
-import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,21 +177,7 @@ public final class LandscapeStore implements AutoCloseable {
     }
 
     private List<RunInfo> runs() {
-        List<RunInfo> runs = new ArrayList<>();
-        for (String session : storage.listSessionIDs()) {
-            for (Persistable p : storage.getAllStaticInfos(session, RecordTypes.RUN)) {
-                LandscapeRecord r = records.checked(p);
-                RunInfo run = Json.GSON.fromJson(r.json(), RunInfo.class);
-                if (run == null || run.runId() == null || run.workerId() == null || run.startTime() == null
-                        || !run.runId().equals(r.getSessionID())) {
-                    throw new StoreException("store " + description + " holds a run header of session "
-                            + r.getSessionID() + " that lacks its id, worker or start time");
-                }
-                runs.add(run);
-            }
-        }
-        runs.sort(Comparator.comparing(RunInfo::startTime).thenComparing(RunInfo::runId));
-        return runs;
+        return records.runs();
     }
 
     /** The run with this id, if the store holds it. */
@@ -293,11 +278,8 @@ public final class LandscapeStore implements AutoCloseable {
      */
     public Optional<Progress> progress(RunInfo run) {
         return read("the progress of run " + run.runId(), () -> {
-            Persistable p = storage.getUpdate(run.runId(), RecordTypes.PROGRESS, run.workerId(), 0L);
-            if (p == null) {
-                return Optional.empty();
-            }
-            Progress progress = Json.GSON.fromJson(records.checked(p).json(), Progress.class);
+            Optional<LandscapeRecord> r = records.latest(run, RecordTypes.PROGRESS);
+            Progress progress = r.isEmpty() ? null : Json.GSON.fromJson(r.get().json(), Progress.class);
             return Optional.ofNullable(progress == null || progress.state() == null ? null : progress);
         });
     }

@@ -35,7 +35,7 @@ class RunWriterTest {
                     .hasMessageContaining("already has a run r1");
         }
         try (LandscapeStore store = LandscapeStore.openExisting(file)) {
-            assertThat(store.run("r1").schemaVersion()).isEqualTo(2);
+            assertThat(store.run("r1").schemaVersion()).isEqualTo(3);
             assertThat(store.snapshots("r1")).hasSize(1);
             assertThat(store.checkpoints("r1").get(0).params()).containsExactly(1f, 2f, 3f, 4f, 5f, 6f);
         }

@@ -56,20 +56,33 @@ final class StoreFixtures {
                 List.of(surface), List.of(slice), measures, perTensor, Map.of("total", 1.5));
     }
 
-    /** Writes {@code rows} rows (committed every {@code commitEvery}), a snapshot every 10 rows, 3 checkpoints. */
+    /**
+     * Writes {@code rows} rows (committed every {@code commitEvery}), a snapshot every 10 rows with progress records
+     * around it, a checkpoint every 20 rows (the one at 20 dropped at 40, as thinning does) and a final progress.
+     */
     static void writeRun(StoreWriter w, int rows, int commitEvery) {
         int snapshots = 0;
         for (int i = 0; i < rows; i++) {
             w.addRow(row(i));
             if (i % 10 == 9) {
+                w.writeProgress(progress("snapshot", snapshots, i));
                 w.writeRecord(RecordTypes.SNAPSHOT, Json.GSON.toJson(snapshot(snapshots++)));
+                w.writeProgress(progress("training", snapshots, i));
             }
-            if (i % 40 == 0) {
+            if (i % 20 == 0) {
                 w.writeCheckpoint(i, i, 0, i == 0 ? Checkpoint.Kind.INITIAL : Checkpoint.Kind.PERIODIC,
                         Nd4j.create(new float[]{i, 1, 2, 3, 4, Float.NaN}));
             }
+            if (i == 40) {
+                w.dropCheckpoint(20);
+            }
         }
+        w.writeProgress(progress("finished", snapshots, rows));
         w.flush();
+    }
+
+    static String progress(String state, int snapshot, long iteration) {
+        return Json.GSON.toJson(new LandscapeStore.Progress(state, snapshot, iteration, 1_000 * iteration));
     }
 
     /** Everything a reader can get from the store, as one string, for comparing stores. */
@@ -87,6 +100,8 @@ final class StoreFixtures {
                 all.add(store.snapshot(run.runId(), i).orElse(null));
             }
             all.add(store.findRun(run.runId()).isPresent());
+            all.add(store.progress(run).orElse(null));
+            all.add(store.counts(run));
         }
         return Json.GSON.toJson(all);
     }

@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -29,7 +31,7 @@ import java.util.function.Supplier;
  * added in between. Writes here hold a write lock until their commit, and {@link #read(Supplier)} holds the read
  * lock, so a read sees every commit before it whole and nothing of a later one.
  */
-public final class LandscapeFileStatsStorage extends FileStatsStorage {
+public final class LandscapeFileStatsStorage extends FileStatsStorage implements RecordSessions {
     private final Path file;
     private final Object fileKey;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -64,11 +66,35 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage {
         });
     }
 
+    @Override
+    public Set<String> sessionsWithRecords() {
+        return read(() -> {
+            Set<String> out = new TreeSet<>();
+            for (SessionTypeWorkerId id : updates.keySet()) {
+                if (id.getTypeID().startsWith(LANDSCAPE4J_TYPES)) {
+                    out.add(id.getSessionID());
+                }
+            }
+            return out;
+        });
+    }
+
     /** Whether an update record is stored under the key, without decoding it. */
     public boolean hasUpdate(String sessionId, String typeId, String workerId, long key) {
         return read(() -> {
             Map<Long, Persistable> map = getUpdateMap(sessionId, typeId, workerId, false);
             return map != null && map.containsKey(key);
+        });
+    }
+
+    /**
+     * Runs several writes under the write lock, so no read in this JVM and no other writer's commit comes between
+     * them (a removal is committed with the next put).
+     */
+    public void exclusive(Runnable writes) {
+        write(() -> {
+            writes.run();
+            return null;
         });
     }
 

@@ -30,6 +30,7 @@ public final class LandscapeRecord implements Persistable {
     private String typeId;
     private String workerId;
     private long timestamp;
+    private long sequence;
     private int schemaVersion;
     private String json;
     private float[] floats;
@@ -38,12 +39,24 @@ public final class LandscapeRecord implements Persistable {
     public LandscapeRecord() {
     }
 
+    /** A record outside a run's sequence (e.g. a study), with sequence 0. */
     public LandscapeRecord(String sessionId, String typeId, String workerId, long timestamp, String json,
                            float[] floats) {
+        this(sessionId, typeId, workerId, timestamp, 0, json, floats);
+    }
+
+    /**
+     * {@code sequence} is the record's number among everything its run's writer wrote (1, 2, ...), which the run's
+     * manifest lists for the records that are rewritten or removed: a reader tells a current record from an older
+     * version of it that a damaged index may point to.
+     */
+    public LandscapeRecord(String sessionId, String typeId, String workerId, long timestamp, long sequence,
+                           String json, float[] floats) {
         this.sessionId = sessionId;
         this.typeId = typeId;
         this.workerId = workerId;
         this.timestamp = timestamp;
+        this.sequence = sequence;
         this.schemaVersion = RecordTypes.SCHEMA_VERSION;
         this.json = json;
         this.floats = floats == null ? new float[0] : floats;
@@ -59,6 +72,11 @@ public final class LandscapeRecord implements Persistable {
 
     public int schemaVersion() {
         return schemaVersion;
+    }
+
+    /** The record's number in its run's writer sequence; 0 for records outside one and before schema 3. */
+    public long sequence() {
+        return sequence;
     }
 
     @Override
@@ -103,8 +121,9 @@ public final class LandscapeRecord implements Persistable {
     }
 
     /**
-     * Layout (schema 2): magic, schema version, body length, body, CRC32 of the body. The checksum makes a record
-     * damaged on disk fail to decode instead of decoding into wrong values.
+     * Layout (schema 2 and 3): magic, schema version, body length, body, CRC32 of the body. The checksum makes a
+     * record damaged on disk fail to decode instead of decoding into wrong values. Schema 3 adds the sequence to the
+     * body, after the timestamp.
      */
     @Override
     public void encode(OutputStream outputStream) throws IOException {
@@ -114,6 +133,9 @@ public final class LandscapeRecord implements Persistable {
         body.writeUTF(typeId);
         body.writeUTF(workerId);
         body.writeLong(timestamp);
+        if (schemaVersion >= 3) {
+            body.writeLong(sequence);
+        }
         byte[] text = json.getBytes(StandardCharsets.UTF_8);
         body.writeInt(text.length);
         body.write(text);
@@ -176,7 +198,7 @@ public final class LandscapeRecord implements Persistable {
             throw new IOException("schema version " + version + " is not a landscape4j version");
         }
         if (version == 1) { // before checksums: lengths are still bounded by the bytes there are
-            decodeBody(in, bytes.length - 8);
+            decodeBody(in, bytes.length - 8, version);
             schemaVersion = version;
             return;
         }
@@ -191,16 +213,20 @@ public final class LandscapeRecord implements Persistable {
             throw new IOException("checksum mismatch (stored 0x" + Integer.toHexString(stored) + ", computed 0x"
                     + Long.toHexString(crc.getValue()) + ")");
         }
-        decodeBody(new DataInputStream(new ByteArrayInputStream(bytes, 12, length)), length);
+        decodeBody(new DataInputStream(new ByteArrayInputStream(bytes, 12, length)), length, version);
         schemaVersion = version;
     }
 
     /** Every length read is checked against {@code available}, so a damaged length cannot ask for a huge array. */
-    private void decodeBody(DataInputStream in, int available) throws IOException {
+    private void decodeBody(DataInputStream in, int available, int version) throws IOException {
         sessionId = in.readUTF();
         typeId = in.readUTF();
         workerId = in.readUTF();
         timestamp = in.readLong();
+        sequence = version >= 3 ? in.readLong() : 0;
+        if (sequence < 0) {
+            throw new IOException("negative sequence " + sequence);
+        }
         int textLength = in.readInt();
         if (textLength < 0 || textLength > available) {
             throw new IOException("JSON length " + textLength + " outside 0.." + available);

@@ -18,6 +18,7 @@ import java.io.ObjectInputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  * {@link Persistable} classes of DL4J and landscape4j and deserializes only DL4J's key classes, since the class
  * names come from the file. Update maps are loaded when the file is opened; records are decoded when read.
  */
-public final class ReadOnlyStatsStorage extends BaseCollectionStatsStorage {
+public final class ReadOnlyStatsStorage extends BaseCollectionStatsStorage implements RecordSessions {
     private static final String UPDATE_MAP_PREFIX = "&&&";
     private static final String SEPARATOR = "@@@";
 
@@ -81,6 +82,17 @@ public final class ReadOnlyStatsStorage extends BaseCollectionStatsStorage {
     protected Map<Long, Persistable> getUpdateMap(String sessionID, String typeID, String workerID,
                                                   boolean createIfRequired) {
         return updates.get(new SessionTypeWorkerId(sessionID, typeID, workerID));
+    }
+
+    @Override
+    public Set<String> sessionsWithRecords() {
+        Set<String> out = new TreeSet<>();
+        for (SessionTypeWorkerId id : updates.keySet()) {
+            if (id.getTypeID().startsWith(LANDSCAPE4J_TYPES)) {
+                out.add(id.getSessionID());
+            }
+        }
+        return out;
     }
 
     // Every read of DL4J's API: a failure underneath (a damaged file) becomes a StoreException naming the file.

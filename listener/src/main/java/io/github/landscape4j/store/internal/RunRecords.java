@@ -5,17 +5,23 @@ import io.github.landscape4j.store.StoreException;
 import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.core.storage.StatsStorage;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Internal: a run's update records read from a DL4J storage, each checked (a landscape4j record of a schema this
  * code reads, under its own key, run and type). Schema 2 keys records by their number within the run and type
  * (0, 1, 2, ...): they are read by key, which gives a prefix of the commits even without a lock and avoids
  * iterating MapDB's map (slow, and DL4J's positional {@code getAllUpdateTimes} can push out a record added while it
- * runs). Older runs, and checkpoints (which thinning removes), are read by iterating the map.
+ * runs). Older runs, and checkpoints (which thinning removes), are read by iterating the map. Schema 3 records are
+ * also checked against the run's {@link Manifest}, so an older version of a record is not read as the current one.
  */
 public final class RunRecords {
     private final StatsStorage storage;
@@ -26,12 +32,50 @@ public final class RunRecords {
         this.description = description;
     }
 
-    /** The records of one kind of a run, by key. */
+    /**
+     * Every landscape4j run in the store, oldest first, each header checked. A session that holds landscape4j records
+     * must be among them: a damaged index can point the list of sessions or of run headers at an older version
+     * (the store as it was before the run began), which would read as a store without the run.
+     */
+    public List<RunInfo> runs() {
+        List<RunInfo> runs = new ArrayList<>();
+        for (String session : storage.listSessionIDs()) {
+            for (Persistable p : storage.getAllStaticInfos(session, RecordTypes.RUN)) {
+                LandscapeRecord r = checked(p);
+                RunInfo run = Json.GSON.fromJson(r.json(), RunInfo.class);
+                if (run == null || run.runId() == null || run.workerId() == null || run.startTime() == null
+                        || !run.runId().equals(r.getSessionID())) {
+                    throw new StoreException("store " + description + " holds a run header of session "
+                            + r.getSessionID() + " that lacks its id, worker or start time");
+                }
+                runs.add(run);
+            }
+        }
+        if (storage instanceof RecordSessions sessions) {
+            Set<String> ids = runs.stream().map(RunInfo::runId).collect(Collectors.toSet());
+            for (String session : sessions.sessionsWithRecords()) {
+                if (!ids.contains(session)) {
+                    throw new StoreException("store " + description + " is damaged: it holds records of run "
+                            + session + " but not the run itself (its header or its entry in the list of sessions"
+                            + " is lost)");
+                }
+            }
+        }
+        runs.sort(Comparator.comparing(RunInfo::startTime).thenComparing(RunInfo::runId));
+        return runs;
+    }
+
+    /**
+     * The records of one kind of a run, by key, checked against the run's manifest: none lost from the index, none
+     * an older version of a record the run rewrote or removed (schema 3).
+     */
     public SortedMap<Long, LandscapeRecord> of(RunInfo run, String typeId) {
         String runId = run.runId();
         SortedMap<Long, Persistable> found;
-        if (keyedByNumber(run) && !typeId.equals(RecordTypes.CHECKPOINT)) {
-            long listed = listed(run, typeId); // before the records: the writer writes it after them
+        boolean added = !typeId.equals(RecordTypes.CHECKPOINT);
+        // before the records: the writer writes it after them
+        Manifest manifest = keyedByNumber(run) ? manifest(run) : Manifest.NONE;
+        if (keyedByNumber(run) && added) {
             found = new TreeMap<>();
             for (long k = 0; ; k++) {
                 Persistable p = storage.getUpdate(runId, typeId, run.workerId(), k);
@@ -40,21 +84,61 @@ public final class RunRecords {
                 }
                 found.put(k, p);
             }
-            requireListed(run, typeId, listed, found.size());
+            requireListed(run, typeId, manifest.count(typeId), found.size());
         } else {
             found = updates(runId, typeId, run.workerId());
         }
         SortedMap<Long, LandscapeRecord> out = new TreeMap<>();
         for (Map.Entry<Long, Persistable> e : found.entrySet()) {
-            LandscapeRecord r = checked(e.getValue());
-            if (r.getTimeStamp() != e.getKey() || !runId.equals(r.getSessionID()) || !typeId.equals(r.getTypeID())) {
-                throw new StoreException("store " + description + " holds a record under the wrong key: "
-                        + r.getTypeID() + " " + r.getTimeStamp() + " of run " + r.getSessionID() + " found as "
-                        + typeId + " " + e.getKey() + " of run " + runId);
-            }
-            out.put(e.getKey(), r);
+            out.put(e.getKey(), ofKey(runId, typeId, e.getKey(), e.getValue()));
+        }
+        if (keyedByNumber(run) && stillCurrent(run, manifest)) {
+            check(run, added ? manifest.problemWithAdded(typeId, out) : manifest.problemWithListed(typeId, out));
         }
         return out;
+    }
+
+    /**
+     * The record of a kind the run rewrites under key 0 (its progress), checked against the manifest; empty when
+     * the run has not written one.
+     */
+    public Optional<LandscapeRecord> latest(RunInfo run, String typeId) {
+        Manifest manifest = keyedByNumber(run) ? manifest(run) : Manifest.NONE;
+        Persistable p = storage.getUpdate(run.runId(), typeId, run.workerId(), 0L);
+        SortedMap<Long, LandscapeRecord> found = new TreeMap<>();
+        if (p != null) {
+            found.put(0L, ofKey(run.runId(), typeId, 0L, p));
+        }
+        if (keyedByNumber(run) && stillCurrent(run, manifest)) {
+            check(run, manifest.problemWithListed(typeId, found));
+        }
+        return Optional.ofNullable(found.get(0L));
+    }
+
+    /** A record checked to be the one stored under this key, run and type. */
+    private LandscapeRecord ofKey(String runId, String typeId, long key, Persistable p) {
+        LandscapeRecord r = checked(p);
+        if (r.getTimeStamp() != key || !runId.equals(r.getSessionID()) || !typeId.equals(r.getTypeID())) {
+            throw new StoreException("store " + description + " holds a record under the wrong key: "
+                    + r.getTypeID() + " " + r.getTimeStamp() + " of run " + r.getSessionID() + " found as "
+                    + typeId + " " + key + " of run " + runId);
+        }
+        return r;
+    }
+
+    private void check(RunInfo run, String problem) {
+        if (problem != null) {
+            throw new StoreException("store " + description + " is damaged: run " + run.runId() + " " + problem);
+        }
+    }
+
+    /**
+     * Whether the manifest read before the records is still the run's manifest: always in a file read under the
+     * storage's lock; elsewhere (another storage, a file read read-only while another process writes it) a writer
+     * may have added records since, which the checks would take for damage.
+     */
+    private boolean stillCurrent(RunInfo run, Manifest before) {
+        return storage instanceof LandscapeFileStatsStorage || manifest(run).sequence() == before.sequence();
     }
 
     /** The number of records of one kind of a run: for schema 2, O(log n) look-ups of keys 0..n-1. */
@@ -62,25 +146,27 @@ public final class RunRecords {
         if (!keyedByNumber(run) || typeId.equals(RecordTypes.CHECKPOINT)) {
             return storage.getNumUpdateRecordsFor(run.runId(), typeId, run.workerId());
         }
-        long listed = listed(run, typeId);
+        Manifest manifest = manifest(run);
         int n = prefixCount(run, typeId);
-        requireListed(run, typeId, listed, n);
+        requireListed(run, typeId, manifest.count(typeId), n);
+        if (stillCurrent(run, manifest)) {
+            check(run, manifest.problemWithCount(typeId, n));
+        }
         return n;
     }
 
     /**
-     * How many records of this kind the run's manifest lists (0 when it has none: a run written before manifests,
-     * or one that has not committed a record yet).
+     * The run's manifest; {@link Manifest#NONE} when it has none (a run written before manifests, or one that has
+     * not committed a record yet).
      */
-    private long listed(RunInfo run, String typeId) {
+    private Manifest manifest(RunInfo run) {
         Persistable p = storage.getUpdate(run.runId(), RecordTypes.MANIFEST, run.workerId(), 0L);
         if (p == null) {
-            return 0;
+            return Manifest.NONE;
         }
+        LandscapeRecord r = ofKey(run.runId(), RecordTypes.MANIFEST, 0L, p);
         try {
-            Map<?, ?> counts = Json.GSON.fromJson(checked(p).json(), Map.class);
-            Object n = counts == null ? null : counts.get(typeId);
-            return n instanceof Number number ? number.longValue() : 0;
+            return Manifest.of(r);
         } catch (RuntimeException e) {
             throw new StoreException("store " + description + " holds an unreadable manifest of run "
                     + run.runId() + " (" + e + ")", e);
@@ -161,17 +247,17 @@ public final class RunRecords {
     }
 
     /** Snapshot {@code index} of {@code run}, if it has it (schema 2 keys it by index; older stores by time). */
-    public java.util.Optional<io.github.landscape4j.store.Snapshot> snapshot(io.github.landscape4j.store.RunInfo run,
+    public Optional<io.github.landscape4j.store.Snapshot> snapshot(io.github.landscape4j.store.RunInfo run,
                                                                            int index) {
         if (index < 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         org.deeplearning4j.core.storage.Persistable p = storage.getUpdate(run.runId(), RecordTypes.SNAPSHOT,
                 run.workerId(), index);
         if (p != null) {
             io.github.landscape4j.store.Snapshot s = snapshotOf(checked(p));
             if (s.index() == index) {
-                return java.util.Optional.of(s);
+                return Optional.of(s);
             }
         }
         return of(run, RecordTypes.SNAPSHOT).values().stream().map(this::snapshotOf).filter(s -> s.index() == index)

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -76,6 +78,11 @@ public final class StoreWriter implements AutoCloseable {
     private long batchStartNanos;
     private final Map<String, Long> nextKeys = new HashMap<>();
     private final Map<Long, Long> checkpointTimestamps = new HashMap<>();
+    /** The number of the last record written (writer thread only); see {@link LandscapeRecord#sequence()}. */
+    private long sequence;
+    /** The sequence of each checkpoint in the store, by key, and of the progress record: listed in the manifest. */
+    private final SortedMap<Long, Long> checkpointSequences = new TreeMap<>();
+    private final SortedMap<Long, Long> progressSequence = new TreeMap<>();
     private volatile boolean failed;
     private volatile boolean stopped;
 
@@ -148,8 +155,8 @@ public final class StoreWriter implements AutoCloseable {
     }
 
     /**
-     * Queues the run's progress record (see {@link RecordTypes#PROGRESS}), which replaces the one before; it is
-     * not counted in the manifest, so it never makes a reader look for a record that is not there.
+     * Queues the run's progress record (see {@link RecordTypes#PROGRESS}), which replaces the one before; the
+     * manifest lists its sequence, not a count.
      */
     public void writeProgress(String json) {
         offer(new Progress(json));
@@ -248,29 +255,35 @@ public final class StoreWriter implements AutoCloseable {
             file.checkFile(); // MapDB would write on into a deleted file without a word
         }
         if (c instanceof RunInfo i) {
-            router.putStaticInfo(new LandscapeRecord(sessionId, RecordTypes.RUN, workerId, i.timestamp(),
-                    i.json().get(), null));
+            router.putStaticInfo(record(RecordTypes.RUN, i.timestamp(), i.json().get(), null));
+            putManifest();
         } else if (c instanceof Rows r) {
             writeBatch(r.rows());
         } else if (c instanceof Put p) {
             float[] floats = p.floats() == null ? null : p.floats().toFloatVector();
             long ts = nextKey(p.typeId());
             String json = p.json() instanceof String text ? text : Json.GSON.toJson(p.json());
-            router.putUpdate(new LandscapeRecord(sessionId, p.typeId(), workerId, ts, json, floats));
+            router.putUpdate(record(p.typeId(), ts, json, floats));
             if (p.checkpointKey() != null) {
                 checkpointTimestamps.put(p.checkpointKey(), ts);
-            } else {
-                putManifest();
+                checkpointSequences.put(ts, sequence);
             }
+            putManifest();
         } else if (c instanceof Drop d) {
             Long ts = checkpointTimestamps.remove(d.checkpointKey());
             if (ts != null && router instanceof LandscapeFileStatsStorage file) {
-                file.removeUpdate(sessionId, RecordTypes.CHECKPOINT, workerId, ts);
+                file.exclusive(() -> { // no other writer commits the removal before the manifest without it
+                    file.removeUpdate(sessionId, RecordTypes.CHECKPOINT, workerId, ts);
+                    checkpointSequences.remove(ts);
+                    putManifest();
+                });
             }
         } else if (c instanceof Release r) {
             r.to().accept(r.array());
         } else if (c instanceof Progress p) {
-            router.putUpdate(new LandscapeRecord(sessionId, RecordTypes.PROGRESS, workerId, 0L, p.json(), null));
+            router.putUpdate(record(RecordTypes.PROGRESS, 0L, p.json(), null));
+            progressSequence.put(0L, sequence);
+            putManifest();
         } else if (c instanceof Flush f) {
             f.done().countDown();
         } else if (c instanceof Stop s) {
@@ -292,20 +305,25 @@ public final class StoreWriter implements AutoCloseable {
 
     private void writeBatch(List<IterationRow> rows) {
         ScalarSeries series = toSeries(rows);
-        router.putUpdate(new LandscapeRecord(sessionId, RecordTypes.SCALARS, workerId,
-                nextKey(RecordTypes.SCALARS), Json.GSON.toJson(series), null));
+        router.putUpdate(record(RecordTypes.SCALARS, nextKey(RecordTypes.SCALARS), Json.GSON.toJson(series), null));
         putManifest();
     }
 
+    /** The next record of the run's sequence. */
+    private LandscapeRecord record(String typeId, long key, String json, float[] floats) {
+        return new LandscapeRecord(sessionId, typeId, workerId, key, ++sequence, json, floats);
+    }
+
     /**
-     * Rewrites the run's manifest (record counts of the numbered kinds that are never removed) after the record it
-     * counts, so a reader that reads the manifest first never sees it ahead of the records.
+     * Rewrites the run's {@link Manifest} after each record, so a reader that reads the manifest first never sees
+     * it ahead of the records: counts of the numbered kinds that are never removed, and the sequence of each record
+     * that is rewritten (progress) or removed (checkpoints).
      */
     private void putManifest() {
         Map<String, Long> counts = new HashMap<>(nextKeys);
         counts.remove(RecordTypes.CHECKPOINT); // thinning removes checkpoints: their keys have gaps
-        router.putUpdate(new LandscapeRecord(sessionId, RecordTypes.MANIFEST, workerId, 0L,
-                Json.GSON.toJson(counts), null));
+        router.putUpdate(record(RecordTypes.MANIFEST, 0L, Manifest.json(counts, Map.of(RecordTypes.CHECKPOINT,
+                checkpointSequences, RecordTypes.PROGRESS, progressSequence)), null));
     }
 
     /**
