@@ -79,13 +79,15 @@ class LivePageTest {
         System.out.println("page loaded and drawn; last poll cycle "
                 + browser.js("return window.landscape4j.lastCycleMillis;") + " ms; draws (ms) "
                 + browser.js("return JSON.stringify(window.landscape4j.drawMillis);"));
-        assertThat(browser.points("chart-surface3d")).isEqualTo(121);
-        assertThat(browser.traces("chart-pca")).isEqualTo(4); // contours, path, start, current
-        assertThat(browser.points("chart-pca")).isGreaterThan(100);
-        assertThat(browser.traces("chart-slices")).isEqualTo(4); // interpolation and random, train and validation
-        assertThat(browser.points("chart-score")).isGreaterThanOrEqualTo(51);
-        assertThat(browser.traces("chart-gradnorm")).isEqualTo(1 + a.run().tensors().size());
-        assertThat(browser.points("chart-norms")).isGreaterThanOrEqualTo(2 * 51);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> { // the series come in their own request
+            assertThat(browser.points("chart-surface3d")).isEqualTo(121);
+            assertThat(browser.traces("chart-pca")).isEqualTo(4); // contours, path, start, current
+            assertThat(browser.points("chart-pca")).isGreaterThan(100);
+            assertThat(browser.traces("chart-slices")).isEqualTo(4); // interpolation and random, train and val
+            assertThat(browser.points("chart-score")).isGreaterThanOrEqualTo(51);
+            assertThat(browser.traces("chart-gradnorm")).isEqualTo(1 + a.run().tensors().size());
+            assertThat(browser.points("chart-norms")).isGreaterThanOrEqualTo(2 * 51);
+        });
         // one panel per unit: ε and adaptive sharpness (%), random mean and max (loss); 2 snapshots each
         assertThat(browser.points("chart-m-sharpness_percent")).isEqualTo(4);
         assertThat(browser.points("chart-m-sharpness_loss")).isEqualTo(4);
