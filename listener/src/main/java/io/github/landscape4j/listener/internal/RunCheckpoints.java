@@ -133,11 +133,14 @@ final class RunCheckpoints {
         INDArray copy = spare.poll(); // a fresh allocation page-faults: ~1 ms for 80k floats on a small VM
         copy = copy == null ? model.params().dup() : copy.assign(model.params());
         writer.writeCheckpoint(iteration, iteration, epoch, Checkpoint.Kind.PERIODIC, copy);
-        for (CheckpointKeeper.Kept dropped : keeper.add(new CheckpointKeeper.Kept(iteration, epoch, copy))) {
+        List<CheckpointKeeper.Kept> thinned = keeper.add(new CheckpointKeeper.Kept(iteration, epoch, copy));
+        for (CheckpointKeeper.Kept dropped : thinned) {
             writer.dropCheckpoint(dropped.iteration());
             writer.release(dropped.params(), spare::add);
         }
-        prepareSpare(copy);
+        if (thinned.isEmpty()) { // after a thinning, the dropped copies are the spares
+            prepareSpare(copy);
+        }
     }
 
     /**
@@ -198,6 +201,11 @@ final class RunCheckpoints {
     void writeFinal(INDArray params, long iteration, int epoch) {
         writer.dropCheckpoint(FINAL_KEY);
         writer.writeCheckpoint(FINAL_KEY, iteration, epoch, Checkpoint.Kind.FINAL, params.dup());
+    }
+
+    /** The copies ready for the next periodic checkpoints (for tests). */
+    Queue<INDArray> spares() {
+        return spare;
     }
 
     /** The kept periodic checkpoints, oldest first. */
