@@ -7,7 +7,10 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.List;
@@ -50,5 +53,20 @@ class SpareCheckpointTest {
         } finally {
             writer.close();
         }
+    }
+
+    @Test
+    void fillCopiesWholeBuffersAndViews() {
+        INDArray params = Nd4j.linspace(DataType.FLOAT, 1, 100, 1);
+        INDArray copy = Nd4j.create(DataType.FLOAT, 100);
+        assertThat(RunCheckpoints.fill(copy, params)).isSameAs(copy);
+        assertThat(copy.toFloatVector()).containsExactly(params.toFloatVector());
+        // a view into a longer buffer (offset, or a shorter length) is copied element by element
+        INDArray view = Nd4j.linspace(DataType.FLOAT, 1, 120, 1).get(NDArrayIndex.interval(10, 110));
+        RunCheckpoints.fill(copy, view);
+        assertThat(copy.toFloatVector()).containsExactly(view.toFloatVector());
+        INDArray head = Nd4j.linspace(DataType.FLOAT, 5, 120, 1).get(NDArrayIndex.interval(0, 100));
+        RunCheckpoints.fill(copy, head);
+        assertThat(copy.toFloatVector()).containsExactly(head.toFloatVector());
     }
 }
