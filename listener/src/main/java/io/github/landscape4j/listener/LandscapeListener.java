@@ -3,7 +3,6 @@ package io.github.landscape4j.listener;
 import io.github.landscape4j.engine.PluginScope;
 import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.listener.internal.FaultGuard;
-import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.listener.internal.RunRecorder;
 import io.github.landscape4j.store.LandscapeStore;
@@ -22,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A DL4J training listener that records where training goes in weight space into a landscape4j run store:
@@ -64,6 +64,8 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
     private final FaultGuard guard = new FaultGuard("(not started)");
     private volatile AutoCloseable ui;
     private volatile boolean closed;
+    /** The run a callback last went to: the next callback most likely wants it too. */
+    private volatile RunRecorder last;
 
     private final Probe trainProbe;
     private final Probe validationProbe;
@@ -185,6 +187,10 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         if (closed || guard.tripped()) {
             return null;
         }
+        RunRecorder cached = last;
+        if (cached != null && cached.records(model)) {
+            return cached.guard().tripped() ? null : cached;
+        }
         synchronized (this) {
             RunRecorder r = find(model);
             if (r == null) {
@@ -202,6 +208,7 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
                 }
                 runs.add(r);
             }
+            last = r;
             return r.guard().tripped() ? null : r;
         }
     }
@@ -216,46 +223,59 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
      * activation workspace is open, and arrays the plugin keeps must not live in it), and behind the run's guard.
      */
     @SuppressWarnings("try") // the workspace scope works by being open; the body need not reference it
-    private void guarded(Model model, String where, RecorderAction action) {
+    private void guarded(Model model, Supplier<String> where, RecorderAction action) {
         try (MemoryWorkspace ignored = outsideWorkspaces()) {
             RunRecorder r = recorder(model);
             if (r != null) {
                 r.guard().run(where, () -> action.accept(r));
             }
         } catch (RuntimeException e) {
-            guard.trip(where, e);
+            guard.trip(where.get(), e);
         }
+    }
+
+    /**
+     * Whether the run of {@code model} has taken its initial checkpoint: then a forward pass has nothing to record,
+     * and it returns without entering the run (it comes on every iteration, often inside DL4J's workspaces).
+     */
+    private boolean started(Model model) {
+        RunRecorder r = last;
+        return r != null && r.started() && r.records(model);
     }
 
     @Override
     public void onEpochStart(Model model) {
-        guarded(model, "onEpochStart", r -> r.start(model));
+        guarded(model, () -> "onEpochStart", r -> r.start(model));
     }
 
     @Override
     public void onForwardPass(Model model, List<INDArray> activations) {
-        guarded(model, "onForwardPass", r -> r.start(model));
+        if (!started(model)) {
+            guarded(model, () -> "onForwardPass", r -> r.start(model));
+        }
     }
 
     @Override
     public void onForwardPass(Model model, Map<String, INDArray> activations) {
-        guarded(model, "onForwardPass", r -> r.start(model));
+        if (!started(model)) {
+            guarded(model, () -> "onForwardPass", r -> r.start(model));
+        }
     }
 
     @Override
     public void onGradientCalculation(Model model) {
-        guarded(model, "onGradientCalculation", r -> r.gradient(model));
+        guarded(model, () -> "onGradientCalculation", r -> r.gradient(model));
     }
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
-        guarded(model, "iterationDone (iteration " + iteration + ", epoch " + epoch + ")",
+        guarded(model, () -> "iterationDone (iteration " + iteration + ", epoch " + epoch + ")",
                 r -> r.iterationDone(model, iteration, epoch));
     }
 
     @Override
     public void onEpochEnd(Model model) {
-        guarded(model, "onEpochEnd", r -> r.epochEnd(model));
+        guarded(model, () -> "onEpochEnd", r -> r.epochEnd(model));
     }
 
     /**

@@ -34,6 +34,14 @@ public final class FaultGuard {
 
     /** Runs {@code action} unless the guard has tripped; a fault trips it. */
     public void run(String where, Action action) {
+        run(() -> where, action);
+    }
+
+    /**
+     * As {@link #run(String, Action)}, with the context made only on a fault: callbacks on every training
+     * iteration need not build a message they almost never use.
+     */
+    public void run(java.util.function.Supplier<String> where, Action action) {
         if (tripped.get()) {
             return;
         }
@@ -43,7 +51,7 @@ public final class FaultGuard {
             if (t instanceof InterruptedException) {
                 Thread.currentThread().interrupt(); // keep the training thread's interrupt for its owner
             }
-            trip(where, t);
+            trip(where.get(), t);
         }
     }
 

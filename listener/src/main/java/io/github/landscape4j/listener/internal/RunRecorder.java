@@ -79,6 +79,8 @@ public final class RunRecorder implements AutoCloseable {
     private final RunSnapshots snapshots;
     /** Set first when the run ends: a snapshot in progress gives up at its next part. */
     private volatile boolean ending;
+    /** Set once the initial checkpoint was taken (read without the lock by the listener's callbacks). */
+    private volatile boolean started;
     private boolean ended; // guarded by this
     private final AutoCloseable atExit;
 
@@ -173,13 +175,19 @@ public final class RunRecorder implements AutoCloseable {
         return guard;
     }
 
+    /** Whether the initial checkpoint was taken: callbacks before an update have nothing more to do. */
+    public boolean started() {
+        return started;
+    }
+
     /** Before the first update: the initial checkpoint. */
     public synchronized void start(Model model) {
-        if (ended) {
+        if (ended || started) {
             return;
         }
         liveParams = model.params();
         checkpoints.initial(model, lastEpoch);
+        started = checkpoints.started();
     }
 
     /** In {@code onGradientCalculation}: the raw gradient, before the updater overwrites the buffer. */

@@ -149,6 +149,14 @@ public final class StoreWriter implements AutoCloseable {
         offer(new Release(array, to));
     }
 
+    /**
+     * Runs {@code task} on the writer thread once every command queued before it has been written (work the
+     * training thread should not wait for, e.g. allocating a buffer it will fill later).
+     */
+    public void runAfterQueued(Runnable task) {
+        offer(new Release(null, ignored -> task.run()));
+    }
+
     /** Queues any other record (e.g. a snapshot) as JSON. */
     public void writeRecord(String typeId, String json) {
         offer(new Put(typeId, json, null, null));
