@@ -5,7 +5,9 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +27,13 @@ final class DenseTail {
 
     private final List<Step> steps;
     private final long widest;
+    private final org.nd4j.linalg.api.buffer.DataType type;
+    private final java.util.Map<String, INDArray> buffers = new java.util.HashMap<>();
     private final long tailOffset;
 
-    private DenseTail(List<Step> steps, long tailOffset) {
+    private DenseTail(List<Step> steps, long tailOffset, org.nd4j.linalg.api.buffer.DataType type) {
         this.steps = steps;
+        this.type = type;
         this.tailOffset = tailOffset;
         this.widest = steps.stream().mapToLong(s -> s.w().shape()[1]).max().orElse(1);
     }
@@ -51,7 +56,8 @@ final class DenseTail {
             steps.add(new Step(w, find(tensors, i + "_b"),
                     ((org.deeplearning4j.nn.conf.layers.BaseLayer) conf).getActivationFn()));
         }
-        return steps.isEmpty() ? Optional.empty() : Optional.of(new DenseTail(List.copyOf(steps), tailOffset));
+        return steps.isEmpty() ? Optional.empty() : Optional.of(new DenseTail(List.copyOf(steps), tailOffset,
+                net.params().dataType()));
     }
 
     private static ParameterTensor find(List<ParameterTensor> tensors, String name) {
@@ -77,8 +83,11 @@ final class DenseTail {
             long[] shape = s.w().shape();
             INDArray base = matrix(tailBase, s.w(), shape);
             INDArray dir = matrix(tailD1, s.w(), shape);
-            INDArray z = act.mmul(base);
-            INDArray along = act.mmul(dir);
+            // gemm into kept buffers: mmul allocates its result, which cost ~7x the product itself here
+            INDArray z = buffer("z" + s.w().name(), k * n, shape[1]);
+            INDArray along = buffer("d" + s.w().name(), k * n, shape[1]);
+            Nd4j.gemm(act, base, z, false, false, 1.0, 0.0);
+            Nd4j.gemm(act, dir, along, false, false, 1.0, 0.0);
             along.reshape(k, n * shape[1]).muliColumnVector(a);
             z.addi(along);
             if (s.b() != null) {
@@ -89,6 +98,18 @@ final class DenseTail {
             act = s.activation().getActivation(z, false);
         }
         return act;
+    }
+
+    /**
+     * A kept {@code [rows, cols]} buffer of the model's type named {@code name}, allocated outside any workspace on
+     * first use (a fresh 17 MB array page-faults at every row otherwise); its contents are undefined.
+     */
+    INDArray buffer(String name, long rows, long cols) {
+        return buffers.computeIfAbsent(name + ":" + rows + "x" + cols, key -> { // train and val probes alternate
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return Nd4j.create(type, rows, cols);
+            }
+        });
     }
 
     private INDArray matrix(INDArray tail, ParameterTensor t, long[] shape) {
