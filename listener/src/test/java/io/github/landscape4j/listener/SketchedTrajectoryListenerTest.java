@@ -83,7 +83,9 @@ class SketchedTrajectoryListenerTest {
             assertThat(pca.axisLabels()).allMatch(label -> label.contains("Frequent Directions sketch, 3 rows"));
             assertThat(Arrays.stream(pca.trainLoss()).flatMapToDouble(Arrays::stream).allMatch(Double::isFinite))
                     .isTrue();
-            assertThat(pca.path().length).isGreaterThanOrEqualTo(4).isEqualTo(pca.pathIterations().length);
+            // a checkpoint due while the writer still sketches two earlier ones is left out (logged), so on a loaded
+            // machine some of the 16 are missing: the initial point and at least two more
+            assertThat(pca.path().length).isGreaterThanOrEqualTo(3).isEqualTo(pca.pathIterations().length);
             assertThat(pca.pathIterations()[0]).isZero();
             assertThat(pca.explainedVariance()[0]).isBetween(0.5, 1.0);
             assertThat(pca.explainedVariance()[0] + pca.explainedVariance()[1]).isLessThanOrEqualTo(1.0 + 1e-9);
