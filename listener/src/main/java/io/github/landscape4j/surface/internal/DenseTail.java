@@ -40,8 +40,16 @@ final class DenseTail {
 
     /** The batched tail of {@code net} (layers 1..), when every one of them is a plain dense or output layer. */
     static Optional<DenseTail> of(MultiLayerNetwork net, List<ParameterTensor> tensors, long tailOffset) {
+        return from(net, tensors, 1, tailOffset);
+    }
+
+    /**
+     * The layers {@code first..} of {@code net} when they are plain dense layers and a last {@link OutputLayer}, with
+     * their tensors at offsets relative to {@code tailOffset} in the flat vectors passed to them (0: whole vectors).
+     */
+    static Optional<DenseTail> from(MultiLayerNetwork net, List<ParameterTensor> tensors, int first, long tailOffset) {
         List<Step> steps = new ArrayList<>();
-        for (int i = 1; i < net.getnLayers(); i++) {
+        for (int i = first; i < net.getnLayers(); i++) {
             Object conf = net.getLayer(i).conf().getLayer();
             boolean last = i == net.getnLayers() - 1;
             boolean dense = conf instanceof DenseLayer d && !d.hasLayerNorm() && !last;
@@ -58,6 +66,25 @@ final class DenseTail {
         }
         return steps.isEmpty() ? Optional.empty() : Optional.of(new DenseTail(List.copyOf(steps), tailOffset,
                 net.params().dataType()));
+    }
+
+    /** Step {@code l}'s weight tensor. */
+    ParameterTensor weights(int l) {
+        return steps.get(l).w();
+    }
+
+    /** How many layers this tail has. */
+    int size() {
+        return steps.size();
+    }
+
+    /** Adds step {@code l}'s bias of {@code flat} (unperturbed) to {@code z} in place and applies its activation. */
+    INDArray finish(INDArray z, int l, INDArray flat) {
+        Step s = steps.get(l);
+        if (s.b() != null) {
+            z.addiRowVector(vector(flat, s.b()).reshape(1, s.b().length()));
+        }
+        return s.activation().getActivation(z, false);
     }
 
     private static ParameterTensor find(List<ParameterTensor> tensors, String name) {
@@ -81,8 +108,8 @@ final class DenseTail {
         INDArray act = h;
         for (Step s : steps) {
             long[] shape = s.w().shape();
-            INDArray base = matrix(tailBase, s.w(), shape);
-            INDArray dir = matrix(tailD1, s.w(), shape);
+            INDArray base = matrix(tailBase, s.w());
+            INDArray dir = matrix(tailD1, s.w());
             // gemm into kept buffers: mmul allocates its result, which cost ~7x the product itself here
             INDArray z = buffer("z" + s.w().name(), k * n, shape[1]);
             INDArray along = buffer("d" + s.w().name(), k * n, shape[1]);
@@ -112,8 +139,9 @@ final class DenseTail {
         });
     }
 
-    private INDArray matrix(INDArray tail, ParameterTensor t, long[] shape) {
-        return vector(tail, t).reshape('f', shape[0], shape[1]);
+    /** A contiguous {@code [nIn, nOut]} copy of dense weight tensor {@code t} of a flat vector (DL4J's 'f' order). */
+    INDArray matrix(INDArray tail, ParameterTensor t) {
+        return vector(tail, t).reshape('f', t.shape()[0], t.shape()[1]);
     }
 
     /** A contiguous copy of tensor {@code t} of a tail vector (views with an offset do not reshape reliably). */
