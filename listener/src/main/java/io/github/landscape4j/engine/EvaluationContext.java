@@ -39,7 +39,6 @@ public final class EvaluationContext {
     private INDArray thetaD;
     private SurfaceComputer computer;
     private Hessian hessian;
-    private INDArray gradient;
     private Hessian.Top top;
     /** When not null, every plane's and slice's directions by name ({@code random.d1}, ...), for an export. */
     private Map<String, INDArray> directions;
@@ -127,10 +126,7 @@ public final class EvaluationContext {
      * every parameter; computed once per snapshot. Do not modify it.
      */
     public INDArray gradient() {
-        if (gradient == null) {
-            gradient = hessian().gradientAt(centreDouble(), train()); // shared with the Hessian-vector products
-        }
-        return gradient;
+        return hessian().gradientAt(centreDouble(), train()); // cached there, shared with the Hessian-vector products
     }
 
     /** The centre in double precision. */

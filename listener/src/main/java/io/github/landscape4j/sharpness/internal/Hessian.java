@@ -52,6 +52,7 @@ public final class Hessian {
     private INDArray centre;
     private Probe centreProbe;
     private INDArray centreGradient;
+    private double centreNorm;
 
     /** Products with the default step {@link #RELATIVE_STEP}. */
     public Hessian(ProbeModel doubleModel, Directions directions) {
@@ -84,6 +85,7 @@ public final class Hessian {
         if (centreGradient == null || probe != centreProbe || !sameArray(theta, centre)) {
             model.load(theta);
             centreGradient = model.gradient(probe);
+            centreNorm = theta.norm2Number().doubleValue();
             centre = theta;
             centreProbe = probe;
         }
@@ -94,7 +96,7 @@ public final class Hessian {
     public INDArray hvp(INDArray theta, INDArray v, Probe probe) {
         INDArray g0 = gradientAt(theta, probe);
         hvps++;
-        double h = hRelative * Math.max(theta.norm2Number().doubleValue(), 1.0) / v.norm2Number().doubleValue();
+        double h = hRelative * Math.max(centreNorm, 1.0) / v.norm2Number().doubleValue();
         INDArray p = model.params();
         p.assign(theta);
         Nd4j.getBlasWrapper().level1().axpy(p.length(), h, v, p);
