@@ -3,6 +3,7 @@ package io.github.landscape4j.engine;
 import io.github.landscape4j.engine.internal.Clock;
 import io.github.landscape4j.engine.internal.Workbench;
 import io.github.landscape4j.sharpness.internal.Hessian;
+import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.store.ParameterTensor;
 import io.github.landscape4j.store.Slice;
 import io.github.landscape4j.store.Surface;
@@ -40,6 +41,8 @@ public final class EvaluationContext {
     private SurfaceComputer computer;
     private Hessian hessian;
     private Hessian.Top top;
+    /** The double-precision centre gradient when the Hessian runs on the float copy (else the Hessian's). */
+    private INDArray gradient;
     /** When not null, every plane's and slice's directions by name ({@code random.d1}, ...), for an export. */
     private Map<String, INDArray> directions;
 
@@ -126,7 +129,22 @@ public final class EvaluationContext {
      * every parameter; computed once per snapshot. Do not modify it.
      */
     public INDArray gradient() {
-        return hessian().gradientAt(centreDouble(), train()); // cached there, shared with the Hessian-vector products
+        if (hessian().model() == bench.doubleModel()) {
+            return hessian().gradientAt(centreDouble(), train()); // cached there, shared with the products
+        }
+        if (gradient == null) {
+            bench.doubleModel().load(centreDouble());
+            gradient = bench.doubleModel().gradient(train());
+        }
+        return gradient;
+    }
+
+    /**
+     * The centre in the data type of {@link #hessian()}'s copy: the model's own when its products are exact (a plain
+     * MLP), else double precision (finite differences).
+     */
+    public INDArray curvatureCentre() {
+        return hessian().model() == bench.floatModel() ? theta : centreDouble();
     }
 
     /** The centre in double precision. */
@@ -187,10 +205,15 @@ public final class EvaluationContext {
         return bench;
     }
 
-    /** Internal: Hessian-vector products on the double-precision copy, for the built-in parts. */
+    /**
+     * Internal: Hessian-vector products for the built-in parts: exact ones on the copy in the model's own type where
+     * the network is a plain MLP ({@link ProbeModel#curvature}: no finite-difference step, so single precision
+     * suffices, at half the cost of double), else finite differences on the double-precision copy.
+     */
     public Hessian hessian() {
         if (hessian == null) {
-            hessian = new Hessian(bench.doubleModel(), bench.curvature());
+            boolean exact = bench.floatModel().hasExactCurvature(train());
+            hessian = new Hessian(exact ? bench.floatModel() : bench.doubleModel(), bench.curvature());
         }
         return hessian;
     }
@@ -198,7 +221,7 @@ public final class EvaluationContext {
     /** Internal: the top Hessian eigenpair, computed once per snapshot (the eigenvalue measure and the plane). */
     public Hessian.Top hessianTop() {
         if (top == null) {
-            top = hessian().top(centreDouble(), train(), rng, config().hessianIterations(), 1e-3, null, null);
+            top = hessian().top(curvatureCentre(), train(), rng, config().hessianIterations(), 1e-3, null, null);
         }
         return top;
     }

@@ -258,6 +258,8 @@ public final class LandscapeEngine {
     private Taken take(SnapshotRequest request, boolean keepDirections) {
         try (SnapshotThreads ignored = SnapshotThreads.use(threads)) {
             return takeWithThreads(request, keepDirections);
+        } finally {
+            bench.release();
         }
     }
 

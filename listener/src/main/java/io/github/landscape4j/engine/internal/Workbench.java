@@ -85,6 +85,16 @@ public final class Workbench {
         return doubleModel;
     }
 
+    /** Frees the copies' scratch memory on the calling thread (after a snapshot). */
+    public void release() {
+        if (floatModel != null) {
+            floatModel.release();
+        }
+        if (doubleModel != null) {
+            doubleModel.release();
+        }
+    }
+
     /** Whether the double-precision copy exists. */
     public boolean hasDoubleModel() {
         return doubleModel != null;

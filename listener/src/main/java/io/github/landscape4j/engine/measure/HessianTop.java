@@ -48,7 +48,7 @@ public final class HessianTop implements Measure {
         ctx.put("hessian_top_hvps", top.hvps());
         if (ctx.config().perTensorMeasures()) {
             for (ParameterTensor t : ctx.workbench().weightTensors()) {
-                Hessian.Top tt = ctx.hessian().top(ctx.centreDouble(), ctx.train(), ctx.random(),
+                Hessian.Top tt = ctx.hessian().top(ctx.curvatureCentre(), ctx.train(), ctx.random(),
                         ctx.config().hessianIterations(), 1e-2, t, null);
                 ctx.putPerTensor(t.name(), "hessian_top", tt.eigenvalue());
             }

@@ -33,7 +33,7 @@ public final class HessianTrace implements Measure {
 
     @Override
     public void compute(EvaluationContext ctx) {
-        ctx.put("hessian_trace", ctx.hessian().trace(ctx.centreDouble(), ctx.train(), ctx.random(),
+        ctx.put("hessian_trace", ctx.hessian().trace(ctx.curvatureCentre(), ctx.train(), ctx.random(),
                 ctx.config().hutchinson()));
     }
 }

@@ -29,7 +29,7 @@ public final class HessianPlane implements Plane {
     public void compute(EvaluationContext ctx) {
         Workbench b = ctx.workbench();
         Hessian.Top top = ctx.hessianTop();
-        Hessian.Top second = ctx.hessian().top(ctx.centreDouble(), ctx.train(), ctx.random(),
+        Hessian.Top second = ctx.hessian().top(ctx.curvatureCentre(), ctx.train(), ctx.random(),
                 ctx.config().hessianIterations(), 1e-3, null, top.eigenvector());
         INDArray theta = ctx.centre();
         INDArray e1 = b.normalized(top.eigenvector().castTo(theta.dataType()), theta);

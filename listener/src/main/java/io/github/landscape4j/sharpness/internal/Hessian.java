@@ -13,13 +13,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import java.util.Arrays;
 
 /**
- * Internal: curvature of the probe loss from Hessian-vector products by finite differences of gradients, since DL4J
- * has no double back-propagation: {@code Hv ≈ (g(θ + h·v) - g(θ)) / h} with {@code h = hRelative · max(||θ||, 1) /
- * ||v||}, computed on a double-precision copy of the network. The centre gradient {@code g(θ)} is computed once per
- * centre and shared by every product (and by the snapshot's gradient norm and ε-sharpness), so a product costs one
- * gradient. Top eigenvalue by the Lanczos iteration (Lanczos 1950; as in PyHessian's spectral density, Yao et al.
- * 2020; Ghorbani, Krishnan, Xiao 2019); trace by Hutchinson's estimator {@code E[vᵀHv]}, {@code v} Rademacher (as in
- * PyHessian). Vectors are masked to the parameters a direction may move (never batch-norm statistics).
+ * Internal: curvature of the probe loss from Hessian-vector products. Where the copy is a plain MLP ({@link
+ * ProbeModel#curvature}) the products are exact (Pearlmutter's R-operator) and run in the copy's own type; otherwise,
+ * since DL4J has no double back-propagation, they are finite differences of gradients {@code Hv ≈ (g(θ + h·v) -
+ * g(θ)) / h} with {@code h = hRelative · max(||θ||, 1) / ||v||}, computed on a double-precision copy. The centre
+ * gradient {@code g(θ)} is computed once per centre and shared by every product, so a finite-difference product
+ * costs one gradient. Top eigenvalue by the Lanczos iteration (Lanczos 1950; as in PyHessian's spectral density, Yao
+ * et al. 2020; Ghorbani, Krishnan, Xiao 2019); trace by Hutchinson's estimator {@code E[vᵀHv]}, {@code v} Rademacher
+ * (as in PyHessian). Vectors are masked to the parameters a direction may move (never batch-norm statistics).
  *
  * <p>The step: a forward difference has error {@code O(h)} against the central difference's {@code O(h²)}, and
  * costs half; at {@code h = √ε_mach·||θ||} (1e-8 in double precision, the textbook optimum for forward differences)
@@ -53,6 +54,8 @@ public final class Hessian {
     private Probe centreProbe;
     private INDArray centreGradient;
     private double centreNorm;
+    /** Exact products at the centre (a plain MLP), or null: finite differences. */
+    private ProbeModel.Curvature exact;
 
     /** Products with the default step {@link #RELATIVE_STEP}. */
     public Hessian(ProbeModel doubleModel, Directions directions) {
@@ -71,6 +74,11 @@ public final class Hessian {
         this.lanczosBytes = lanczosBytes;
     }
 
+    /** The copy the products run on. */
+    public ProbeModel model() {
+        return model;
+    }
+
     /** Number of Hessian-vector products computed so far. */
     public int hvps() {
         return hvps;
@@ -84,7 +92,12 @@ public final class Hessian {
     public INDArray gradientAt(INDArray theta, Probe probe) {
         if (centreGradient == null || probe != centreProbe || !sameArray(theta, centre)) {
             model.load(theta);
-            centreGradient = model.gradient(probe);
+            exact = model.curvature(probe).orElse(null);
+            if (exact == null && model.dataType() != org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
+                throw new IllegalStateException("finite-difference Hessian-vector products need a double-precision"
+                        + " copy, not " + model.dataType());
+            }
+            centreGradient = exact != null ? exact.gradient() : model.gradient(probe);
             centreNorm = theta.norm2Number().doubleValue();
             centre = theta;
             centreProbe = probe;
@@ -94,8 +107,21 @@ public final class Hessian {
 
     /** {@code H·v} at {@code theta} (double precision; {@code theta} must not change between calls). */
     public INDArray hvp(INDArray theta, INDArray v, Probe probe) {
+        return hvp(theta, v, probe, null);
+    }
+
+    /**
+     * As {@link #hvp(INDArray, INDArray, Probe)}; {@code only}, when given, says {@code v} is zero outside that
+     * tensor and only that tensor's part of the product is wanted (the exact path computes no more).
+     */
+    public INDArray hvp(INDArray theta, INDArray v, Probe probe, io.github.landscape4j.store.ParameterTensor only) {
         INDArray g0 = gradientAt(theta, probe);
         hvps++;
+        if (exact != null) {
+            INDArray hv = exact.product(v, only);
+            directions.mask(hv);
+            return hv;
+        }
         double h = hRelative * Math.max(centreNorm, 1.0) / v.norm2Number().doubleValue();
         INDArray p = model.params();
         p.assign(theta);
@@ -144,7 +170,7 @@ public final class Hessian {
         int j = 0;
         for (; j < maxIterations; j++) {
             INDArray q = basis.getRow(j).reshape(t.length());
-            INDArray w = hvp(t, q, probe).reshape(t.length());
+            INDArray w = hvp(t, q, probe, deflate == null ? only : null).reshape(t.length());
             restrict(w, only, deflate);
             alpha[j] = w.mul(q).sumNumber().doubleValue();
             if (!Double.isFinite(alpha[j])) {
@@ -203,7 +229,7 @@ public final class Hessian {
         double lambda = Double.NaN;
         int used = 0;
         for (int i = 0; i < maxIterations; i++) {
-            INDArray w = hvp(t, v, probe);
+            INDArray w = hvp(t, v, probe, deflate == null ? only : null);
             if (shift != 0) {
                 w.subi(v.mul(shift));
             }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Internal: a private copy of the user's network on which every landscape evaluation runs, so the user's model
@@ -40,9 +41,14 @@ public final class ProbeModel {
     /** The single output's loss when {@link Row} scores points together, else null. */
     private final LossMCXENT crossEntropy;
     private final Map<Probe, Buffers> buffers = new IdentityHashMap<>();
+    /** Exact gradients and Hessian-vector products of a plain MLP ({@link ExactMlp}); null: DL4J's gradient. */
+    private ExactMlp exact;
+    /** Features and labels of the probes the exact path has seen, in the copy's data type. */
+    private final Map<Probe, INDArray[]> typed = new IdentityHashMap<>();
 
     private ProbeModel(Model copy) {
         this.copy = copy;
+        this.exact = ExactMlp.of(copy).orElse(null);
         this.heads = new Heads(copy);
         Heads.Head h = heads.list().get(0);
         crossEntropy = heads.list().size() == 1 && h.activation() instanceof ActivationSoftmax
@@ -275,9 +281,88 @@ public final class ProbeModel {
      * batch statistics there).
      */
     public INDArray gradient(Probe probe) {
-        INDArray g = Models.gradient(copy, probe.features(), probe.labels(), probe.featureMasks(),
-                probe.labelMasks());
+        INDArray g = exact(probe) ? exact.gradient(params(), typed(probe)[0], typed(probe)[1])
+                : Models.gradient(copy, probe.features(), probe.labels(), probe.featureMasks(), probe.labelMasks());
         return g.divi(probe.size() / heads.weight(0, probe.size()));
+    }
+
+    /**
+     * Exact curvature at the copy's current parameters on {@code probe}, when the network is a plain MLP that
+     * {@link ExactMlp} covers and the probe has no masks; else empty (finite differences of {@link #gradient}).
+     */
+    public Optional<Curvature> curvature(Probe probe) {
+        if (!exact(probe)) {
+            return Optional.empty();
+        }
+        ExactMlp.Centre c = exact.centre(params(), typed(probe)[0], typed(probe)[1]);
+        double scale = heads.weight(0, probe.size()) / probe.size();
+        return Optional.of(new Curvature(c, scale));
+    }
+
+    /**
+     * The gradient and exact Hessian-vector products of the probe loss at one centre (Pearlmutter's R-operator, see
+     * {@link ExactMlp}), in the units of {@link #gradient}; the copy's parameters may move afterwards.
+     */
+    public static final class Curvature {
+        private final ExactMlp.Centre centre;
+        private final double scale;
+        private INDArray gradient;
+
+        private Curvature(ExactMlp.Centre centre, double scale) {
+            this.centre = centre;
+            this.scale = scale;
+        }
+
+        /** The gradient at the centre (do not modify it). */
+        public INDArray gradient() {
+            if (gradient == null) {
+                gradient = centre.gradient().mul(scale);
+            }
+            return gradient;
+        }
+
+        /**
+         * {@code H·v} at the centre as a new array; with {@code only}, {@code v} must be zero outside that tensor,
+         * and the product is computed (and non-zero) only there.
+         */
+        public INDArray product(INDArray v, io.github.landscape4j.store.ParameterTensor only) {
+            return centre.hvp(v, only).muli(scale);
+        }
+    }
+
+    /** Frees the exact path's scratch memory on the calling thread (after a snapshot). */
+    public void release() {
+        if (exact != null) {
+            exact.release();
+        }
+    }
+
+    /** Turns the exact path off (DL4J's backpropagation and finite differences), for tests that compare the two. */
+    public ProbeModel withoutExactPath() {
+        exact = null;
+        return this;
+    }
+
+    /** Whether {@link #curvature} is exact on {@code probe} (a plain MLP this path covers, no masks). */
+    public boolean hasExactCurvature(Probe probe) {
+        return exact(probe);
+    }
+
+    private boolean exact(Probe probe) {
+        return exact != null && !probe.masked() && probe.features().length == 1 && probe.features()[0].rank() == 2
+                && probe.labels()[0].rank() == 2;
+    }
+
+    private INDArray[] typed(Probe probe) {
+        if (!typed.containsKey(probe) && typed.size() >= 4) {
+            typed.clear(); // a run's train and validation probes, and the previous snapshot's if they changed
+        }
+        return typed.computeIfAbsent(probe, p -> {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return new INDArray[]{p.features()[0].castTo(dataType()).dup('c'),
+                        p.labels()[0].castTo(dataType()).dup('c')};
+            }
+        });
     }
 
     /** The copy, for evaluation paths that run its layers themselves. */

@@ -1,0 +1,110 @@
+package io.github.landscape4j.surface.internal;
+
+import io.github.landscape4j.engine.internal.Models;
+import io.github.landscape4j.store.ParameterTensor;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationHardTanH;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU6;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Internal: a network as {@link ExactMlp} takes it: a MultiLayerNetwork of dense layers (no layer normalization, no
+ * input preprocessors) and an output layer, each with its weight and bias tensors, activation and the activation's
+ * curvature, and the output's loss.
+ */
+record MlpChain(List<MlpChain.Step> steps, MlpChain.Loss loss) {
+
+    /** How an activation bends: {@code σ'' = 0} almost everywhere, or tanh's or the sigmoid's. */
+    enum Curve { PIECEWISE_LINEAR, TANH, SIGMOID }
+
+    enum Loss { SOFTMAX_CROSS_ENTROPY, MEAN_SQUARED }
+
+    record Step(ParameterTensor w, ParameterTensor b, IActivation activation, Curve curve) {
+    }
+
+    /** The chain of {@code model}, when it is a plain MLP {@link ExactMlp} covers. */
+    static Optional<MlpChain> of(Model model) {
+        if (!(model instanceof MultiLayerNetwork net) || net.getnLayers() < 1) {
+            return Optional.empty();
+        }
+        List<ParameterTensor> tensors = Models.tensors(net);
+        List<Step> steps = new ArrayList<>();
+        Loss loss = null;
+        for (int i = 0; i < net.getnLayers(); i++) {
+            Object conf = net.getLayer(i).conf().getLayer();
+            boolean last = i == net.getnLayers() - 1;
+            if (net.getLayerWiseConfigurations().getInputPreProcess(i) != null
+                    || !(last ? conf instanceof OutputLayer : conf instanceof DenseLayer d && !d.hasLayerNorm())) {
+                return Optional.empty();
+            }
+            IActivation activation = ((BaseLayer) conf).getActivationFn();
+            ParameterTensor w = find(tensors, i + "_W");
+            if (w == null || w.shape().length != 2) {
+                return Optional.empty();
+            }
+            ParameterTensor b = find(tensors, i + "_b");
+            if (last) {
+                loss = lossOf(activation, ((OutputLayer) conf).getLossFn());
+                if (loss == null) {
+                    return Optional.empty();
+                }
+                steps.add(new Step(w, b, activation, Curve.PIECEWISE_LINEAR));
+            } else {
+                Curve curve = curveOf(activation);
+                if (curve == null) {
+                    return Optional.empty();
+                }
+                steps.add(new Step(w, b, activation, curve));
+            }
+        }
+        return Optional.of(new MlpChain(List.copyOf(steps), loss));
+    }
+
+    private static Loss lossOf(IActivation activation, ILossFunction fn) {
+        if (activation instanceof ActivationSoftmax && (fn.getClass() == LossMCXENT.class
+                || fn.getClass() == LossNegativeLogLikelihood.class) && ((LossMCXENT) fn).getWeights() == null) {
+            return Loss.SOFTMAX_CROSS_ENTROPY;
+        }
+        if (activation instanceof ActivationIdentity && fn.getClass() == LossMSE.class
+                && ((LossMSE) fn).getWeights() == null) {
+            return Loss.MEAN_SQUARED;
+        }
+        return null;
+    }
+
+    private static Curve curveOf(IActivation a) {
+        if (a instanceof ActivationIdentity || a instanceof ActivationReLU || a instanceof ActivationLReLU
+                || a instanceof ActivationReLU6 || a instanceof ActivationHardTanH) {
+            return Curve.PIECEWISE_LINEAR;
+        }
+        if (a instanceof ActivationTanH) {
+            return Curve.TANH;
+        }
+        if (a instanceof ActivationSigmoid) {
+            return Curve.SIGMOID;
+        }
+        return null;
+    }
+
+    private static ParameterTensor find(List<ParameterTensor> tensors, String name) {
+        return tensors.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+    }
+}
