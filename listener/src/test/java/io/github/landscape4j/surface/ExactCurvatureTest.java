@@ -6,6 +6,7 @@ import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.sharpness.internal.Hessian;
 import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.store.ParameterTensor;
+import io.github.landscape4j.surface.internal.Curvature;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.surface.internal.Probes;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -118,7 +119,7 @@ class ExactCurvatureTest {
         INDArray reference = dl4j.gradient(probe);
         assertThat(relative(g, reference)).as("gradient").isLessThan(1e-12);
 
-        ProbeModel.Curvature c = exact.curvature(probe).orElseThrow();
+        Curvature c = exact.curvature(probe).orElseThrow();
         assertThat(relative(c.gradient(), reference)).as("centre gradient").isLessThan(1e-12);
         INDArray v = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(9), theta.length())
                 .castTo(DataType.DOUBLE);

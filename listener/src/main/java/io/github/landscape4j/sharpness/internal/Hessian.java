@@ -3,6 +3,7 @@ package io.github.landscape4j.sharpness.internal;
 import io.github.landscape4j.direction.internal.Directions;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import io.github.landscape4j.engine.Probe;
+import io.github.landscape4j.surface.internal.Curvature;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -55,7 +56,7 @@ public final class Hessian {
     private INDArray centreGradient;
     private double centreNorm;
     /** Exact products at the centre (a plain MLP), or null: finite differences. */
-    private ProbeModel.Curvature exact;
+    private Curvature exact;
 
     /** Products with the default step {@link #RELATIVE_STEP}. */
     public Hessian(ProbeModel doubleModel, Directions directions) {

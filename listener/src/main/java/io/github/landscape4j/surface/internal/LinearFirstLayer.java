@@ -56,12 +56,29 @@ public final class LinearFirstLayer {
         private final INDArray p1;
         private final INDArray p2;
         private final INDArray z;
+        /** Rows {@code P1, P0 (, P2)} flattened, for {@link #addRow}: made on first use. */
+        private INDArray basis;
 
         private Plane(INDArray p0, INDArray p1, INDArray p2) {
             this.p0 = p0;
             this.p1 = p1;
             this.p2 = p2;
             this.z = p0.ulike();
+        }
+
+        private INDArray basis() {
+            if (basis == null) {
+                long nh = p0.length();
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    basis = Nd4j.create(p0.dataType(), p2 == null ? 2 : 3, nh);
+                    basis.getRow(0).assign(p1.reshape(nh));
+                    basis.getRow(1).assign(p0.reshape(nh));
+                    if (p2 != null) {
+                        basis.getRow(2).assign(p2.reshape(nh));
+                    }
+                }
+            }
+            return basis;
         }
     }
 
@@ -156,21 +173,25 @@ public final class LinearFirstLayer {
     public void addRow(Plane plane, double[] as, double b, INDArray tailBase, INDArray tailD1, ProbeModel.Row row) {
         long n = plane.p0.size(0);
         long h = plane.p0.size(1);
-        INDArray z0 = plane.z.assign(plane.p0);
-        if (plane.p2 != null) {
-            Nd4j.exec(new Axpy(plane.p2, z0, z0, b));
-        }
+        INDArray basis = plane.basis();
         int chunk = (int) Math.max(1, Math.min(as.length, BATCH_VALUES / (n * Math.max(h, denseTail.widest()))));
         for (int from = 0; from < as.length; from += chunk) {
             int k = Math.min(chunk, as.length - from);
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, workspace)) {
-                INDArray a = Nd4j.createFromArray(java.util.Arrays.copyOfRange(as, from, from + k))
-                        .castTo(z0.dataType()).reshape(k, 1);
-                // a_i·P1 + (P0 + b·P2) for each point: broadcast ops into a kept buffer (an outer product through
-                // mmul took ~50x longer here: it allocates and reorders its result; assign does not broadcast rows)
-                INDArray stacked = denseTail.buffer("first", k, n * h).assign(0).addiRowVector(plane.p1.reshape(1,
-                        n * h));
-                stacked.muliColumnVector(a).addiRowVector(z0.reshape(1, n * h));
+                double[] coefficients = new double[k * (int) basis.size(0)];
+                for (int i = 0; i < k; i++) { // point i's row: (a_i, 1, b) against (P1, P0, P2)
+                    coefficients[i * (int) basis.size(0)] = as[from + i];
+                    coefficients[i * (int) basis.size(0) + 1] = 1;
+                    if (basis.size(0) == 3) {
+                        coefficients[i * 3 + 2] = b;
+                    }
+                }
+                INDArray coef = Nd4j.createFromArray(coefficients).castTo(basis.dataType()).reshape(k, basis.size(0));
+                INDArray a = coef.getColumn(0).dup().reshape(k, 1);
+                // a_i·P1 + P0 + b·P2 for every point in one matrix product into a kept buffer: one pass over the
+                // row's pre-activations (broadcast ops took four; mmul allocates and reorders its result)
+                INDArray stacked = denseTail.buffer("first", k, n * h);
+                Nd4j.gemm(coef, basis, stacked, false, false, 1.0, 0.0);
                 INDArray act = first.getActivationFn().getActivation(stacked.reshape(k * n, h), false);
                 row.addAll(denseTail.forward(act, a, tailBase, tailD1), k); // copied out of the workspace
             }

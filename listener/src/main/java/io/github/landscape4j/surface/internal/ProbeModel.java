@@ -199,14 +199,17 @@ public final class ProbeModel {
                 return scored.toArray(new Evaluation[0]);
             }
             INDArray out = b.outputs.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
-            double eps = crossEntropy.getSoftmaxClipEps();
-            if (eps > 0) {
-                Transforms.max(out, eps, false);
-                if (out.dataType() != DataType.FLOAT || (float) (1.0 - eps) < 1.0f) { // 1 - eps is 1 in float
-                    Transforms.min(out, 1.0 - eps, false);
-                }
+            INDArray sums;
+            if (heads.classifier(probe, 0)) {
+                // one-hot labels (or none in a row): only the label's probability enters, so gather it first and
+                // clip and log n values per point instead of n·c (the logarithm dominated this row's cost)
+                long n = probe.size();
+                INDArray py = out.muliRowVector(b.labels.reshape(1, b.labels.length()))
+                        .reshape((long) count * n, b.labels.length() / n).mmul(b.ones());
+                sums = Transforms.log(clip(py), false).reshape(count, n).mmul(b.rowWeights());
+            } else {
+                sums = Transforms.log(clip(out), false).mmul(b.labels);
             }
-            INDArray sums = Transforms.log(out, false).mmul(b.labels);
             INDArray wrong = b.predicted == null || !heads.classifier(probe, 0) ? null : Nd4j.getExecutioner().exec(new HammingDistance(
                     b.predicted.get(NDArrayIndex.interval(0, count), NDArrayIndex.all()),
                     b.classes.get(NDArrayIndex.interval(0, count), NDArrayIndex.all()), 1));
@@ -219,6 +222,18 @@ public final class ProbeModel {
             }
             count = 0;
             return e;
+        }
+
+        /** MCXENT's clipping of probabilities to {@code [eps, 1 - eps]} (in place). */
+        private INDArray clip(INDArray p) {
+            double eps = crossEntropy.getSoftmaxClipEps();
+            if (eps > 0) {
+                Transforms.max(p, eps, false);
+                if (p.dataType() != DataType.FLOAT || (float) (1.0 - eps) < 1.0f) { // 1 - eps is 1 in float
+                    Transforms.min(p, 1.0 - eps, false);
+                }
+            }
+            return p;
         }
     }
 
@@ -239,6 +254,8 @@ public final class ProbeModel {
         final Probe probe;
         final DataType type;
         final INDArray labels;
+        private INDArray ones;
+        private INDArray rowWeights;
         INDArray outputs;
         INDArray predicted;
         INDArray classes;
@@ -249,6 +266,27 @@ public final class ProbeModel {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 labels = probe.labels()[0].castTo(type).dup('c').reshape(probe.labels()[0].length(), 1);
             }
+        }
+
+        /** A column of ones, one per class. */
+        INDArray ones() {
+            if (ones == null) {
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    ones = Nd4j.ones(type, labels.length() / probe.size(), 1);
+                }
+            }
+            return ones;
+        }
+
+        /** Each example's label sum (1, or 0 for a row without a label), as a column. */
+        INDArray rowWeights() {
+            if (rowWeights == null) {
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    rowWeights = labels.reshape(probe.size(), labels.length() / probe.size()).sum(1)
+                            .reshape(probe.size(), 1);
+                }
+            }
+            return rowWeights;
         }
 
         Buffers fit(int points) {
@@ -297,37 +335,6 @@ public final class ProbeModel {
         ExactMlp.Centre c = exact.centre(params(), typed(probe)[0], typed(probe)[1]);
         double scale = heads.weight(0, probe.size()) / probe.size();
         return Optional.of(new Curvature(c, scale));
-    }
-
-    /**
-     * The gradient and exact Hessian-vector products of the probe loss at one centre (Pearlmutter's R-operator, see
-     * {@link ExactMlp}), in the units of {@link #gradient}; the copy's parameters may move afterwards.
-     */
-    public static final class Curvature {
-        private final ExactMlp.Centre centre;
-        private final double scale;
-        private INDArray gradient;
-
-        private Curvature(ExactMlp.Centre centre, double scale) {
-            this.centre = centre;
-            this.scale = scale;
-        }
-
-        /** The gradient at the centre (do not modify it). */
-        public INDArray gradient() {
-            if (gradient == null) {
-                gradient = centre.gradient().mul(scale);
-            }
-            return gradient;
-        }
-
-        /**
-         * {@code H·v} at the centre as a new array; with {@code only}, {@code v} must be zero outside that tensor,
-         * and the product is computed (and non-zero) only there.
-         */
-        public INDArray product(INDArray v, io.github.landscape4j.store.ParameterTensor only) {
-            return centre.hvp(v, only).muli(scale);
-        }
     }
 
     /** Frees the exact path's scratch memory on the calling thread (after a snapshot). */

@@ -1,0 +1,34 @@
+package io.github.landscape4j.surface.internal;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Internal: the gradient and exact Hessian-vector products of the probe loss at one centre (Pearlmutter's R-operator, see
+ * {@link ExactMlp}), in the units of {@link ProbeModel#gradient}; the copy's parameters may move afterwards.
+ */
+public final class Curvature {
+    private final ExactMlp.Centre centre;
+    private final double scale;
+    private INDArray gradient;
+
+    Curvature(ExactMlp.Centre centre, double scale) {
+        this.centre = centre;
+        this.scale = scale;
+    }
+
+    /** The gradient at the centre (do not modify it). */
+    public INDArray gradient() {
+        if (gradient == null) {
+            gradient = centre.gradient().mul(scale);
+        }
+        return gradient;
+    }
+
+    /**
+     * {@code H·v} at the centre as a new array; with {@code only}, {@code v} must be zero outside that tensor,
+     * and the product is computed (and non-zero) only there.
+     */
+    public INDArray product(INDArray v, io.github.landscape4j.store.ParameterTensor only) {
+        return centre.hvp(v, only).muli(scale);
+    }
+}
