@@ -137,4 +137,47 @@ class EpsilonSharpnessTest {
                 .isGreaterThanOrEqualTo(corners);
         assertThat(found.steps()).isLessThanOrEqualTo(20);
     }
+
+    /**
+     * The snapshot's ascent on a plain MLP reads the signs of the float copy's exact gradients instead of DL4J's
+     * double-precision ones: the same steps and the same sharpness to float precision, Keskar's box and the adaptive
+     * one, on a ReLU and a tanh network.
+     */
+    @Test
+    void singlePrecisionExactGradientsGiveTheDoublePrecisionAscent() {
+        for (Activation hidden : new Activation[]{Activation.RELU, Activation.TANH}) {
+            MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4)
+                    .updater(new Adam(0.01)).list()
+                    .layer(new DenseLayer.Builder().nIn(20).nOut(16).activation(hidden).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3)
+                            .activation(Activation.SOFTMAX).build())
+                    .build());
+            net.init();
+            TestNets.train(net, TestNets.data(30, 16, 20, 41), 5);
+            Probe probe = Probes.of(DataSet.merge(TestNets.data(8, 16, 20, 42)), 128, "test");
+            ProbeModel single = ProbeModel.of(net, null);
+            ProbeModel dbl = ProbeModel.of(net, DataType.DOUBLE).withoutExactPath();
+            assertThat(single.hasExactCurvature(probe)).isTrue();
+            INDArray theta = net.params().reshape(net.numParams());
+            INDArray thetaD = theta.castTo(DataType.DOUBLE);
+            single.load(theta);
+            double base = single.evaluate(probe).loss();
+            dbl.load(thetaD);
+            INDArray centreGradient = dbl.gradient(probe);
+            Sharpness sharpness = new Sharpness(single, new Directions(Models.tensors(net), Normalization.FILTER,
+                    false));
+            for (boolean adaptive : new boolean[]{false, true}) {
+                Sharpness.Ascent reference = sharpness.epsilonSharpness(dbl, thetaD, base, probe, 1e-2, 10, adaptive,
+                        false, Nd4j.getRandomFactory().getNewRandomInstance(1), centreGradient);
+                Sharpness.Ascent fast = sharpness.epsilonSharpness(single, theta, base, probe, 1e-2, 10, adaptive,
+                        false, Nd4j.getRandomFactory().getNewRandomInstance(1), centreGradient);
+                assertThat(fast.steps()).as(hidden + " steps").isEqualTo(reference.steps());
+                assertThat(fast.starts()).isEqualTo(reference.starts());
+                assertThat(fast.sharpness()).as(hidden + (adaptive ? " adaptive" : " Keskar"))
+                        .isCloseTo(reference.sharpness(), within(1e-5 * Math.abs(reference.sharpness())));
+                assertThat(reference.sharpness()).isPositive();
+            }
+            assertThat(single.params()).isEqualTo(theta);
+        }
+    }
 }

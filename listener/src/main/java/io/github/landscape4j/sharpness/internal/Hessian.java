@@ -173,14 +173,15 @@ public final class Hessian {
             INDArray q = basis.getRow(j).reshape(t.length());
             INDArray w = hvp(t, q, probe, deflate == null ? only : null).reshape(t.length());
             restrict(w, only, deflate);
-            alpha[j] = w.mul(q).sumNumber().doubleValue();
+            alpha[j] = Nd4j.getBlasWrapper().dot(w, q);
             if (!Double.isFinite(alpha[j])) {
                 return new Top(alpha[j], q.dup(), j + 1); // a diverged model: no curvature
             }
             INDArray previous = basis.get(NDArrayIndex.interval(0, j + 1), NDArrayIndex.all());
             INDArray row = w.reshape(1, t.length());
             for (int pass = 0; pass < 2; pass++) { // Gram-Schmidt twice: orthogonal to the basis to rounding
-                row.subi(row.mmul(previous.transpose()).mmul(previous));
+                INDArray coefficients = Nd4j.gemm(previous, row, false, true); // [j+1, 1]
+                Nd4j.gemm(coefficients, previous, row, true, false, -1.0, 1.0); // in place: row -= cᵀ·previous
             }
             w = row.reshape(t.length());
             beta[j] = w.norm2Number().doubleValue();
@@ -259,7 +260,7 @@ public final class Hessian {
         for (int i = 0; i < samples; i++) {
             INDArray v = rademacher(rng, t.length(), model.dataType());
             directions.mask(v);
-            sum += v.mul(hvp(t, v, probe)).sumNumber().doubleValue();
+            sum += Nd4j.getBlasWrapper().dot(v, hvp(t, v, probe));
         }
         return sum / samples;
     }

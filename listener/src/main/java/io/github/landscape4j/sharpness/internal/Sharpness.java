@@ -3,6 +3,8 @@ package io.github.landscape4j.sharpness.internal;
 import io.github.landscape4j.direction.internal.Directions;
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
+import io.github.landscape4j.surface.internal.Scratch;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import io.github.landscape4j.surface.internal.TensorPerturbations;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -55,15 +57,26 @@ public final class Sharpness {
         if (batched == null) {
             return randomPerturbation(theta, base, probe, k, eps, rng, only);
         }
+        Scratch scratch = new Scratch("sharpness");
+        INDArray all;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            all = Nd4j.create(theta.dataType(), k, theta.length());
+        }
         java.util.List<INDArray> ds = new java.util.ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            INDArray d = directions.random(rng, theta);
-            Directions.restrictTo(d, only);
-            ds.add(d);
+        try {
+            for (int i = 0; i < k; i++) {
+                try (MemoryWorkspace ignored = scratch.open()) { // drawing and normalizing: temporaries
+                    INDArray d = directions.random(rng, theta);
+                    Directions.restrictTo(d, only);
+                    ds.add(all.getRow(i).assign(d));
+                }
+            }
+        } finally {
+            scratch.release();
         }
         double sum = 0;
         double max = 0;
-        for (double loss : batched.losses(theta, ds, eps, probe)) {
+        for (double loss : batched.losses(theta, ds, eps, probe)) { // DL4J's forward: outside any workspace
             double delta = Math.abs(loss - base);
             sum += delta;
             max = Math.max(max, delta);
@@ -77,18 +90,25 @@ public final class Sharpness {
         INDArray p = model.params();
         double sum = 0;
         double max = 0;
-        for (int i = 0; i < k; i++) {
-            INDArray d = directions.random(rng, theta);
-            if (only != null) {
-                Directions.restrictTo(d, only);
+        Scratch scratch = new Scratch("sharpness");
+        try {
+            for (int i = 0; i < k; i++) {
+                try (MemoryWorkspace ignored = scratch.open()) { // drawing and normalizing: temporaries
+                    INDArray d = directions.random(rng, theta);
+                    if (only != null) {
+                        Directions.restrictTo(d, only);
+                    }
+                    p.assign(theta);
+                    Nd4j.getBlasWrapper().level1().axpy(p.length(), eps, d, p);
+                }
+                double delta = Math.abs(model.evaluatePoint(probe).loss() - base); // DL4J's forward: outside
+                sum += delta;
+                max = Math.max(max, delta);
             }
-            p.assign(theta);
-            Nd4j.getBlasWrapper().level1().axpy(p.length(), eps, d, p);
-            double delta = Math.abs(model.evaluatePoint(probe).loss() - base);
-            sum += delta;
-            max = Math.max(max, delta);
+        } finally {
+            scratch.release();
+            model.load(theta);
         }
-        model.load(theta);
         return new Random2(sum / k, max);
     }
 
@@ -149,7 +169,7 @@ public final class Sharpness {
                 steps++;
             }
             p.assign(t).addi(z);
-            INDArray sign = starts == 1 && centreGradient != null ? Transforms.sign(centreGradient, true)
+            INDArray sign = starts == 1 && centreGradient != null ? Transforms.sign(centreGradient, true).castTo(t.dataType())
                     : Transforms.sign(gradientModel.gradient(probe), false);
             double alpha = 2; // a whole box width: a coordinate whose gradient sign flipped goes to the other face
             boolean fixed = false;

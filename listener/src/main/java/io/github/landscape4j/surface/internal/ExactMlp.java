@@ -3,11 +3,6 @@ package io.github.landscape4j.surface.internal;
 import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -35,15 +30,10 @@ import java.util.Optional;
  * and finite differences. Quantities are sums over the probe's examples, as DL4J's raw gradient.
  */
 final class ExactMlp {
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0).overallocationLimit(0.05).policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE).build();
-
     private final List<MlpChain.Step> steps;
     private final MlpChain.Loss loss;
     private final long length;
-    private final String workspace = "landscape4j-exact-" + java.util.UUID.randomUUID();
+    private final Scratch scratch = new Scratch("exact");
 
     /**
      * One centre: its gradient, and per layer its input activations, weights, σ', σ'' (null: zero) and delta, which
@@ -81,8 +71,7 @@ final class ExactMlp {
          */
         INDArray hvp(INDArray v, ParameterTensor only) {
             INDArray hv = outside(v.dataType(), length);
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE,
-                    workspace)) {
+            try (MemoryWorkspace ignored = scratch.open()) {
                 product(this, v.reshape(v.length()), only, hv);
             }
             return hv;
@@ -106,7 +95,7 @@ final class ExactMlp {
      */
     INDArray gradient(INDArray params, INDArray x, INDArray y) {
         INDArray g = outside(params.dataType(), length);
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, workspace)) {
+        try (MemoryWorkspace ignored = scratch.open()) {
             pass(params, x, y, g, false);
         }
         return g;
@@ -115,17 +104,14 @@ final class ExactMlp {
     /** The gradient at {@code params} as {@link #gradient}, with what Hessian-vector products there reuse. */
     Centre centre(INDArray params, INDArray x, INDArray y) {
         INDArray g = outside(params.dataType(), length);
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, workspace)) {
+        try (MemoryWorkspace ignored = scratch.open()) {
             return pass(params, x, y, g, true);
         }
     }
 
     /** Frees this path's workspace on the calling thread (after a snapshot). */
     void release() {
-        if (Nd4j.getWorkspaceManager().checkIfWorkspaceExists(workspace)) {
-            Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(
-                    workspace));
-        }
+        scratch.release();
     }
 
     /**

@@ -8,11 +8,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,7 +15,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Internal: the work shared across one plane (SCIENCE.md): a dense first layer computes {@code X·W + b}, linear in
@@ -33,19 +27,14 @@ import java.util.UUID;
  * preprocessor.
  */
 public final class LinearFirstLayer {
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0).overallocationLimit(0.05).policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE).build();
-
     private final MultiLayerNetwork net;
     private final ParameterTensor weights;
     private final ParameterTensor bias;
     private final DenseLayer first;
     /** The layers past the first, batched over a row's points; null: point by point. */
     private final DenseTail denseTail;
-    private final String workspace = "landscape4j-linear-" + UUID.randomUUID();
-    private final LayerWorkspaceMgr mgr = LayerWorkspaceMgr.builder().defaultWorkspace(workspace, WORKSPACE).build();
+    private final Scratch scratch = new Scratch("linear");
+    private final LayerWorkspaceMgr mgr = scratch.layers();
 
     /**
      * The shared products of one plane (or line: no {@code p2}) for one probe, and the pre-activation buffer its
@@ -142,7 +131,7 @@ public final class LinearFirstLayer {
         if (plane.p2 != null) { // null on a line
             Nd4j.exec(new Axpy(plane.p2, z, z, b));
         }
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, workspace)) {
+        try (MemoryWorkspace ws = scratch.open()) {
             INDArray act = first.getActivationFn().getActivation(z, false);
             long batch = act.size(0);
             for (int i = 1; i < net.getnLayers(); i++) {
@@ -177,7 +166,7 @@ public final class LinearFirstLayer {
         int chunk = (int) Math.max(1, Math.min(as.length, BATCH_VALUES / (n * Math.max(h, denseTail.widest()))));
         for (int from = 0; from < as.length; from += chunk) {
             int k = Math.min(chunk, as.length - from);
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, workspace)) {
+            try (MemoryWorkspace ws = scratch.open()) {
                 double[] coefficients = new double[k * (int) basis.size(0)];
                 for (int i = 0; i < k; i++) { // point i's row: (a_i, 1, b) against (P1, P0, P2)
                     coefficients[i * (int) basis.size(0)] = as[from + i];
@@ -212,9 +201,6 @@ public final class LinearFirstLayer {
 
     /** Frees this path's workspace on the calling thread (after a plane). */
     public void release() {
-        if (Nd4j.getWorkspaceManager().checkIfWorkspaceExists(workspace)) {
-            Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(
-                    workspace));
-        }
+        scratch.release();
     }
 }
