@@ -98,14 +98,7 @@ class EpsilonSharpnessTest {
      */
     @Test
     void onAReluNetworkFindsAtLeastALongSignAscentAndRandomCorners() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4)
-                .updater(new Adam(0.01)).list()
-                .layer(new DenseLayer.Builder().nIn(20).nOut(16).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
-                .build());
-        net.init();
-        TestNets.train(net, TestNets.data(30, 16, 20, 41), 5);
+        MultiLayerNetwork net = trainedMlp(Activation.RELU);
         Probe probe = Probes.of(DataSet.merge(TestNets.data(8, 16, 20, 42)), 128, "test");
         ProbeModel model = ProbeModel.of(net, DataType.DOUBLE);
         INDArray theta = net.params().castTo(DataType.DOUBLE).reshape(net.numParams());
@@ -146,14 +139,7 @@ class EpsilonSharpnessTest {
     @Test
     void singlePrecisionExactGradientsGiveTheDoublePrecisionAscent() {
         for (Activation hidden : new Activation[]{Activation.RELU, Activation.TANH}) {
-            MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4)
-                    .updater(new Adam(0.01)).list()
-                    .layer(new DenseLayer.Builder().nIn(20).nOut(16).activation(hidden).build())
-                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3)
-                            .activation(Activation.SOFTMAX).build())
-                    .build());
-            net.init();
-            TestNets.train(net, TestNets.data(30, 16, 20, 41), 5);
+            MultiLayerNetwork net = trainedMlp(hidden);
             Probe probe = Probes.of(DataSet.merge(TestNets.data(8, 16, 20, 42)), 128, "test");
             ProbeModel single = ProbeModel.of(net, null);
             ProbeModel dbl = ProbeModel.of(net, DataType.DOUBLE).withoutExactPath();
@@ -179,5 +165,18 @@ class EpsilonSharpnessTest {
             }
             assertThat(single.params()).isEqualTo(theta);
         }
+    }
+
+    /** A 20-16-3 MLP with {@code hidden} units and a softmax output, trained a little on generated clusters. */
+    private static MultiLayerNetwork trainedMlp(Activation hidden) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4)
+                .updater(new Adam(0.01)).list()
+                .layer(new DenseLayer.Builder().nIn(20).nOut(16).activation(hidden).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .build());
+        net.init();
+        TestNets.train(net, TestNets.data(30, 16, 20, 41), 5);
+        return net;
     }
 }
