@@ -79,9 +79,14 @@ public final class Directions {
 
     /** Zeroes {@code v} in place everywhere outside tensor {@code only} (a per-tensor measure). */
     public static void restrictTo(INDArray v, ParameterTensor only) {
-        INDArray keep = segment(v, only).dup();
-        v.assign(0);
-        segment(v, only).assign(keep);
+        long from = only.offset();
+        long to = from + only.length();
+        if (from > 0) { // the parts before and after it, without a copy of the tensor's part
+            v.get(NDArrayIndex.interval(0, from)).assign(0);
+        }
+        if (to < v.length()) {
+            v.get(NDArrayIndex.interval(to, v.length())).assign(0);
+        }
     }
 
     /**

@@ -162,7 +162,8 @@ public final class Hessian {
         INDArray v = Nd4j.randn(rng, t.length()).castTo(model.dataType());
         directions.mask(v); // the Krylov space must stay in the measured block: H is 0 outside it
         restrict(v, only, deflate);
-        INDArray basis = Nd4j.create(model.dataType(), maxIterations, t.length());
+        // uninitialized: zeroing all rows costs a page fault per page, and Lanczos often stops after a few rows
+        INDArray basis = Nd4j.createUninitialized(model.dataType(), maxIterations, t.length());
         basis.getRow(0).assign(v.divi(v.norm2Number()));
         double[] alpha = new double[maxIterations];
         double[] beta = new double[maxIterations];

@@ -350,13 +350,14 @@ public final class ProbeModel {
         return this;
     }
 
-    /** Whether {@link #curvature} is exact on {@code probe} (a plain MLP this path covers, no masks). */
+    /** Whether {@link #curvature} is exact on {@code probe} (a plain MLP, float or double, no masks). */
     public boolean hasExactCurvature(Probe probe) {
         return exact(probe);
     }
 
     private boolean exact(Probe probe) {
-        return exact != null && !probe.masked() && probe.features().length == 1 && probe.features()[0].rank() == 2
+        return exact != null && (dataType() == DataType.FLOAT || dataType() == DataType.DOUBLE) // not half precision
+                && !probe.masked() && probe.features().length == 1 && probe.features()[0].rank() == 2
                 && probe.labels()[0].rank() == 2;
     }
 
