@@ -104,6 +104,11 @@ final class DenseTail {
      * tailD1} the row's direction there.
      */
     INDArray forward(INDArray h, INDArray a, INDArray tailBase, INDArray tailD1) {
+        return forward(h, a, tailBase, tailD1, false);
+    }
+
+    /** As above; with {@code logits}, the last layer's pre-activations (its activation is not applied). */
+    INDArray forward(INDArray h, INDArray a, INDArray tailBase, INDArray tailD1, boolean logits) {
         long k = a.length();
         long n = h.size(0) / k;
         INDArray act = h;
@@ -128,7 +133,7 @@ final class DenseTail {
                         .addiRowVector(vector(tailBase, s.b()).reshape(1, shape[1]));
                 z.reshape(k, n, shape[1]).addi(bias.reshape(k, 1, shape[1]));
             }
-            act = s.activation().getActivation(z, false);
+            act = logits && s == steps.get(steps.size() - 1) ? z : s.activation().getActivation(z, false);
         }
         return act;
     }

@@ -182,7 +182,11 @@ public final class LinearFirstLayer {
                 INDArray stacked = denseTail.buffer("first", k, n * h);
                 Nd4j.gemm(coef, basis, stacked, false, false, 1.0, 0.0);
                 INDArray act = first.getActivationFn().getActivation(stacked.reshape(k * n, h), false);
-                row.addAll(denseTail.forward(act, a, tailBase, tailD1), k); // copied out of the workspace
+                if (row.takesLogits() && from == 0 && k == as.length) { // a softmax classifier's row: no softmax
+                    row.addLogits(denseTail.forward(act, a, tailBase, tailD1, true), k);
+                } else {
+                    row.addAll(denseTail.forward(act, a, tailBase, tailD1), k); // copied out of the workspace
+                }
             }
         }
     }

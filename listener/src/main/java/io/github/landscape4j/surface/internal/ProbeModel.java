@@ -40,7 +40,7 @@ public final class ProbeModel {
     private final Heads heads;
     /** The single output's loss when {@link Row} scores points together, else null. */
     private final LossMCXENT crossEntropy;
-    private final Map<Probe, Buffers> buffers = new IdentityHashMap<>();
+    private final Map<Probe, RowBuffers> buffers = new IdentityHashMap<>();
     /** Exact gradients and Hessian-vector products of a plain MLP ({@link ExactMlp}); null: DL4J's gradient. */
     private ExactMlp exact;
     /** Features and labels of the probes the exact path has seen, in the copy's data type. */
@@ -143,14 +143,14 @@ public final class ProbeModel {
      */
     public final class Row {
         private final Probe probe;
-        private final Buffers b;
+        private final RowBuffers b;
         private final List<Evaluation> scored = new ArrayList<>();
         private int count;
 
         private Row(Probe probe, int points) {
             this.probe = probe;
             this.b = crossEntropy == null || probe.masked() ? null
-                    : buffers.computeIfAbsent(probe, p -> new Buffers(p, dataType())).fit(points);
+                    : buffers.computeIfAbsent(probe, p -> new RowBuffers(p, dataType())).fit(points);
         }
 
         /** Adds one point's outputs (owned by the row from now on). */
@@ -191,6 +191,49 @@ public final class ProbeModel {
                         .assign(classes.reshape(k, n));
             }
             count += k;
+        }
+
+        /**
+         * Whether {@link #addLogits} applies: an empty row of the one-hot classifier this row scores in bulk (softmax
+         * with unweighted cross-entropy, no masks).
+         */
+        public boolean takesLogits() {
+            return b != null && b.predicted != null && heads.classifier(probe, 0) && count == 0 && scored.isEmpty();
+        }
+
+        /**
+         * Scores {@code k} points from their stacked pre-softmax outputs {@code z} ({@code [k·n, c]}, overwritten)
+         * without the softmax, whose per-row loop cost more than the rest of a grid row here: an example's loss is
+         * {@code -log max(p_y, eps) = min(log Σ_j exp(z_j - z_y), -log eps)} (MCXENT's clipping; the label's logit as
+         * the shift, so an overflow means {@code p_y} below {@code eps}), its prediction the argmax of {@code z}
+         * (that of the softmax, but for exact float ties of saturated probabilities). Only when {@link #takesLogits}.
+         */
+        public void addLogits(INDArray z, int k) {
+            long n = probe.size();
+            long c = z.size(1);
+            b.fit(k);
+            INDArray predicted = b.predicted.get(NDArrayIndex.interval(0, k), NDArrayIndex.all());
+            INDArray classes = Nd4j.create(predicted.dataType(), (long) k * n);
+            Nd4j.getExecutioner().exec(new ArgMax(new INDArray[]{z}, new INDArray[]{classes}, false, 1));
+            predicted.assign(classes.reshape(k, n));
+            INDArray wrong = Nd4j.getExecutioner().exec(new HammingDistance(predicted,
+                    b.classes.get(NDArrayIndex.interval(0, k), NDArrayIndex.all()), 1));
+            INDArray label = b.outputs.get(NDArrayIndex.interval(0, k), NDArrayIndex.all())
+                    .assign(z.reshape(k, n * c)).muliRowVector(b.labels.reshape(1, n * c));
+            INDArray zy = label.reshape((long) k * n, c).mmul(b.ones()); // the label's logit (0 in an unlabelled row)
+            INDArray losses = Transforms.log(Transforms.exp(z.subiColumnVector(zy), false).mmul(b.ones()), false);
+            double eps = crossEntropy.getSoftmaxClipEps();
+            if (eps > 0) {
+                Transforms.min(losses, -Math.log(eps), false);
+                if (losses.dataType() != DataType.FLOAT || (float) (1.0 - eps) < 1.0f) { // 1 - eps is 1 in float
+                    Transforms.max(losses, -Math.log(1.0 - eps), false);
+                }
+            }
+            INDArray sums = losses.reshape(k, n).mmul(b.rowWeights());
+            double scale = heads.weight(0, n) / n;
+            for (int i = 0; i < k; i++) {
+                scored.add(new Evaluation(sums.getDouble(i) * scale, Double.NaN, 1.0 - wrong.getDouble(i)));
+            }
         }
 
         /** Loss and accuracy of each point added, in order. */
@@ -243,73 +286,6 @@ public final class ProbeModel {
      */
     public Evaluation score(INDArray[] outputs, Probe probe, boolean withError) {
         return heads.report(outputs, probe, withError).evaluation();
-    }
-
-    /**
-     * Reused row buffers of the cross-entropy path for one probe: flat labels {@code [n·c, 1]} in the output's
-     * type; for {@code k} points their outputs {@code [k, n·c]}, argmaxes {@code [k, n]} and the probe's classes
-     * repeated {@code [k, n]}. Allocated outside any workspace: they outlive a point.
-     */
-    private static final class Buffers {
-        final Probe probe;
-        final DataType type;
-        final INDArray labels;
-        private INDArray ones;
-        private INDArray rowWeights;
-        INDArray outputs;
-        INDArray predicted;
-        INDArray classes;
-
-        Buffers(Probe probe, DataType type) {
-            this.probe = probe;
-            this.type = type;
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                labels = probe.labels()[0].castTo(type).dup('c').reshape(probe.labels()[0].length(), 1);
-            }
-        }
-
-        /** A column of ones, one per class. */
-        INDArray ones() {
-            if (ones == null) {
-                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                    ones = Nd4j.ones(type, labels.length() / probe.size(), 1);
-                }
-            }
-            return ones;
-        }
-
-        /** Each example's label sum (1, or 0 for a row without a label), as a column. */
-        INDArray rowWeights() {
-            if (rowWeights == null) {
-                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                    rowWeights = labels.reshape(probe.size(), labels.length() / probe.size()).sum(1)
-                            .reshape(probe.size(), 1);
-                }
-            }
-            return rowWeights;
-        }
-
-        Buffers fit(int points) {
-            if (outputs == null || outputs.size(0) < points) {
-                int k = Math.max(points, outputs == null ? 1 : (int) outputs.size(0) * 2);
-                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                    INDArray grown = Nd4j.create(type, k, labels.length());
-                    if (outputs != null) {
-                        grown.get(NDArrayIndex.interval(0, outputs.size(0)), NDArrayIndex.all()).assign(outputs);
-                    }
-                    outputs = grown;
-                    if (probe.classes() != null) {
-                        INDArray p = Nd4j.create(probe.classes().dataType(), k, probe.size());
-                        if (predicted != null) {
-                            p.get(NDArrayIndex.interval(0, predicted.size(0)), NDArrayIndex.all()).assign(predicted);
-                        }
-                        predicted = p;
-                        classes = Nd4j.tile(probe.classes().reshape(1, probe.size()), k, 1);
-                    }
-                }
-            }
-            return this;
-        }
     }
 
     /**
