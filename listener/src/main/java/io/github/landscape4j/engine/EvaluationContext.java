@@ -41,8 +41,6 @@ public final class EvaluationContext {
     private SurfaceComputer computer;
     private Hessian hessian;
     private Hessian.Top top;
-    /** The double-precision centre gradient when the Hessian runs on the float copy (else the Hessian's). */
-    private INDArray gradient;
     /** When not null, every plane's and slice's directions by name ({@code random.d1}, ...), for an export. */
     private Map<String, INDArray> directions;
 
@@ -125,18 +123,12 @@ public final class EvaluationContext {
     }
 
     /**
-     * The gradient of the mean train-probe loss (without regularization) at the centre, in double precision, over
-     * every parameter; computed once per snapshot. Do not modify it.
+     * The gradient of the mean train-probe loss (without regularization) at the centre, over every parameter;
+     * computed once per snapshot and shared with the Hessian-vector products. Exact in the model's own type where
+     * the network is a plain MLP ({@link #hessian()}), else DL4J's in double precision. Do not modify it.
      */
     public INDArray gradient() {
-        if (hessian().model() == bench.doubleModel()) {
-            return hessian().gradientAt(centreDouble(), train()); // cached there, shared with the products
-        }
-        if (gradient == null) {
-            bench.doubleModel().load(centreDouble());
-            gradient = bench.doubleModel().gradient(train());
-        }
-        return gradient;
+        return hessian().gradientAt(curvatureCentre(), train()); // cached there
     }
 
     /**

@@ -35,7 +35,6 @@ public final class GradientNorm implements Measure {
 
     @Override
     public void compute(EvaluationContext ctx) {
-        ctx.centreDouble();
         INDArray g = ctx.gradient().dup();
         ctx.workbench().curvature().mask(g);
         ctx.put("probe_gradient_norm", g.norm2Number().doubleValue());
