@@ -115,19 +115,18 @@ final class DenseTail {
         for (Step s : steps) {
             long[] shape = s.w().shape();
             long out = shape[1];
-            // one product with [W_b | D] (a matrix product with ten outputs is memory-bound: one pass over the
-            // row's activations instead of two), into kept buffers (mmul allocates its result, ~7x the product)
-            INDArray both = buffer("w" + s.w().name(), shape[0], 2 * out);
-            both.get(NDArrayIndex.all(), NDArrayIndex.interval(0, out)).assign(matrix(tailBase, s.w()));
-            both.get(NDArrayIndex.all(), NDArrayIndex.interval(out, 2 * out)).assign(matrix(tailD1, s.w()));
-            INDArray zc = buffer("zc" + s.w().name(), k * n, 2 * out);
-            Nd4j.gemm(act, both, zc, false, false, 1.0, 0.0);
-            INDArray zc3 = zc.reshape(k, n, 2 * out);
+            // point i's rows times its own weights W_b + a_i·D: one pass over the row's activations, each product
+            // into its block of a kept buffer (one product with [W_b | D] then combining its halves per point took
+            // strided ops that cost as much as the product; mmul allocates its result, ~7x the product)
+            INDArray base = matrix(tailBase, s.w());
+            INDArray dir = matrix(tailD1, s.w());
+            INDArray wi = buffer("w" + s.w().name(), shape[0], out);
             INDArray z = buffer("z" + s.w().name(), k * n, out);
-            z.reshape(k, n, out).assign(zc3.get(NDArrayIndex.all(), NDArrayIndex.all(),
-                    NDArrayIndex.interval(out, 2 * out)));
-            z.reshape(k, n * out).muliColumnVector(a);
-            z.reshape(k, n, out).addi(zc3.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, out)));
+            for (int i = 0; i < k; i++) {
+                wi.assign(dir).muli(a.getDouble(i)).addi(base);
+                Nd4j.gemm(act.get(NDArrayIndex.interval(i * n, (i + 1) * n), NDArrayIndex.all()), wi,
+                        z.get(NDArrayIndex.interval(i * n, (i + 1) * n), NDArrayIndex.all()), false, false, 1.0, 0.0);
+            }
             if (s.b() != null) {
                 INDArray bias = a.mmul(vector(tailD1, s.b()).reshape(1, shape[1]))
                         .addiRowVector(vector(tailBase, s.b()).reshape(1, shape[1]));
