@@ -57,8 +57,11 @@ public final class StoreWriter implements AutoCloseable {
     private record Flush(CountDownLatch done) implements Command {
     }
 
-    /** The run's progress record (JSON), written under key 0 over the previous one. */
-    private record Progress(String json) implements Command {
+    /**
+     * The run's progress record, written under key 0 over the previous one; {@code json} is a JSON string or a
+     * record that Gson writes on the writer thread.
+     */
+    private record Progress(Object json) implements Command {
     }
 
     private record Stop(CountDownLatch done) implements Command {
@@ -120,6 +123,14 @@ public final class StoreWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands the rows batched so far to the writer thread without waiting: they are committed after every command
+     * queued before them and before every one queued after. Call from the thread that adds rows.
+     */
+    public void commitQueued() {
+        handOver();
+    }
+
     private void handOver() {
         if (!batch.isEmpty()) {
             offer(new Rows(batch));
@@ -164,9 +175,10 @@ public final class StoreWriter implements AutoCloseable {
 
     /**
      * Queues the run's progress record (see {@link RecordTypes#PROGRESS}), which replaces the one before; the
-     * manifest lists its sequence, not a count.
+     * manifest lists its sequence, not a count. {@code json} is a JSON string or a record that Gson writes on the
+     * writer thread: the training thread need not load Gson (while the writer thread loads it, that would wait).
      */
-    public void writeProgress(String json) {
+    public void writeProgress(Object json) {
         offer(new Progress(json));
     }
 
@@ -270,8 +282,7 @@ public final class StoreWriter implements AutoCloseable {
         } else if (c instanceof Put p) {
             float[] floats = p.floats() == null ? null : p.floats().toFloatVector();
             long ts = nextKey(p.typeId());
-            String json = p.json() instanceof String text ? text : Json.GSON.toJson(p.json());
-            router.putUpdate(record(p.typeId(), ts, json, floats));
+            router.putUpdate(record(p.typeId(), ts, json(p.json()), floats));
             if (p.checkpointKey() != null) {
                 checkpointTimestamps.put(p.checkpointKey(), ts);
                 checkpointSequences.put(ts, sequence);
@@ -289,7 +300,7 @@ public final class StoreWriter implements AutoCloseable {
         } else if (c instanceof Release r) {
             r.to().accept(r.array());
         } else if (c instanceof Progress p) {
-            router.putUpdate(record(RecordTypes.PROGRESS, 0L, p.json(), null));
+            router.putUpdate(record(RecordTypes.PROGRESS, 0L, json(p.json()), null));
             progressSequence.put(0L, sequence);
             putManifest();
         } else if (c instanceof Flush f) {
@@ -297,6 +308,11 @@ public final class StoreWriter implements AutoCloseable {
         } else if (c instanceof Stop s) {
             s.done().countDown();
         }
+    }
+
+    /** A JSON string as it is, a record written by Gson. */
+    private static String json(Object json) {
+        return json instanceof String text ? text : Json.GSON.toJson(json);
     }
 
     private void release(Command c) {
