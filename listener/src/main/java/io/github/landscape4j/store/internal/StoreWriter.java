@@ -36,6 +36,8 @@ public final class StoreWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
     /** How long {@link #flush()} and {@link #close()} wait for the writer thread (a hung disk, a huge backlog). */
     static final long CLOSE_TIMEOUT_SECONDS = 60;
+    /** Writes in one commit at most, when the queue does not empty. */
+    static final int MAX_GROUP = 256;
 
     private sealed interface Command permits RunInfo, Rows, Put, Drop, Release, Flush, Stop, Progress {
     }
@@ -268,7 +270,7 @@ public final class StoreWriter implements AutoCloseable {
                     release(c);
                 } else {
                     handle(c);
-                    if (commitDue && queue.isEmpty()) {
+                    if (commitDue && queue.isEmpty() || overdue()) {
                         commit(); // what was queued together is committed together
                     }
                 }
@@ -335,6 +337,15 @@ public final class StoreWriter implements AutoCloseable {
             commit();
             s.done().countDown();
         }
+    }
+
+    /**
+     * Whether the pending writes must be committed although more commands are queued: the oldest is
+     * {@code commitMillis} old, or there are {@link #MAX_GROUP} (a queue that never empties still commits).
+     */
+    private boolean overdue() {
+        return !pending.isEmpty() && (pending.size() >= MAX_GROUP
+                || System.nanoTime() - pendingSinceNanos >= commitMillis * 1_000_000L);
     }
 
     /** A write that waits for the next commit; {@code now}: that commit is due once the queue is empty. */
