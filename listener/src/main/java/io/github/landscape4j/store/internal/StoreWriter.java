@@ -25,7 +25,9 @@ import java.util.function.Supplier;
  * Internal: writes one run's records to a DL4J {@link StatsStorageRouter} on its own daemon thread, so the training
  * thread only hands over values. Scalar rows are batched into one record per commit: a batch is written when it
  * holds {@code commitEvery} rows or, at the next row, is {@code commitMillis} old, so a crash loses at most that
- * much. Checkpoints are written as they come. Update records are keyed by their 0-based number within the run and
+ * much. Records queued together go into one commit with the run's manifest; checkpoints (and their removals) wait
+ * for the next commit, at most {@code commitMillis}, as they need not be seen at once (a commit costs the writer
+ * ~2-4 ms of CPU on a small VM, CPU that training, on 2 cores, gives up). Update records are keyed by their 0-based number within the run and
  * type (so a snapshot's key is its index). Any failure, including the store file being deleted or replaced under
  * the writer, is handed to {@code onFault} once and the writer stops writing (later calls are ignored).
  * {@link #close()} never throws and waits at most {@link #CLOSE_TIMEOUT_SECONDS}.
@@ -34,6 +36,8 @@ public final class StoreWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
     /** How long {@link #flush()} and {@link #close()} wait for the writer thread (a hung disk, a huge backlog). */
     static final long CLOSE_TIMEOUT_SECONDS = 60;
+    /** Writes in one commit at most, when the queue does not empty. */
+    static final int MAX_GROUP = 256;
 
     private sealed interface Command permits RunInfo, Rows, Put, Drop, Release, Flush, Stop, Progress {
     }
@@ -57,11 +61,18 @@ public final class StoreWriter implements AutoCloseable {
     private record Flush(CountDownLatch done) implements Command {
     }
 
-    /** The run's progress record (JSON), written under key 0 over the previous one. */
-    private record Progress(String json) implements Command {
+    /**
+     * The run's progress record, written under key 0 over the previous one; {@code json} is a JSON string or a
+     * record that Gson writes on the writer thread.
+     */
+    private record Progress(Object json) implements Command {
     }
 
     private record Stop(CountDownLatch done) implements Command {
+    }
+
+    /** A checkpoint record to remove at the next commit. */
+    private record Removal(String typeId, long key) {
     }
 
     /** Written on the writer thread only (a {@link DeferredRouter} is resolved there, at the first command). */
@@ -83,6 +94,11 @@ public final class StoreWriter implements AutoCloseable {
     /** The sequence of each checkpoint in the store, by key, and of the progress record: listed in the manifest. */
     private final SortedMap<Long, Long> checkpointSequences = new TreeMap<>();
     private final SortedMap<Long, Long> progressSequence = new TreeMap<>();
+    /** Records ({@link LandscapeRecord}) and removals ({@link Removal}) waiting for the next commit, in order. */
+    private final List<Object> pending = new ArrayList<>();
+    private long pendingSinceNanos;
+    /** Whether a write that is not to wait (scalars, a snapshot, progress) is pending. */
+    private boolean commitDue;
     private volatile boolean failed;
     private volatile boolean stopped;
 
@@ -118,6 +134,14 @@ public final class StoreWriter implements AutoCloseable {
         if (batch.size() >= commitEvery || System.nanoTime() - batchStartNanos >= commitMillis * 1_000_000L) {
             handOver();
         }
+    }
+
+    /**
+     * Hands the rows batched so far to the writer thread without waiting: they are committed after every command
+     * queued before them and before every one queued after. Call from the thread that adds rows.
+     */
+    public void commitQueued() {
+        handOver();
     }
 
     private void handOver() {
@@ -164,9 +188,10 @@ public final class StoreWriter implements AutoCloseable {
 
     /**
      * Queues the run's progress record (see {@link RecordTypes#PROGRESS}), which replaces the one before; the
-     * manifest lists its sequence, not a count.
+     * manifest lists its sequence, not a count. {@code json} is a JSON string or a record that Gson writes on the
+     * writer thread: the training thread need not load Gson (while the writer thread loads it, that would wait).
      */
-    public void writeProgress(String json) {
+    public void writeProgress(Object json) {
         offer(new Progress(json));
     }
 
@@ -234,19 +259,27 @@ public final class StoreWriter implements AutoCloseable {
         while (true) {
             Command c;
             try {
-                c = queue.take();
+                c = next();
             } catch (InterruptedException e) {
                 return;
             }
             try {
-                if (failed) {
+                if (c == null) {
+                    commit(); // the oldest write waiting for a commit is commitMillis old
+                } else if (failed) {
                     release(c);
                 } else {
                     handle(c);
+                    if (commitDue && queue.isEmpty() || overdue()) {
+                        commit(); // what was queued together is committed together
+                    }
                 }
             } catch (Throwable t) {
                 failed = true;
-                release(c);
+                pending.clear();
+                if (c != null) {
+                    release(c);
+                }
                 onFault.accept(t);
             }
             if (c instanceof Stop) {
@@ -255,48 +288,133 @@ public final class StoreWriter implements AutoCloseable {
         }
     }
 
+    /** The next command; null when writes wait for a commit and {@code commitMillis} passed since the first. */
+    private Command next() throws InterruptedException {
+        if (pending.isEmpty() || failed) {
+            return queue.take();
+        }
+        long wait = pendingSinceNanos + commitMillis * 1_000_000L - System.nanoTime();
+        return wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+    }
+
     private void handle(Command c) {
         if (router instanceof DeferredRouter deferred) {
             router = deferred.resolve();
         }
-        if (router instanceof LandscapeFileStatsStorage file && !(c instanceof Release)) {
-            file.checkFile(); // MapDB would write on into a deleted file without a word
-        }
         if (c instanceof RunInfo i) {
+            commit();
+            checkFile();
             router.putStaticInfo(record(RecordTypes.RUN, i.timestamp(), i.json().get(), null));
-            putManifest();
+            commitDue = true; // with the manifest
         } else if (c instanceof Rows r) {
-            writeBatch(r.rows());
+            pend(record(RecordTypes.SCALARS, nextKey(RecordTypes.SCALARS), Json.GSON.toJson(toSeries(r.rows())), null),
+                    true);
         } else if (c instanceof Put p) {
-            float[] floats = p.floats() == null ? null : p.floats().toFloatVector();
+            float[] floats = p.floats() == null ? null : floats(p.floats());
             long ts = nextKey(p.typeId());
-            String json = p.json() instanceof String text ? text : Json.GSON.toJson(p.json());
-            router.putUpdate(record(p.typeId(), ts, json, floats));
+            LandscapeRecord r = record(p.typeId(), ts, json(p.json()), floats);
             if (p.checkpointKey() != null) {
                 checkpointTimestamps.put(p.checkpointKey(), ts);
                 checkpointSequences.put(ts, sequence);
             }
-            putManifest();
+            pend(r, p.checkpointKey() == null); // a checkpoint waits for the next commit, up to commitMillis
         } else if (c instanceof Drop d) {
             Long ts = checkpointTimestamps.remove(d.checkpointKey());
-            if (ts != null && router instanceof LandscapeFileStatsStorage file) {
-                file.exclusive(() -> { // no other writer commits the removal before the manifest without it
-                    file.removeUpdate(sessionId, RecordTypes.CHECKPOINT, workerId, ts);
-                    checkpointSequences.remove(ts);
-                    putManifest();
-                });
+            if (ts != null && router instanceof LandscapeFileStatsStorage) {
+                checkpointSequences.remove(ts);
+                pend(new Removal(RecordTypes.CHECKPOINT, ts), false);
             }
         } else if (c instanceof Release r) {
-            r.to().accept(r.array());
+            r.to().accept(r.array()); // the writes before it have read their arrays already
         } else if (c instanceof Progress p) {
-            router.putUpdate(record(RecordTypes.PROGRESS, 0L, p.json(), null));
+            LandscapeRecord r = record(RecordTypes.PROGRESS, 0L, json(p.json()), null);
             progressSequence.put(0L, sequence);
-            putManifest();
+            pend(r, true);
         } else if (c instanceof Flush f) {
+            commit();
             f.done().countDown();
         } else if (c instanceof Stop s) {
+            commit();
             s.done().countDown();
         }
+    }
+
+    /**
+     * Whether the pending writes must be committed although more commands are queued: the oldest is
+     * {@code commitMillis} old, or there are {@link #MAX_GROUP} (a queue that never empties still commits).
+     */
+    private boolean overdue() {
+        return !pending.isEmpty() && (pending.size() >= MAX_GROUP
+                || System.nanoTime() - pendingSinceNanos >= commitMillis * 1_000_000L);
+    }
+
+    /** A write that waits for the next commit; {@code now}: that commit is due once the queue is empty. */
+    private void pend(Object write, boolean now) {
+        if (pending.isEmpty()) {
+            pendingSinceNanos = System.nanoTime();
+        }
+        pending.add(write);
+        commitDue |= now;
+    }
+
+    /**
+     * Writes what is pending and the manifest after it in one MapDB commit (one for the whole group, where each
+     * record and each manifest used to take its own: a commit costs ~2-4 ms of the writer's CPU on a small VM, taken
+     * from training). Other writers of the store commit before or after the group, never inside it, and a reader in
+     * this JVM sees all of it or nothing.
+     */
+    private void commit() {
+        boolean due = commitDue;
+        commitDue = false;
+        if (pending.isEmpty() && !due) {
+            return;
+        }
+        List<Object> writes = new ArrayList<>(pending);
+        pending.clear();
+        checkFile();
+        if (router instanceof LandscapeFileStatsStorage file) {
+            file.exclusive(() -> {
+                for (Object w : writes) {
+                    if (w instanceof Removal r) {
+                        file.removeUpdate(sessionId, r.typeId(), workerId, r.key());
+                    } else {
+                        file.putUpdateUncommitted((LandscapeRecord) w);
+                    }
+                }
+                file.putUpdate(manifest()); // commits the group
+            });
+        } else {
+            for (Object w : writes) {
+                if (w instanceof LandscapeRecord r) {
+                    router.putUpdate(r);
+                }
+            }
+            router.putUpdate(manifest());
+        }
+    }
+
+    private void checkFile() {
+        if (router instanceof LandscapeFileStatsStorage file) {
+            file.checkFile(); // MapDB would write on into a deleted file without a word
+        }
+    }
+
+    /**
+     * The values of a checkpoint copy, read straight from its buffer when the copy is the whole buffer: ND4J's
+     * {@code toFloatVector()} first duplicates the array, an op that on this thread starts a second OpenMP team
+     * competing with DL4J's (a few ms of stalled training per checkpoint on 2 cores, measured on the XOR network).
+     */
+    static float[] floats(INDArray a) {
+        if (a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && a.isVectorOrScalar() && a.offset() == 0 && !a.isView()
+                && a.data().length() == a.length() && a.elementWiseStride() == 1) {
+            return a.data().asFloat();
+        }
+        return a.toFloatVector();
+    }
+
+    /** A JSON string as it is, a record written by Gson. */
+    private static String json(Object json) {
+        return json instanceof String text ? text : Json.GSON.toJson(json);
     }
 
     private void release(Command c) {
@@ -311,27 +429,21 @@ public final class StoreWriter implements AutoCloseable {
         }
     }
 
-    private void writeBatch(List<IterationRow> rows) {
-        ScalarSeries series = toSeries(rows);
-        router.putUpdate(record(RecordTypes.SCALARS, nextKey(RecordTypes.SCALARS), Json.GSON.toJson(series), null));
-        putManifest();
-    }
-
     /** The next record of the run's sequence. */
     private LandscapeRecord record(String typeId, long key, String json, float[] floats) {
         return new LandscapeRecord(sessionId, typeId, workerId, key, ++sequence, json, floats);
     }
 
     /**
-     * Rewrites the run's {@link Manifest} after each record, so a reader that reads the manifest first never sees
-     * it ahead of the records: counts of the numbered kinds that are never removed, and the sequence of each record
-     * that is rewritten (progress) or removed (checkpoints).
+     * The run's {@link Manifest}, rewritten with every commit after the records of the commit, so a reader that
+     * reads the manifest first never sees it ahead of the records: counts of the numbered kinds that are never
+     * removed, and the sequence of each record that is rewritten (progress) or removed (checkpoints).
      */
-    private void putManifest() {
+    private LandscapeRecord manifest() {
         Map<String, Long> counts = new HashMap<>(nextKeys);
         counts.remove(RecordTypes.CHECKPOINT); // thinning removes checkpoints: their keys have gaps
-        router.putUpdate(record(RecordTypes.MANIFEST, 0L, Manifest.json(counts, Map.of(RecordTypes.CHECKPOINT,
-                checkpointSequences, RecordTypes.PROGRESS, progressSequence)), null));
+        return record(RecordTypes.MANIFEST, 0L, Manifest.json(counts, Map.of(RecordTypes.CHECKPOINT,
+                checkpointSequences, RecordTypes.PROGRESS, progressSequence)), null);
     }
 
     /**
