@@ -378,25 +378,12 @@ public final class RunRecorder implements AutoCloseable {
         ShutdownOrder.forget(atExit);
     }
 
-    /**
-     * A schedule that never fired, said once as the run ends: {@code snapshot=epoch} in a loop that reported no
-     * epochs, {@code snapshot=every:N} in a run shorter than N iterations.
-     */
+    /** A schedule that never fired, said once as the run ends ({@link SnapshotSchedule#neverFired}). */
     private synchronized void neverFired() {
-        if (ended || !iterated) {
-            return;
-        }
-        SnapshotSchedule schedule = SnapshotSchedule.parse(config.schedule());
-        if (schedule.kind() == SnapshotSchedule.Kind.EVERY && lastIteration < schedule.every()) {
-            LOG.warn("landscape4j: run {}: snapshot={} never fired: the run ended at iteration {}{}", runId,
-                    config.schedule(), lastIteration, snapshots.count() > 0 ? " (its final snapshot was taken at"
-                            + " close)" : "; choose a smaller N or snapshot=budget:P%");
-        }
-        if (!epochEvents && !epochsCounted && schedule.kind() == SnapshotSchedule.Kind.EPOCH) {
-            LOG.warn("landscape4j: run {}: snapshot=epoch never fired: the fit loop reported no epoch ends and"
-                    + " DL4J's epoch counter stayed at {} (fit(DataSet) loops count no epochs: call"
-                    + " model.incrementEpochCount() after each pass, or use snapshot=every:N or budget:P%)",
-                    runId, lastEpoch);
+        if (!ended && iterated) {
+            SnapshotSchedule.parse(config.schedule()).neverFired(config.schedule(), lastIteration, lastEpoch,
+                    snapshots.count(), epochEvents || epochsCounted).ifPresent(m -> LOG.warn("landscape4j: run {}: {}",
+                    runId, m));
         }
     }
 

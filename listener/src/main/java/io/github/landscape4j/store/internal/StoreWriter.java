@@ -1,19 +1,13 @@
 package io.github.landscape4j.store.internal;
 
 import io.github.landscape4j.store.Checkpoint;
-import io.github.landscape4j.store.ScalarSeries;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -79,7 +73,8 @@ public final class StoreWriter implements AutoCloseable {
     private StatsStorageRouter router;
     private final String sessionId;
     private final String workerId;
-    private final List<String> tensorNames;
+    /** Numbers the run's records (writer thread only). */
+    private final RecordNumbering records;
     private final int commitEvery;
     private final long commitMillis;
     private final Consumer<Throwable> onFault;
@@ -87,13 +82,6 @@ public final class StoreWriter implements AutoCloseable {
     private final Thread thread;
     private List<IterationRow> batch = new ArrayList<>();
     private long batchStartNanos;
-    private final Map<String, Long> nextKeys = new HashMap<>();
-    private final Map<Long, Long> checkpointTimestamps = new HashMap<>();
-    /** The number of the last record written (writer thread only); see {@link LandscapeRecord#sequence()}. */
-    private long sequence;
-    /** The sequence of each checkpoint in the store, by key, and of the progress record: listed in the manifest. */
-    private final SortedMap<Long, Long> checkpointSequences = new TreeMap<>();
-    private final SortedMap<Long, Long> progressSequence = new TreeMap<>();
     /** Records ({@link LandscapeRecord}) and removals ({@link Removal}) waiting for the next commit, in order. */
     private final List<Object> pending = new ArrayList<>();
     private long pendingSinceNanos;
@@ -107,7 +95,7 @@ public final class StoreWriter implements AutoCloseable {
         this.router = router;
         this.sessionId = sessionId;
         this.workerId = workerId;
-        this.tensorNames = List.copyOf(tensorNames);
+        this.records = new RecordNumbering(sessionId, workerId, tensorNames);
         this.commitEvery = commitEvery;
         this.commitMillis = commitMillis;
         this.onFault = onFault;
@@ -304,32 +292,23 @@ public final class StoreWriter implements AutoCloseable {
         if (c instanceof RunInfo i) {
             commit();
             checkFile();
-            router.putStaticInfo(record(RecordTypes.RUN, i.timestamp(), i.json().get(), null));
+            router.putStaticInfo(records.runInfo(i.timestamp(), i.json().get()));
             commitDue = true; // with the manifest
         } else if (c instanceof Rows r) {
-            pend(record(RecordTypes.SCALARS, nextKey(RecordTypes.SCALARS), Json.GSON.toJson(toSeries(r.rows())), null),
-                    true);
+            pend(records.scalars(r.rows()), true);
         } else if (c instanceof Put p) {
-            float[] floats = p.floats() == null ? null : floats(p.floats());
-            long ts = nextKey(p.typeId());
-            LandscapeRecord r = record(p.typeId(), ts, json(p.json()), floats);
-            if (p.checkpointKey() != null) {
-                checkpointTimestamps.put(p.checkpointKey(), ts);
-                checkpointSequences.put(ts, sequence);
-            }
+            LandscapeRecord r = records.put(p.typeId(), RecordNumbering.json(p.json()),
+                    p.floats() == null ? null : RecordNumbering.floats(p.floats()), p.checkpointKey());
             pend(r, p.checkpointKey() == null); // a checkpoint waits for the next commit, up to commitMillis
         } else if (c instanceof Drop d) {
-            Long ts = checkpointTimestamps.remove(d.checkpointKey());
-            if (ts != null && router instanceof LandscapeFileStatsStorage) {
-                checkpointSequences.remove(ts);
+            Long ts = records.drop(d.checkpointKey(), router instanceof LandscapeFileStatsStorage);
+            if (ts != null) {
                 pend(new Removal(RecordTypes.CHECKPOINT, ts), false);
             }
         } else if (c instanceof Release r) {
             r.to().accept(r.array()); // the writes before it have read their arrays already
         } else if (c instanceof Progress p) {
-            LandscapeRecord r = record(RecordTypes.PROGRESS, 0L, json(p.json()), null);
-            progressSequence.put(0L, sequence);
-            pend(r, true);
+            pend(records.progress(RecordNumbering.json(p.json())), true);
         } else if (c instanceof Flush f) {
             commit();
             f.done().countDown();
@@ -381,7 +360,7 @@ public final class StoreWriter implements AutoCloseable {
                         file.putUpdateUncommitted((LandscapeRecord) w);
                     }
                 }
-                file.putUpdate(manifest()); // commits the group
+                file.putUpdate(records.manifest()); // commits the group
             });
         } else {
             for (Object w : writes) {
@@ -389,7 +368,7 @@ public final class StoreWriter implements AutoCloseable {
                     router.putUpdate(r);
                 }
             }
-            router.putUpdate(manifest());
+            router.putUpdate(records.manifest());
         }
     }
 
@@ -397,24 +376,6 @@ public final class StoreWriter implements AutoCloseable {
         if (router instanceof LandscapeFileStatsStorage file) {
             file.checkFile(); // MapDB would write on into a deleted file without a word
         }
-    }
-
-    /**
-     * The values of a checkpoint copy, read straight from its buffer when the copy is the whole buffer: ND4J's
-     * {@code toFloatVector()} first duplicates the array, an op that on this thread starts a second OpenMP team
-     * competing with DL4J's (a few ms of stalled training per checkpoint on 2 cores, measured on the XOR network).
-     */
-    static float[] floats(INDArray a) {
-        if (a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && a.isVectorOrScalar() && a.offset() == 0 && !a.isView()
-                && a.data().length() == a.length() && a.elementWiseStride() == 1) {
-            return a.data().asFloat();
-        }
-        return a.toFloatVector();
-    }
-
-    /** A JSON string as it is, a record written by Gson. */
-    private static String json(Object json) {
-        return json instanceof String text ? text : Json.GSON.toJson(json);
     }
 
     private void release(Command c) {
@@ -427,75 +388,6 @@ public final class StoreWriter implements AutoCloseable {
         } else if (c instanceof Stop s) {
             s.done().countDown();
         }
-    }
-
-    /** The next record of the run's sequence. */
-    private LandscapeRecord record(String typeId, long key, String json, float[] floats) {
-        return new LandscapeRecord(sessionId, typeId, workerId, key, ++sequence, json, floats);
-    }
-
-    /**
-     * The run's {@link Manifest}, rewritten with every commit after the records of the commit, so a reader that
-     * reads the manifest first never sees it ahead of the records: counts of the numbered kinds that are never
-     * removed, and the sequence of each record that is rewritten (progress) or removed (checkpoints).
-     */
-    private LandscapeRecord manifest() {
-        Map<String, Long> counts = new HashMap<>(nextKeys);
-        counts.remove(RecordTypes.CHECKPOINT); // thinning removes checkpoints: their keys have gaps
-        return record(RecordTypes.MANIFEST, 0L, Manifest.json(counts, Map.of(RecordTypes.CHECKPOINT,
-                checkpointSequences, RecordTypes.PROGRESS, progressSequence)), null);
-    }
-
-    /**
-     * DL4J's storage keys update records by their "timestamp": landscape4j puts the record's 0-based number within
-     * the run and type there, so readers find snapshot {@code i} under key {@code i} and a missing key is a gap.
-     */
-    private long nextKey(String typeId) {
-        long key = nextKeys.getOrDefault(typeId, 0L);
-        nextKeys.put(typeId, key + 1);
-        return key;
-    }
-
-    private ScalarSeries toSeries(List<IterationRow> rows) {
-        int n = rows.size();
-        long[] it = new long[n];
-        int[] ep = new int[n];
-        long[] wall = new long[n];
-        double[] score = new double[n];
-        double[] lr = new double[n];
-        double[] g = new double[n];
-        double[] u = new double[n];
-        double[] w = new double[n];
-        Map<String, double[]> gt = new LinkedHashMap<>();
-        Map<String, double[]> ut = new LinkedHashMap<>();
-        Map<String, double[]> wt = new LinkedHashMap<>();
-        for (String name : tensorNames) {
-            gt.put(name, new double[n]);
-            ut.put(name, new double[n]);
-            wt.put(name, new double[n]);
-        }
-        for (int i = 0; i < n; i++) {
-            IterationRow r = rows.get(i);
-            it[i] = r.iteration();
-            ep[i] = r.epoch();
-            wall[i] = r.wallMillis();
-            score[i] = r.score();
-            lr[i] = r.learningRate();
-            g[i] = r.gradientNorm();
-            u[i] = r.updateNorm();
-            w[i] = r.weightNorm();
-            for (int k = 0; k < tensorNames.size(); k++) {
-                String name = tensorNames.get(k);
-                gt.get(name)[i] = valueAt(r.gradientNormByTensor(), k);
-                ut.get(name)[i] = valueAt(r.updateNormByTensor(), k);
-                wt.get(name)[i] = valueAt(r.weightNormByTensor(), k);
-            }
-        }
-        return new ScalarSeries(it, ep, wall, score, lr, g, u, w, gt, ut, wt);
-    }
-
-    private static double valueAt(double[] values, int k) {
-        return values == null || k >= values.length ? Double.NaN : values[k];
     }
 
     /** JSON header of a checkpoint record; the parameters are the record's float blob. */
