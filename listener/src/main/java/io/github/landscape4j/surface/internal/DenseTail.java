@@ -23,7 +23,8 @@ import java.util.Optional;
  * point, which on the CPU backend costs more in per-operation overhead than in arithmetic.
  */
 final class DenseTail {
-    private record Step(ParameterTensor w, ParameterTensor b, IActivation activation) {
+    /** A layer of the chain: weights {@code [nIn, nOut]}, bias (null: none), activation. */
+    record Step(ParameterTensor w, ParameterTensor b, IActivation activation) {
     }
 
     private final List<Step> steps;
@@ -49,6 +50,17 @@ final class DenseTail {
      * their tensors at offsets relative to {@code tailOffset} in the flat vectors passed to them (0: whole vectors).
      */
     static Optional<DenseTail> from(MultiLayerNetwork net, List<ParameterTensor> tensors, int first, long tailOffset) {
+        return layers(net, tensors, first)
+                .filter(layers -> !layers.isEmpty() && layers.stream().allMatch(l -> l.w().offset() >= tailOffset))
+                .map(layers -> new DenseTail(layers, tailOffset, net.params().dataType()));
+    }
+
+    /**
+     * The layers {@code first..} of {@code net}, each with its weight and bias tensors and its activation, when they
+     * are dense layers without layer normalization and a last {@link OutputLayer}, none with an input preprocessor,
+     * each with a 2D weight tensor; else empty. The one check of what a plain dense chain (an MLP's tail) is.
+     */
+    static Optional<List<Step>> layers(MultiLayerNetwork net, List<ParameterTensor> tensors, int first) {
         List<Step> steps = new ArrayList<>();
         for (int i = first; i < net.getnLayers(); i++) {
             Object conf = net.getLayer(i).conf().getLayer();
@@ -59,14 +71,13 @@ final class DenseTail {
                 return Optional.empty();
             }
             ParameterTensor w = find(tensors, i + "_W");
-            if (w == null || w.shape().length != 2 || w.offset() < tailOffset) {
+            if (w == null || w.shape().length != 2) {
                 return Optional.empty();
             }
             steps.add(new Step(w, find(tensors, i + "_b"),
                     ((org.deeplearning4j.nn.conf.layers.BaseLayer) conf).getActivationFn()));
         }
-        return steps.isEmpty() ? Optional.empty() : Optional.of(new DenseTail(List.copyOf(steps), tailOffset,
-                net.params().dataType()));
+        return Optional.of(List.copyOf(steps));
     }
 
     /** Step {@code l}'s weight tensor. */
@@ -151,12 +162,24 @@ final class DenseTail {
 
     /** A contiguous {@code [nIn, nOut]} copy of dense weight tensor {@code t} of a flat vector (DL4J's 'f' order). */
     INDArray matrix(INDArray tail, ParameterTensor t) {
-        return vector(tail, t).reshape('f', t.shape()[0], t.shape()[1]);
+        return matrix(tail, t, tailOffset);
     }
 
-    /** A contiguous copy of tensor {@code t} of a tail vector (views with an offset do not reshape reliably). */
     private INDArray vector(INDArray tail, ParameterTensor t) {
-        long from = t.offset() - tailOffset;
-        return tail.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, from + t.length())).dup();
+        return vector(tail, t, tailOffset);
+    }
+
+    /**
+     * A contiguous {@code [nIn, nOut]} copy of dense weight tensor {@code t} of a flat vector that starts at parameter
+     * {@code start} of the network (DL4J keeps dense weights in 'f' order).
+     */
+    static INDArray matrix(INDArray flat, ParameterTensor t, long start) {
+        return vector(flat, t, start).reshape('f', t.shape()[0], t.shape()[1]);
+    }
+
+    /** A contiguous copy of tensor {@code t} of such a vector (views with an offset do not reshape reliably). */
+    static INDArray vector(INDArray flat, ParameterTensor t, long start) {
+        long from = t.offset() - start;
+        return flat.get(NDArrayIndex.interval(from, from + t.length())).dup();
     }
 }

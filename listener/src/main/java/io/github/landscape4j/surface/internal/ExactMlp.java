@@ -294,13 +294,12 @@ final class ExactMlp {
         return a != null && b != null && a.name().equals(b.name());
     }
 
-    /** Dense weights {@code [nIn, nOut]} of a flat vector (DL4J keeps them in 'f' order), as a contiguous copy. */
     private static INDArray matrix(INDArray flat, ParameterTensor t) {
-        return vector(flat, t).reshape('f', t.shape()[0], t.shape()[1]);
+        return DenseTail.matrix(flat, t, 0);
     }
 
     private static INDArray vector(INDArray flat, ParameterTensor t) {
-        return flat.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length())).dup();
+        return DenseTail.vector(flat, t, 0);
     }
 
     /** Writes {@code value} (a tensor's shape) into {@code t}'s place of {@code flat}, in DL4J's 'f' order. */

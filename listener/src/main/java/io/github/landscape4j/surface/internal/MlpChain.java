@@ -3,8 +3,6 @@ package io.github.landscape4j.surface.internal;
 import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
@@ -45,37 +43,22 @@ record MlpChain(List<MlpChain.Step> steps, MlpChain.Loss loss) {
         if (!(model instanceof MultiLayerNetwork net) || net.getnLayers() < 1) {
             return Optional.empty();
         }
-        List<ParameterTensor> tensors = Models.tensors(net);
-        List<Step> steps = new ArrayList<>();
-        Loss loss = null;
-        for (int i = 0; i < net.getnLayers(); i++) {
-            Object conf = net.getLayer(i).conf().getLayer();
-            boolean last = i == net.getnLayers() - 1;
-            if (net.getLayerWiseConfigurations().getInputPreProcess(i) != null
-                    || !(last ? conf instanceof OutputLayer : conf instanceof DenseLayer d && !d.hasLayerNorm())) {
-                return Optional.empty();
-            }
-            IActivation activation = ((BaseLayer) conf).getActivationFn();
-            ParameterTensor w = find(tensors, i + "_W");
-            if (w == null || w.shape().length != 2) {
-                return Optional.empty();
-            }
-            ParameterTensor b = find(tensors, i + "_b");
-            if (last) {
-                loss = lossOf(activation, ((OutputLayer) conf).getLossFn());
-                if (loss == null) {
-                    return Optional.empty();
-                }
-                steps.add(new Step(w, b, activation, Curve.PIECEWISE_LINEAR));
-            } else {
-                Curve curve = curveOf(activation);
-                if (curve == null) {
-                    return Optional.empty();
-                }
-                steps.add(new Step(w, b, activation, curve));
-            }
+        Optional<List<DenseTail.Step>> layers = DenseTail.layers(net, Models.tensors(net), 0);
+        if (layers.isEmpty()) {
+            return Optional.empty();
         }
-        return Optional.of(new MlpChain(List.copyOf(steps), loss));
+        List<Step> steps = new ArrayList<>();
+        for (DenseTail.Step l : layers.get()) {
+            Curve curve = steps.size() == layers.get().size() - 1 ? Curve.PIECEWISE_LINEAR : curveOf(l.activation());
+            if (curve == null) {
+                return Optional.empty();
+            }
+            steps.add(new Step(l.w(), l.b(), l.activation(), curve));
+        }
+        Step last = steps.get(steps.size() - 1);
+        Loss loss = lossOf(last.activation(),
+                ((OutputLayer) net.getLayer(net.getnLayers() - 1).conf().getLayer()).getLossFn());
+        return loss == null ? Optional.empty() : Optional.of(new MlpChain(List.copyOf(steps), loss));
     }
 
     private static Loss lossOf(IActivation activation, ILossFunction fn) {
@@ -104,7 +87,4 @@ record MlpChain(List<MlpChain.Step> steps, MlpChain.Loss loss) {
         return null;
     }
 
-    private static ParameterTensor find(List<ParameterTensor> tensors, String name) {
-        return tensors.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
-    }
 }
