@@ -60,4 +60,28 @@ class DirectionsTest {
             }
         }
     }
+
+    @Test
+    void aDirectionRestrictedToOneTensorIsTheWholeDirectionRestrictedToIt() {
+        MultiLayerNetwork cnn = TestNets.cnnWithBatchNorm();
+        List<ParameterTensor> tensors = Models.tensors(cnn);
+        INDArray theta = cnn.params().dup();
+        Directions directions = new Directions(tensors, Normalization.FILTER, true);
+        for (ParameterTensor only : tensors) {
+            // several draws from one normalizer (its filter norms computed once) against the plain path
+            org.nd4j.linalg.api.rng.Random a = Nd4j.getRandomFactory().getNewRandomInstance(5);
+            org.nd4j.linalg.api.rng.Random b = Nd4j.getRandomFactory().getNewRandomInstance(5);
+            Directions.At at = directions.at(theta);
+            for (int k = 0; k < 3; k++) {
+                INDArray restricted = at.random(a, only);
+                INDArray whole = directions.random(b, theta);
+                Directions.restrictTo(whole, only);
+                assertThat(restricted.equalsWithEps(whole, 1e-6)).as("%s, draw %d", only.name(), k).isTrue();
+                if (only.name().endsWith("_W")) { // not all-zero: biases start at zero, so do their directions
+                    assertThat(Directions.segment(restricted, only).norm2Number().doubleValue()).as(only.name())
+                            .isPositive();
+                }
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.github.landscape4j.direction.internal;
 
 import io.github.landscape4j.direction.Normalization;
 import io.github.landscape4j.store.ParameterTensor;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,32 +34,75 @@ public final class Directions {
 
     /** A new direction for parameters {@code params} (rank 1), from {@code rng}. */
     public INDArray random(Random rng, INDArray params) {
-        INDArray d = Nd4j.randn(rng, params.length()).castTo(params.dataType());
-        normalize(d, params);
-        return d;
+        return at(params).random(rng, null);
     }
 
     /** Normalizes {@code d} in place against {@code params} and zeroes excluded tensors. */
     public void normalize(INDArray d, INDArray params) {
-        for (ParameterTensor t : tensors) {
-            INDArray ds = segment(d, t);
-            TensorRole role = TensorRole.of(t);
-            if (!moves(role)) {
-                ds.assign(0);
-                continue;
+        at(params).normalize(d, null);
+    }
+
+    /**
+     * Normalization against one parameter vector, for many directions: the norms of {@code params}' filters are
+     * computed once (random sharpness normalizes 60 directions against the same centre).
+     */
+    public At at(INDArray params) {
+        return new At(params);
+    }
+
+    /** Directions normalized against one parameter vector ({@link #at}); it must not change meanwhile. */
+    public final class At {
+        private final INDArray params;
+        private final java.util.Map<String, Object> norms = new java.util.HashMap<>();
+
+        private At(INDArray params) {
+            this.params = params;
+        }
+
+        /**
+         * A new direction from {@code rng}, normalized; with {@code only} (not null) zero outside that tensor. The
+         * draw is the same either way (one Gaussian per parameter), so a direction restricted to a tensor equals the
+         * whole direction restricted to it.
+         */
+        public INDArray random(Random rng, ParameterTensor only) {
+            INDArray d = Nd4j.randn(rng, params.length()).castTo(params.dataType());
+            normalize(d, only);
+            return d;
+        }
+
+        /**
+         * Normalizes {@code d} in place and zeroes excluded tensors; with {@code only}, normalizes that tensor and
+         * zeroes every other (each tensor's normalization depends on that tensor alone).
+         */
+        public void normalize(INDArray d, ParameterTensor only) {
+            if (only != null) {
+                restrictTo(d, only);
             }
-            INDArray ps = segment(params, t);
-            long[] shape = t.shape();
-            if (normalization == Normalization.NONE) {
-                continue;
+            for (ParameterTensor t : tensors) {
+                if (only != null && !t.name().equals(only.name())) {
+                    continue;
+                }
+                INDArray ds = segment(d, t);
+                TensorRole role = TensorRole.of(t);
+                if (!moves(role)) {
+                    ds.assign(0);
+                    continue;
+                }
+                long[] shape = t.shape();
+                if (normalization == Normalization.NONE) {
+                    continue;
+                }
+                if (normalization == Normalization.LAYER || shape.length < 2 || role != TensorRole.WEIGHT) {
+                    // biases and vectors have one "filter": the whole tensor (Li et al.'s reference does the same)
+                    double dn = ds.norm2Number().doubleValue();
+                    double pn = (Double) norms.computeIfAbsent(t.name(),
+                            k -> segment(params, t).norm2Number().doubleValue());
+                    ds.muli(dn == 0 ? 0 : pn / dn);
+                    continue;
+                }
+                filterNormalize(ds, (INDArray) norms.computeIfAbsent(t.name(), k -> filterNorms(segment(params, t),
+                        shape)), shape);
             }
-            if (normalization == Normalization.LAYER || shape.length < 2 || role != TensorRole.WEIGHT) {
-                // biases and vectors have one "filter": the whole tensor (Li et al.'s reference does the same)
-                double dn = ds.norm2Number().doubleValue();
-                ds.muli(dn == 0 ? 0 : ps.norm2Number().doubleValue() / dn);
-                continue;
-            }
-            filterNormalize(ds, ps, shape);
         }
     }
 
@@ -92,25 +136,34 @@ public final class Directions {
     /**
      * Per filter: a dense layer's weights are {@code [nIn, nOut]} in DL4J, stored in 'f' order, so filter j (what
      * feeds output unit j) is column j; a convolution's are {@code [nOut, nIn, kH, kW]} in 'c' order, filter j is
-     * {@code W[j, ...]}, a row of the {@code [nOut, rest]} matrix.
+     * {@code W[j, ...]}, a row of the {@code [nOut, rest]} matrix. {@code pn}: the parameters' filter norms
+     * ({@link #filterNorms}).
      */
-    private static void filterNormalize(INDArray ds, INDArray ps, long[] shape) {
+    private static void filterNormalize(INDArray ds, INDArray pn, long[] shape) {
         long len = ds.length();
-        // work on contiguous copies: reshaping a view with an offset into the flat vector is not reliable
+        // work on a contiguous copy: reshaping a view with an offset into the flat vector is not reliable
         INDArray d = ds.dup().reshape(len);
-        INDArray p = ps.dup().reshape(len);
-        INDArray scaled;
         if (shape.length == 2) {
             INDArray d2 = d.reshape('f', shape[0], shape[1]);
-            INDArray p2 = p.reshape('f', shape[0], shape[1]);
-            scaled = Nd4j.toFlattened('f', d2.mulRowVector(p2.norm2(0).divi(d2.norm2(0))));
+            d2.muliRowVector(pn.div(d2.norm2(0)));
         } else {
-            long rest = len / shape[0];
-            INDArray d2 = d.reshape('c', shape[0], rest);
-            INDArray p2 = p.reshape('c', shape[0], rest);
-            scaled = Nd4j.toFlattened('c', d2.mulColumnVector(p2.norm2(1).divi(d2.norm2(1))));
+            INDArray d2 = d.reshape('c', shape[0], len / shape[0]);
+            d2.muliColumnVector(pn.div(d2.norm2(1)));
         }
-        ds.assign(scaled.reshape(ds.shape()));
+        ds.assign(d);
+    }
+
+    /** The norm of each filter of weight tensor {@code ps} (a view of its flat vector), as {@link #filterNormalize}. */
+    private static INDArray filterNorms(INDArray ps, long[] shape) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) { // kept across scopes
+            return filterNormsHere(ps, shape);
+        }
+    }
+
+    private static INDArray filterNormsHere(INDArray ps, long[] shape) {
+        INDArray p = ps.dup().reshape(ps.length());
+        return shape.length == 2 ? p.reshape('f', shape[0], shape[1]).norm2(0)
+                : p.reshape('c', shape[0], ps.length() / shape[0]).norm2(1);
     }
 
     /** The rank-1 view of tensor {@code t} in flat vector {@code flat}. */

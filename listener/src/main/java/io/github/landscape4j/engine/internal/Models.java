@@ -140,11 +140,12 @@ public final class Models {
     public static INDArray[] output(Model model, INDArray[] features, INDArray[] featureMasks,
                                     INDArray[] labelMasks) {
         if (model instanceof MultiLayerNetwork m) {
-            return new INDArray[]{m.output(features[0], false, first(featureMasks), first(labelMasks))};
+            return new INDArray[]{SnapshotThreads.wide(
+                    () -> m.output(features[0], false, first(featureMasks), first(labelMasks)))};
         }
         if (model instanceof ComputationGraph g) {
-            return featureMasks == null && labelMasks == null ? g.output(false, features)
-                    : g.output(false, features, featureMasks, labelMasks);
+            return SnapshotThreads.wide(() -> featureMasks == null && labelMasks == null ? g.output(false, features)
+                    : g.output(false, features, featureMasks, labelMasks));
         }
         throw unsupported(model);
     }
@@ -227,7 +228,10 @@ public final class Models {
             m.setInput(features[0]);
             m.setLabels(labels[0]);
             m.setLayerMaskArrays(first(featureMasks), first(labelMasks));
-            m.computeGradientAndScore();
+            SnapshotThreads.wide(() -> {
+                m.computeGradientAndScore();
+                return null;
+            });
             INDArray g = m.gradient().gradient().dup();
             m.clearLayerMaskArrays();
             m.clear();
@@ -237,7 +241,10 @@ public final class Models {
             g.setInputs(features);
             g.setLabels(labels);
             g.setLayerMaskArrays(featureMasks, labelMasks);
-            g.computeGradientAndScore();
+            SnapshotThreads.wide(() -> {
+                g.computeGradientAndScore();
+                return null;
+            });
             INDArray grad = g.gradient().gradient().dup();
             g.clearLayerMaskArrays();
             g.clear();

@@ -63,12 +63,11 @@ public final class Sharpness {
             all = Nd4j.create(theta.dataType(), k, theta.length());
         }
         java.util.List<INDArray> ds = new java.util.ArrayList<>();
+        Directions.At at = directions.at(theta);
         try {
             for (int i = 0; i < k; i++) {
                 try (MemoryWorkspace ignored = scratch.open()) { // drawing and normalizing: temporaries
-                    INDArray d = directions.random(rng, theta);
-                    Directions.restrictTo(d, only);
-                    ds.add(all.getRow(i).assign(d));
+                    ds.add(all.getRow(i).assign(at.random(rng, only)));
                 }
             }
         } finally {
@@ -91,13 +90,11 @@ public final class Sharpness {
         double sum = 0;
         double max = 0;
         Scratch scratch = new Scratch("sharpness");
+        Directions.At at = directions.at(theta);
         try {
             for (int i = 0; i < k; i++) {
                 try (MemoryWorkspace ignored = scratch.open()) { // drawing and normalizing: temporaries
-                    INDArray d = directions.random(rng, theta);
-                    if (only != null) {
-                        Directions.restrictTo(d, only);
-                    }
+                    INDArray d = at.random(rng, only);
                     p.assign(theta);
                     Nd4j.getBlasWrapper().level1().axpy(p.length(), eps, d, p);
                 }

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -134,14 +135,19 @@ final class DenseTail {
             INDArray wi = buffer("w" + s.w().name(), shape[0], out);
             INDArray z = buffer("z" + s.w().name(), k * n, out);
             for (int i = 0; i < k; i++) {
-                wi.assign(dir).muli(a.getDouble(i)).addi(base);
+                Nd4j.exec(new Axpy(dir, base, wi, a.getDouble(i))); // W_b + a_i·D in one op
                 Nd4j.gemm(act.get(NDArrayIndex.interval(i * n, (i + 1) * n), NDArrayIndex.all()), wi,
                         z.get(NDArrayIndex.interval(i * n, (i + 1) * n), NDArrayIndex.all()), false, false, 1.0, 0.0);
             }
             if (s.b() != null) {
-                INDArray bias = a.mmul(vector(tailD1, s.b()).reshape(1, shape[1]))
-                        .addiRowVector(vector(tailBase, s.b()).reshape(1, shape[1]));
-                z.reshape(k, n, shape[1]).addi(bias.reshape(k, 1, shape[1]));
+                // point i's bias c_b + a_i·e on each of its n rows: z viewed as [k, n·out] plus (1, a_i)·(c_b, e)
+                // tiled n times, one rank-2 product (a broadcast over the [k, n, out] view cost as much as the
+                // row's products)
+                INDArray both = buffer("bias" + s.b().name(), 2, n * out);
+                both.getRow(0).assign(Nd4j.tile(vector(tailBase, s.b()).reshape(1, out), 1, (int) n));
+                both.getRow(1).assign(Nd4j.tile(vector(tailD1, s.b()).reshape(1, out), 1, (int) n));
+                INDArray ones = buffer("ones", k, 1).assign(1);
+                Nd4j.gemm(Nd4j.hstack(ones, a), both, z.reshape(k, n * out), false, false, 1.0, 1.0);
             }
             act = logits && s == steps.get(steps.size() - 1) ? z : s.activation().getActivation(z, false);
         }

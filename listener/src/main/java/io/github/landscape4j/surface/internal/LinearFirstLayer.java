@@ -2,6 +2,7 @@ package io.github.landscape4j.surface.internal;
 
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.direction.internal.Directions;
+import io.github.landscape4j.engine.internal.SnapshotThreads;
 import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -112,7 +113,8 @@ public final class LinearFirstLayer {
 
     private INDArray product(INDArray x, INDArray flat) {
         long[] s = weights.shape();
-        INDArray p = x.mmul(Directions.segment(flat, weights).dup().reshape('f', s[0], s[1]));
+        INDArray w = Directions.segment(flat, weights).dup().reshape('f', s[0], s[1]);
+        INDArray p = SnapshotThreads.wide(() -> x.mmul(w));
         if (bias != null) {
             p.addiRowVector(Directions.segment(flat, bias).reshape(1, bias.length()));
         }
@@ -180,7 +182,7 @@ public final class LinearFirstLayer {
                 // a_i·P1 + P0 + b·P2 for every point in one matrix product into a kept buffer: one pass over the
                 // row's pre-activations (broadcast ops took four; mmul allocates and reorders its result)
                 INDArray stacked = denseTail.buffer("first", k, n * h);
-                Nd4j.gemm(coef, basis, stacked, false, false, 1.0, 0.0);
+                SnapshotThreads.wide(() -> Nd4j.gemm(coef, basis, stacked, false, false, 1.0, 0.0)); // memory-bound
                 INDArray act = first.getActivationFn().getActivation(stacked.reshape(k * n, h), false);
                 if (row.takesLogits() && from == 0 && k == as.length) { // a softmax classifier's row: no softmax
                     row.addLogits(denseTail.forward(act, a, tailBase, tailD1, true), k);
