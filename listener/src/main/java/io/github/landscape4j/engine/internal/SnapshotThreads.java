@@ -82,11 +82,15 @@ public final class SnapshotThreads implements AutoCloseable {
     }
 
     private static synchronized boolean widen() {
-        if (narrow == 0 || savedBlas <= narrow || !"true".equals(System.getProperty("l4j.wide", "true"))) {
+        String mode = System.getProperty("l4j.wide", "blas");
+        if (narrow == 0 || savedBlas <= narrow || mode.equals("none")) {
             return false;
         }
         if (wideDepth++ == 0) {
             Nd4j.factory().blas().setMaxThreads(savedBlas);
+            if (mode.equals("both")) {
+                Nd4j.getEnvironment().setMaxMasterThreads(savedNd4j);
+            }
         }
         return true;
     }
@@ -94,6 +98,7 @@ public final class SnapshotThreads implements AutoCloseable {
     private static synchronized void narrowAgain() {
         if (--wideDepth == 0 && narrow > 0) {
             Nd4j.factory().blas().setMaxThreads(narrow);
+            Nd4j.getEnvironment().setMaxMasterThreads(narrow);
         }
     }
 

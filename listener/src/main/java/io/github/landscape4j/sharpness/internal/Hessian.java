@@ -57,6 +57,8 @@ public final class Hessian {
     private double centreNorm;
     /** Exact products at the centre (a plain MLP), or null: finite differences. */
     private Curvature exact;
+    /** The kept Lanczos basis ({@link #basis}). */
+    private INDArray basis;
 
     /** Products with the default step {@link #RELATIVE_STEP}. */
     public Hessian(ProbeModel doubleModel, Directions directions) {
@@ -162,8 +164,7 @@ public final class Hessian {
         INDArray v = Nd4j.randn(rng, t.length()).castTo(model.dataType());
         directions.mask(v); // the Krylov space must stay in the measured block: H is 0 outside it
         restrict(v, only, deflate);
-        // uninitialized: zeroing all rows costs a page fault per page, and Lanczos often stops after a few rows
-        INDArray basis = Nd4j.createUninitialized(model.dataType(), maxIterations, t.length());
+        INDArray basis = basis(maxIterations, t.length());
         basis.getRow(0).assign(v.divi(v.norm2Number()));
         double[] alpha = new double[maxIterations];
         double[] beta = new double[maxIterations];
@@ -201,6 +202,21 @@ public final class Hessian {
         INDArray s = Nd4j.createFromArray(ritz).castTo(model.dataType()).reshape(1, k);
         INDArray vector = s.mmul(basis.get(NDArrayIndex.interval(0, k), NDArrayIndex.all())).reshape(t.length());
         return new Top(lambda, vector.divi(vector.norm2Number()), k);
+    }
+
+    /**
+     * A Lanczos basis of {@code rows x n}, kept for this instance's later runs (a snapshot runs Lanczos once for the
+     * whole network and once per tensor: a fresh basis page-faulted in each time); uninitialized, since Lanczos often
+     * stops after a few rows.
+     */
+    private INDArray basis(int rows, long n) {
+        if (basis == null || basis.size(0) < rows || basis.size(1) != n || basis.dataType() != model.dataType()) {
+            try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored =
+                         Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                basis = Nd4j.createUninitialized(model.dataType(), rows, n);
+            }
+        }
+        return basis;
     }
 
     /** The largest eigenvalue of the {@code k x k} tridiagonal matrix (alpha; beta off the diagonal) and its vector. */

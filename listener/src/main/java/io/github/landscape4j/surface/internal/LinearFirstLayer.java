@@ -183,7 +183,8 @@ public final class LinearFirstLayer {
                 // row's pre-activations (broadcast ops took four; mmul allocates and reorders its result)
                 INDArray stacked = denseTail.buffer("first", k, n * h);
                 SnapshotThreads.wide(() -> Nd4j.gemm(coef, basis, stacked, false, false, 1.0, 0.0)); // memory-bound
-                INDArray act = first.getActivationFn().getActivation(stacked.reshape(k * n, h), false);
+                INDArray act = SnapshotThreads.wide(
+                        () -> first.getActivationFn().getActivation(stacked.reshape(k * n, h), false));
                 if (row.takesLogits() && from == 0 && k == as.length) { // a softmax classifier's row: no softmax
                     row.addLogits(denseTail.forward(act, a, tailBase, tailD1, true), k);
                 } else {
