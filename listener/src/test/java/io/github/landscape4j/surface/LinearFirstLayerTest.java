@@ -82,6 +82,20 @@ class LinearFirstLayerTest {
             SurfaceComputer computer = new SurfaceComputer(model, linear);
             SurfaceComputer.Grids[] shared = computer.plane(theta, d1, d2, axis, axis, train, val);
             SurfaceComputer.Line[] sharedLine = computer.line(theta, d1, axis, train, val);
+            // rows in batches of two points (2, 2, 1), as a large probe's rows are
+            SurfaceComputer.Grids[] chunked = new SurfaceComputer(model,
+                    LinearFirstLayer.of(model, tensors).orElseThrow().batchValues(2L * 64 * 16))
+                    .plane(theta, d1, d2, axis, axis, train, val);
+            for (int p = 0; p < 2; p++) {
+                for (int j = 0; j < axis.length; j++) {
+                    for (int i = 0; i < axis.length; i++) {
+                        double g = generic[p].loss()[j][i];
+                        assertThat(chunked[p].loss()[j][i]).as("net %d, batches of 2", m)
+                                .isCloseTo(g, within(1e-5 * Math.abs(g)));
+                        assertThat(chunked[p].accuracy()[j][i]).isEqualTo(generic[p].accuracy()[j][i]);
+                    }
+                }
+            }
             for (int p = 0; p < 2; p++) {
                 for (int j = 0; j < axis.length; j++) {
                     for (int i = 0; i < axis.length; i++) {

@@ -72,8 +72,11 @@ public final class LinearFirstLayer {
         }
     }
 
-    /** Values a batch of a row's points may hold at once (floats of the widest layer's activations): 64 MB. */
-    private static final long BATCH_VALUES = 16L << 20;
+    /**
+     * Values a batch of a row's points may hold at once (floats of the widest layer's activations): 64 MB. Smaller
+     * batches (a few points, to stay in the caches) measured slower: per-operation costs outweigh memory traffic.
+     */
+    private long batchValues = 16L << 20;
 
     private LinearFirstLayer(MultiLayerNetwork net, ParameterTensor weights, ParameterTensor bias, DenseLayer first,
                              List<ParameterTensor> tensors) {
@@ -150,6 +153,12 @@ public final class LinearFirstLayer {
         }
     }
 
+    /** Caps the values a batch of a row's points holds (tests: rows in several batches). */
+    public LinearFirstLayer batchValues(long values) {
+        this.batchValues = values;
+        return this;
+    }
+
     /** Whether whole rows go through the rest of the network at once ({@link #addRow}): an MLP. */
     public boolean batched() {
         return denseTail != null;
@@ -165,7 +174,7 @@ public final class LinearFirstLayer {
         long n = plane.p0.size(0);
         long h = plane.p0.size(1);
         INDArray basis = plane.basis();
-        int chunk = (int) Math.max(1, Math.min(as.length, BATCH_VALUES / (n * Math.max(h, denseTail.widest()))));
+        int chunk = (int) Math.max(1, Math.min(as.length, batchValues / (n * Math.max(h, denseTail.widest()))));
         for (int from = 0; from < as.length; from += chunk) {
             int k = Math.min(chunk, as.length - from);
             try (MemoryWorkspace ws = scratch.open()) {
@@ -185,7 +194,7 @@ public final class LinearFirstLayer {
                 SnapshotThreads.wide(() -> Nd4j.gemm(coef, basis, stacked, false, false, 1.0, 0.0)); // memory-bound
                 INDArray act = SnapshotThreads.wide(
                         () -> first.getActivationFn().getActivation(stacked.reshape(k * n, h), false));
-                if (row.takesLogits() && from == 0 && k == as.length) { // a softmax classifier's row: no softmax
+                if (row.takesLogits()) { // a softmax classifier's row: no softmax
                     row.addLogits(denseTail.forward(act, a, tailBase, tailD1, true), k);
                 } else {
                     row.addAll(denseTail.forward(act, a, tailBase, tailD1), k); // copied out of the workspace

@@ -195,11 +195,11 @@ public final class ProbeModel {
         }
 
         /**
-         * Whether {@link #addLogits} applies: an empty row of the one-hot classifier this row scores in bulk (softmax
-         * with unweighted cross-entropy, no masks).
+         * Whether {@link #addLogits} applies: a row of the one-hot classifier this row scores in bulk (softmax with
+         * unweighted cross-entropy, no masks) without points added otherwise.
          */
         public boolean takesLogits() {
-            return b != null && b.predicted != null && heads.classifier(probe, 0) && count == 0 && scored.isEmpty();
+            return b != null && b.predicted != null && heads.classifier(probe, 0) && count == 0;
         }
 
         /**
