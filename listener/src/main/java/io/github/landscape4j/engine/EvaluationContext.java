@@ -7,7 +7,6 @@ import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.store.ParameterTensor;
 import io.github.landscape4j.store.Slice;
 import io.github.landscape4j.store.Surface;
-import io.github.landscape4j.surface.internal.LinearFirstLayer;
 import io.github.landscape4j.surface.internal.SurfaceComputer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -38,7 +37,6 @@ public final class EvaluationContext {
     private final List<Surface> surfaces = new ArrayList<>();
     private final List<Slice> slices = new ArrayList<>();
     private INDArray thetaD;
-    private SurfaceComputer computer;
     private Hessian hessian;
     private Hessian.Top top;
     /** When not null, every plane's and slice's directions by name ({@code random.d1}, ...), for an export. */
@@ -227,11 +225,7 @@ public final class EvaluationContext {
     }
 
     private SurfaceComputer computer() {
-        if (computer == null) {
-            computer = new SurfaceComputer(bench.floatModel(),
-                    LinearFirstLayer.of(bench.floatModel(), bench.tensors()).orElse(null), clock::check);
-        }
-        return computer;
+        return bench.surfaces().afterRow(clock::check);
     }
 
     void keepDirections() {

@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,7 +30,7 @@ final class DenseTail {
     private final List<Step> steps;
     private final long widest;
     private final org.nd4j.linalg.api.buffer.DataType type;
-    private final java.util.Map<String, INDArray> buffers = new java.util.HashMap<>();
+    private final KeptBuffers buffers = new KeptBuffers();
     private final long tailOffset;
 
     private DenseTail(List<Step> steps, long tailOffset, org.nd4j.linalg.api.buffer.DataType type) {
@@ -155,15 +154,11 @@ final class DenseTail {
     }
 
     /**
-     * A kept {@code [rows, cols]} buffer of the model's type named {@code name}, allocated outside any workspace on
-     * first use (a fresh 17 MB array page-faults at every row otherwise); its contents are undefined.
+     * A kept {@code [rows, cols]} buffer of the model's type named {@code name} (train and validation probes of the
+     * same size share it); its contents are undefined.
      */
     INDArray buffer(String name, long rows, long cols) {
-        return buffers.computeIfAbsent(name + ":" + rows + "x" + cols, key -> { // train and val probes alternate
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                return Nd4j.create(type, rows, cols);
-            }
-        });
+        return buffers.get(name, type, rows, cols);
     }
 
     /** A contiguous {@code [nIn, nOut]} copy of dense weight tensor {@code t} of a flat vector (DL4J's 'f' order). */

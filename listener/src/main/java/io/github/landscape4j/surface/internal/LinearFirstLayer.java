@@ -14,7 +14,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,39 +38,36 @@ public final class LinearFirstLayer {
     private final DenseTail denseTail;
     private final Scratch scratch = new Scratch("linear");
     private final LayerWorkspaceMgr mgr = scratch.layers();
+    private final KeptBuffers buffers = new KeptBuffers();
+    /** The kept products of the last plane or line on each probe. */
+    private final Map<Probe, INDArray> bases = new IdentityHashMap<>();
 
     /**
-     * The shared products of one plane (or line: no {@code p2}) for one probe, and the pre-activation buffer its
-     * points reuse.
+     * The shared products of one plane (or line: no {@code P2}) for one probe, as the rows {@code P1, P0 (, P2)} of a
+     * buffer kept for that probe (valid until the next plane or line on it), and the non-batched path's copies.
      */
     public static final class Plane {
-        private final INDArray p0;
-        private final INDArray p1;
-        private final INDArray p2;
-        private final INDArray z;
-        /** Rows {@code P1, P0 (, P2)} flattened, for {@link #addRow}: made on first use. */
-        private INDArray basis;
+        private final INDArray basis;
+        private final long n;
+        private INDArray p0;
+        private INDArray p1;
+        private INDArray p2;
+        private INDArray z;
 
-        private Plane(INDArray p0, INDArray p1, INDArray p2) {
-            this.p0 = p0;
-            this.p1 = p1;
-            this.p2 = p2;
-            this.z = p0.ulike();
+        private Plane(INDArray basis, long n) {
+            this.basis = basis;
+            this.n = n;
         }
 
-        private INDArray basis() {
-            if (basis == null) {
-                long nh = p0.length();
-                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                    basis = Nd4j.create(p0.dataType(), p2 == null ? 2 : 3, nh);
-                    basis.getRow(0).assign(p1.reshape(nh));
-                    basis.getRow(1).assign(p0.reshape(nh));
-                    if (p2 != null) {
-                        basis.getRow(2).assign(p2.reshape(nh));
-                    }
-                }
+        /** {@code P1, P0, P2} as {@code [n, h]} arrays and the pre-activation buffer, for {@link #addPoint}. */
+        private void split() {
+            if (z == null) {
+                long h = basis.size(1) / n;
+                p1 = basis.getRow(0).dup().reshape(n, h);
+                p0 = basis.getRow(1).dup().reshape(n, h);
+                p2 = basis.size(0) == 3 ? basis.getRow(2).dup().reshape(n, h) : null;
+                z = p0.ulike();
             }
-            return basis;
         }
     }
 
@@ -104,24 +103,47 @@ public final class LinearFirstLayer {
 
     /** The two products of one line {@code base + α·d} for one probe: {@code P0, P1}, biases folded in. */
     public Plane line(INDArray base, INDArray d, Probe probe) {
-        INDArray x = probe.features()[0].castTo(base.dataType());
-        return new Plane(product(x, base), product(x, d), null);
+        return products(probe, base, d, null);
     }
 
     /** The three products of one plane for one probe: {@code P0, P1, P2}, biases folded in. */
     public Plane plane(INDArray theta, INDArray d1, INDArray d2, Probe probe) {
-        INDArray x = probe.features()[0].castTo(theta.dataType());
-        return new Plane(product(x, theta), product(x, d1), product(x, d2));
+        return products(probe, theta, d1, d2);
     }
 
-    private INDArray product(INDArray x, INDArray flat) {
+    private Plane products(Probe probe, INDArray centre, INDArray d1, INDArray d2) {
+        INDArray x = probe.features()[0].castTo(centre.dataType());
+        long n = x.size(0);
+        long h = weights.shape()[1];
+        // kept per probe (train and validation planes are used together), shared by planes and lines
+        INDArray kept = bases.get(probe);
+        if (kept == null) {
+            if (bases.size() >= 2) {
+                bases.clear(); // another request's probes
+            }
+            kept = buffers.get("basis" + bases.size(), centre.dataType(), 3, n * h);
+            bases.put(probe, kept);
+        }
+        INDArray basis = d2 == null ? kept.get(NDArrayIndex.interval(0, 2), NDArrayIndex.all()) : kept;
+        product(x, d1, basis.getRow(0));
+        product(x, centre, basis.getRow(1));
+        if (d2 != null) {
+            product(x, d2, basis.getRow(2));
+        }
+        return new Plane(basis, n);
+    }
+
+    /** {@code X·W + b} of flat vector {@code flat}'s first-layer tensors, flattened into {@code into}. */
+    private void product(INDArray x, INDArray flat, INDArray into) {
         long[] s = weights.shape();
-        INDArray w = Directions.segment(flat, weights).dup().reshape('f', s[0], s[1]);
-        INDArray p = SnapshotThreads.wide(() -> x.mmul(w));
+        INDArray w = buffers.get("w", flat.dataType(), s[0] * s[1]).assign(Directions.segment(flat, weights))
+                .reshape('f', s[0], s[1]);
+        INDArray p = buffers.get("product", flat.dataType(), x.size(0), s[1]);
+        SnapshotThreads.wide(() -> Nd4j.gemm(x, w, p, false, false, 1.0, 0.0));
         if (bias != null) {
             p.addiRowVector(Directions.segment(flat, bias).reshape(1, bias.length()));
         }
-        return p;
+        into.assign(p.reshape(p.length()));
     }
 
     /**
@@ -129,6 +151,7 @@ public final class LinearFirstLayer {
      * the first layer ({@link #tail}) must already hold that point.
      */
     public void addPoint(Plane plane, double a, double b, ProbeModel.Row row) {
+        plane.split();
         INDArray z = plane.z.assign(plane.p0);
         // ND4J's own axpy, not BLAS's: on the CPU backend each switch between BLAS calls and ND4J's ops waits on
         // thread pools (measured here: 0.4 ms for the three ops vs 1-5 ms with BLAS axpys between ND4J ops)
@@ -171,9 +194,9 @@ public final class LinearFirstLayer {
      * copy's own parameters are not read. Only when {@link #batched()}.
      */
     public void addRow(Plane plane, double[] as, double b, INDArray tailBase, INDArray tailD1, ProbeModel.Row row) {
-        long n = plane.p0.size(0);
-        long h = plane.p0.size(1);
-        INDArray basis = plane.basis();
+        long n = plane.n;
+        INDArray basis = plane.basis;
+        long h = basis.size(1) / n;
         int chunk = (int) Math.max(1, Math.min(as.length, batchValues / (n * Math.max(h, denseTail.widest()))));
         for (int from = 0; from < as.length; from += chunk) {
             int k = Math.min(chunk, as.length - from);

@@ -25,7 +25,7 @@ public final class SurfaceComputer {
 
     private final ProbeModel model;
     private final LinearFirstLayer linear;
-    private final Runnable afterRow;
+    private Runnable afterRow;
     private INDArray rowBuffer;
 
     /** Evaluates every point with a full forward pass. */
@@ -46,6 +46,25 @@ public final class SurfaceComputer {
         this.model = model;
         this.linear = linear;
         this.afterRow = afterRow;
+    }
+
+    /**
+     * Runs {@code afterRow} after each row from now on (a computer kept across snapshots: each has its own
+     * cancellation).
+     */
+    public SurfaceComputer afterRow(Runnable afterRow) {
+        this.afterRow = afterRow;
+        return this;
+    }
+
+    /**
+     * Frees the linearity path's workspace on the calling thread (after a snapshot); its kept buffers stay for the
+     * next one.
+     */
+    public void release() {
+        if (linear != null) {
+            linear.release();
+        }
     }
 
     /** Evenly spaced points from {@code from} to {@code to}, {@code n} of them. */
@@ -84,9 +103,6 @@ public final class SurfaceComputer {
             rows(thetaMoved, d1Moved, d2Moved, p, rowBase, xs, ys, train, validation, trainPlane, valPlane, t, v);
         } finally {
             model.load(theta);
-            if (linear != null) {
-                linear.release();
-            }
         }
         return new Grids[]{t, v};
     }
@@ -164,20 +180,14 @@ public final class SurfaceComputer {
         }
         ProbeModel.Row trainRow = model.row(train, alphas.length);
         ProbeModel.Row valRow = validation == null ? null : model.row(validation, alphas.length);
-        try {
-            if (linear != null && linear.batched()) {
-                linear.addRow(trainLine, alphas, 0, baseMoved, dMoved, trainRow);
-                if (valRow != null) {
-                    linear.addRow(valLine, alphas, 0, baseMoved, dMoved, valRow);
-                }
-            } else {
-                for (double alpha : alphas) {
-                    point(alpha, 0, baseMoved, dMoved, p, train, validation, trainLine, valLine, trainRow, valRow);
-                }
+        if (linear != null && linear.batched()) {
+            linear.addRow(trainLine, alphas, 0, baseMoved, dMoved, trainRow);
+            if (valRow != null) {
+                linear.addRow(valLine, alphas, 0, baseMoved, dMoved, valRow);
             }
-        } finally {
-            if (linear != null) {
-                linear.release();
+        } else {
+            for (double alpha : alphas) {
+                point(alpha, 0, baseMoved, dMoved, p, train, validation, trainLine, valLine, trainRow, valRow);
             }
         }
         return new Line[]{toLine(trainRow.finish()), valRow == null ? null : toLine(valRow.finish())};
