@@ -1,6 +1,5 @@
 package io.github.landscape4j.engine;
 
-import io.github.landscape4j.engine.internal.SnapshotThreads;
 import io.github.landscape4j.listener.LandscapeConfig;
 import io.github.landscape4j.listener.TestNets;
 import io.github.landscape4j.store.MeasureDescriptor;
@@ -85,26 +84,5 @@ class SnapshotThreadsTest {
         assertThat(Nd4j.getEnvironment().maxMasterThreads()).isEqualTo(nd4j);
         assertThat(Nd4j.factory().blas().getMaxThreads()).isEqualTo(blas);
         assertThatThrownBy(() -> LandscapeEngine.builder(net).threads(-1)).hasMessageContaining("threads=-1");
-    }
-
-    @Test
-    void largeProductsRunOnBlasOwnThreadsInsideASnapshotOnly() {
-        int blas = Nd4j.factory().blas().getMaxThreads();
-        Measure wide = new ThreadsSeen() {
-            @Override
-            public void compute(EvaluationContext ctx) {
-                ctx.put("nd4j_threads", SnapshotThreads.wide(() -> SnapshotThreads.wide(
-                        () -> (double) Nd4j.factory().blas().getMaxThreads()))); // nested: one widening
-                ctx.put("blas_threads", Nd4j.factory().blas().getMaxThreads()); // narrow again after it
-            }
-        };
-        MultiLayerNetwork net = TestNets.mlpSgd(0.1);
-        SnapshotRequest request = SnapshotRequest.of(Probes.of(DataSet.merge(TestNets.data(2, 16, 20, 3)), 32, "t"));
-        Snapshot s = LandscapeEngine.builder(net).config(tiny()).threads(1).measure(wide).build().snapshot(request);
-        assertThat(s.measures()).as("inside wide: BLAS's own count; after it: the snapshot's")
-                .containsEntry("nd4j_threads", (double) Math.max(blas, 1)).containsEntry("blas_threads", 1.0);
-        assertThat(SnapshotThreads.wide(() -> Nd4j.factory().blas().getMaxThreads())).as("outside a snapshot")
-                .isEqualTo(blas);
-        assertThat(Nd4j.factory().blas().getMaxThreads()).isEqualTo(blas);
     }
 }

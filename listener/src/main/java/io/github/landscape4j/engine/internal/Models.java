@@ -140,12 +140,11 @@ public final class Models {
     public static INDArray[] output(Model model, INDArray[] features, INDArray[] featureMasks,
                                     INDArray[] labelMasks) {
         if (model instanceof MultiLayerNetwork m) {
-            return new INDArray[]{SnapshotThreads.wide(
-                    () -> m.output(features[0], false, first(featureMasks), first(labelMasks)))};
+            return new INDArray[]{m.output(features[0], false, first(featureMasks), first(labelMasks))};
         }
         if (model instanceof ComputationGraph g) {
-            return SnapshotThreads.wide(() -> featureMasks == null && labelMasks == null ? g.output(false, features)
-                    : g.output(false, features, featureMasks, labelMasks));
+            return featureMasks == null && labelMasks == null ? g.output(false, features)
+                    : g.output(false, features, featureMasks, labelMasks);
         }
         throw unsupported(model);
     }
@@ -228,10 +227,7 @@ public final class Models {
             m.setInput(features[0]);
             m.setLabels(labels[0]);
             m.setLayerMaskArrays(first(featureMasks), first(labelMasks));
-            SnapshotThreads.wide(() -> {
-                m.computeGradientAndScore();
-                return null;
-            });
+            m.computeGradientAndScore();
             INDArray g = m.gradient().gradient().dup();
             m.clearLayerMaskArrays();
             m.clear();
@@ -241,10 +237,7 @@ public final class Models {
             g.setInputs(features);
             g.setLabels(labels);
             g.setLayerMaskArrays(featureMasks, labelMasks);
-            SnapshotThreads.wide(() -> {
-                g.computeGradientAndScore();
-                return null;
-            });
+            g.computeGradientAndScore();
             INDArray grad = g.gradient().gradient().dup();
             g.clearLayerMaskArrays();
             g.clear();

@@ -1,7 +1,6 @@
 package io.github.landscape4j.engine.internal;
 
 import org.nd4j.linalg.factory.Nd4j;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +19,6 @@ public final class SnapshotThreads implements AutoCloseable {
     private static int savedNd4j;
     private static int savedBlas;
     private static boolean failed;
-    /** Threads BLAS runs with while snapshots run ({@code threads}); 0 when no snapshot runs. */
-    private static int narrow;
-    /** Nested {@link #wide} calls running now. */
-    private static int wideDepth;
 
     private final boolean counted;
 
@@ -49,7 +44,6 @@ public final class SnapshotThreads implements AutoCloseable {
                     savedBlas = Nd4j.factory().blas().getMaxThreads();
                     Nd4j.getEnvironment().setMaxMasterThreads(threads);
                     Nd4j.factory().blas().setMaxThreads(threads);
-                    narrow = threads;
                 } catch (RuntimeException | LinkageError e) {
                     failed = true;
                     LOG.warn("landscape4j: cannot set ND4J's threads for snapshots ({}); snapshots use ND4J's own"
@@ -62,47 +56,6 @@ public final class SnapshotThreads implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs {@code work} (a large matrix product, or a whole forward or backward pass of DL4J whose time its largest
-     * products take) with BLAS's own thread count, the one saved when snapshots began, when snapshots run with fewer:
-     * one thread keeps a snapshot's many small operations from waiting on thread pools, while a product of a probe's
-     * inputs ({@code [2000, 784]·[784, 100]} here) runs ~1.5x faster on two cores than on one; small products got
-     * ~2x slower with two (measured side by side on the 2-core machine). Nested calls share one widening; outside a
-     * snapshot it only runs {@code work}.
-     */
-    public static <T> T wide(Supplier<T> work) {
-        if (!widen()) {
-            return work.get();
-        }
-        try {
-            return work.get();
-        } finally {
-            narrowAgain();
-        }
-    }
-
-    private static synchronized boolean widen() {
-        String mode = System.getProperty("l4j.wide", "blas");
-        if (narrow == 0 || savedBlas <= narrow || mode.equals("none")) {
-            return false;
-        }
-        if (wideDepth++ == 0) {
-            Nd4j.factory().blas().setMaxThreads(savedBlas);
-            if (mode.equals("both")) {
-                Nd4j.getEnvironment().setMaxMasterThreads(savedNd4j);
-            }
-        }
-        return true;
-    }
-
-    private static synchronized void narrowAgain() {
-        if (--wideDepth == 0 && narrow > 0) {
-            Nd4j.factory().blas().setMaxThreads(narrow);
-            Nd4j.getEnvironment().setMaxMasterThreads(narrow);
-        }
-    }
-
-
     @Override
     public void close() {
         if (!counted) {
@@ -110,7 +63,6 @@ public final class SnapshotThreads implements AutoCloseable {
         }
         synchronized (SnapshotThreads.class) {
             if (--active == 0) {
-                narrow = 0;
                 Nd4j.getEnvironment().setMaxMasterThreads(savedNd4j);
                 Nd4j.factory().blas().setMaxThreads(savedBlas);
             }

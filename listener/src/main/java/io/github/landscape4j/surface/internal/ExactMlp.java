@@ -1,6 +1,5 @@
 package io.github.landscape4j.surface.internal;
 
-import io.github.landscape4j.engine.internal.SnapshotThreads;
 import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -283,14 +282,8 @@ final class ExactMlp {
      * probe's inputs are the largest array here).
      */
     private static INDArray mm(INDArray a, boolean transposeA, INDArray b, boolean transposeB) {
-        // a product with the probe's inputs on BLAS's own threads; the small ones stay on the snapshot's
-        long flops = a.length() * b.size(transposeB ? 0 : 1);
-        return flops >= WIDE_FLOPS ? SnapshotThreads.wide(() -> Nd4j.gemm(a, b, transposeA, transposeB))
-                : Nd4j.gemm(a, b, transposeA, transposeB);
+        return Nd4j.gemm(a, b, transposeA, transposeB);
     }
-
-    /** Multiply-adds from which a product runs on BLAS's own threads ({@link SnapshotThreads#wide}). */
-    private static final long WIDE_FLOPS = 20_000_000;
 
     private static boolean in(MlpChain.Step s, ParameterTensor t) {
         return same(t, s.w()) || same(t, s.b());

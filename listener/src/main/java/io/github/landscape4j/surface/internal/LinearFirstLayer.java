@@ -2,7 +2,6 @@ package io.github.landscape4j.surface.internal;
 
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.direction.internal.Directions;
-import io.github.landscape4j.engine.internal.SnapshotThreads;
 import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -139,7 +138,7 @@ public final class LinearFirstLayer {
         INDArray w = buffers.get("w", flat.dataType(), s[0] * s[1]).assign(Directions.segment(flat, weights))
                 .reshape('f', s[0], s[1]);
         INDArray p = buffers.get("product", flat.dataType(), x.size(0), s[1]);
-        SnapshotThreads.wide(() -> Nd4j.gemm(x, w, p, false, false, 1.0, 0.0));
+        Nd4j.gemm(x, w, p, false, false, 1.0, 0.0);
         if (bias != null) {
             p.addiRowVector(Directions.segment(flat, bias).reshape(1, bias.length()));
         }
@@ -214,9 +213,8 @@ public final class LinearFirstLayer {
                 // a_i·P1 + P0 + b·P2 for every point in one matrix product into a kept buffer: one pass over the
                 // row's pre-activations (broadcast ops took four; mmul allocates and reorders its result)
                 INDArray stacked = denseTail.buffer("first", k, n * h);
-                SnapshotThreads.wide(() -> Nd4j.gemm(coef, basis, stacked, false, false, 1.0, 0.0)); // memory-bound
-                INDArray act = SnapshotThreads.wide(
-                        () -> first.getActivationFn().getActivation(stacked.reshape(k * n, h), false));
+                Nd4j.gemm(coef, basis, stacked, false, false, 1.0, 0.0);
+                INDArray act = first.getActivationFn().getActivation(stacked.reshape(k * n, h), false);
                 if (row.takesLogits()) { // a softmax classifier's row: no softmax
                     row.addLogits(denseTail.forward(act, a, tailBase, tailD1, true), k);
                 } else {

@@ -3,7 +3,6 @@ package io.github.landscape4j.surface.internal;
 import io.github.landscape4j.engine.Evaluation;
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.engine.internal.Models;
-import io.github.landscape4j.engine.internal.SnapshotThreads;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -222,9 +221,7 @@ public final class ProbeModel {
             INDArray label = b.outputs.get(NDArrayIndex.interval(0, k), NDArrayIndex.all())
                     .assign(z.reshape(k, n * c)).muliRowVector(b.labels.reshape(1, n * c));
             INDArray zy = label.reshape((long) k * n, c).mmul(b.ones()); // the label's logit (0 in an unlabelled row)
-            INDArray shifted = z.subiColumnVector(zy);
-            INDArray losses = Transforms.log(SnapshotThreads.wide(() -> Transforms.exp(shifted, false))
-                    .mmul(b.ones()), false);
+            INDArray losses = Transforms.log(Transforms.exp(z.subiColumnVector(zy), false).mmul(b.ones()), false);
             double eps = crossEntropy.getSoftmaxClipEps();
             if (eps > 0) {
                 Transforms.min(losses, -Math.log(eps), false);

@@ -2,7 +2,6 @@ package io.github.landscape4j.surface.internal;
 
 import io.github.landscape4j.engine.Evaluation;
 import io.github.landscape4j.engine.Probe;
-import io.github.landscape4j.engine.internal.SnapshotThreads;
 import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -70,9 +69,7 @@ public final class TensorPerturbations {
             for (int i = 0; i < k; i++) {
                 blocks[i] = tail.matrix(directions.get(from + i), w).muli(eps).addi(base);
             }
-            INDArray x = in.castTo(base.dataType());
-            INDArray ws = Nd4j.hstack(blocks);
-            INDArray z = SnapshotThreads.wide(() -> x.mmul(ws)); // [n, k·nOut]
+            INDArray z = in.castTo(base.dataType()).mmul(Nd4j.hstack(blocks)); // [n, k·nOut]
             INDArray act = tail.finish(z.reshape(n, k, nOut).permute(1, 0, 2).dup('c').reshape(k * n, nOut), 0,
                     flat);
             for (int l = 1; l < tail.size(); l++) {
