@@ -128,12 +128,12 @@ public final class RunRecorder implements AutoCloseable {
 
                     @Override
                     public void commitPending() {
-                        flush();
+                        commitSoon();
                     }
 
                     @Override
-                    public void progress(String json) {
-                        writer.writeProgress(json);
+                    public void progress(io.github.landscape4j.store.LandscapeStore.Progress progress) {
+                        writer.writeProgress(progress);
                     }
                 });
         this.liveParams = model.params();
@@ -262,7 +262,7 @@ public final class RunRecorder implements AutoCloseable {
         return snapshots.count();
     }
 
-    /** At an epoch end: refresh the final checkpoint and commit. */
+    /** At an epoch end: refresh the final checkpoint and commit (without waiting for the commit). */
     public void epochEnd(Model model) {
         boolean snapshotDue;
         boolean commitDue;
@@ -286,13 +286,24 @@ public final class RunRecorder implements AutoCloseable {
             snapshots.take(model, lastIteration, lastEpoch, snapshots.limitNanos());
         }
         if (commitDue) {
-            flush();
+            commitSoon();
         }
     }
 
     /** The kept periodic checkpoints (in memory), oldest first; empty once the run has ended. */
     public synchronized List<CheckpointKeeper.Kept> checkpoints() {
         return checkpoints.kept();
+    }
+
+    /**
+     * Has everything recorded so far committed without waiting for it: the writer commits in order, so whatever the
+     * run queues next (a snapshot's progress record) is seen after it. Training does not wait for the disk, nor, at
+     * the first commit, for the writer to open the store (~1 s of class loading on a small machine).
+     */
+    private synchronized void commitSoon() {
+        if (!ended) {
+            writer.commitQueued();
+        }
     }
 
     /** Waits until everything recorded so far is committed. */
@@ -367,25 +378,12 @@ public final class RunRecorder implements AutoCloseable {
         ShutdownOrder.forget(atExit);
     }
 
-    /**
-     * A schedule that never fired, said once as the run ends: {@code snapshot=epoch} in a loop that reported no
-     * epochs, {@code snapshot=every:N} in a run shorter than N iterations.
-     */
+    /** A schedule that never fired, said once as the run ends ({@link SnapshotSchedule#neverFired}). */
     private synchronized void neverFired() {
-        if (ended || !iterated) {
-            return;
-        }
-        SnapshotSchedule schedule = SnapshotSchedule.parse(config.schedule());
-        if (schedule.kind() == SnapshotSchedule.Kind.EVERY && lastIteration < schedule.every()) {
-            LOG.warn("landscape4j: run {}: snapshot={} never fired: the run ended at iteration {}{}", runId,
-                    config.schedule(), lastIteration, snapshots.count() > 0 ? " (its final snapshot was taken at"
-                            + " close)" : "; choose a smaller N or snapshot=budget:P%");
-        }
-        if (!epochEvents && !epochsCounted && schedule.kind() == SnapshotSchedule.Kind.EPOCH) {
-            LOG.warn("landscape4j: run {}: snapshot=epoch never fired: the fit loop reported no epoch ends and"
-                    + " DL4J's epoch counter stayed at {} (fit(DataSet) loops count no epochs: call"
-                    + " model.incrementEpochCount() after each pass, or use snapshot=every:N or budget:P%)",
-                    runId, lastEpoch);
+        if (!ended && iterated) {
+            SnapshotSchedule.parse(config.schedule()).neverFired(config.schedule(), lastIteration, lastEpoch,
+                    snapshots.count(), epochEvents || epochsCounted).ifPresent(m -> LOG.warn("landscape4j: run {}: {}",
+                    runId, m));
         }
     }
 

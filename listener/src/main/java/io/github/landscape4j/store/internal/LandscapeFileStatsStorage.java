@@ -2,6 +2,8 @@ package io.github.landscape4j.store.internal;
 
 import io.github.landscape4j.store.StoreException;
 import org.deeplearning4j.core.storage.Persistable;
+import org.deeplearning4j.core.storage.StatsStorageEvent;
+import org.deeplearning4j.core.storage.StatsStorageListener;
 import org.deeplearning4j.core.storage.StorageMetaData;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 
@@ -11,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -35,6 +39,8 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     private final Path file;
     private final Object fileKey;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Storage events of records put but not committed yet; guarded by the write lock. */
+    private final List<StatsStorageEvent> heldEvents = new ArrayList<>();
 
     public LandscapeFileStatsStorage(File file) {
         super(file);
@@ -134,6 +140,32 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     public void putUpdate(Persistable update) {
         write(() -> {
             super.putUpdate(update);
+            if (!heldEvents.isEmpty()) { // of the records committed with this one
+                List<StatsStorageEvent> events = new ArrayList<>(heldEvents);
+                heldEvents.clear();
+                notifyListeners(events);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Puts an update record without committing it: the next {@link #putUpdate} commits it with its own record, in
+     * one MapDB commit, and sends the storage events of both after it. Call inside {@link #exclusive}, so that no
+     * other writer commits it half-way and no reader in this JVM sees it before that commit.
+     */
+    public void putUpdateUncommitted(Persistable update) {
+        write(() -> {
+            List<StatsStorageEvent> events = checkStorageEvents(update); // null without listeners
+            if (events != null) {
+                heldEvents.addAll(events);
+            }
+            getUpdateMap(update.getSessionID(), update.getTypeID(), update.getWorkerID(), true)
+                    .put(update.getTimeStamp(), update);
+            if (!listeners.isEmpty()) {
+                heldEvents.add(new StatsStorageEvent(this, StatsStorageListener.EventType.PostUpdate,
+                        update.getSessionID(), update.getTypeID(), update.getWorkerID(), update.getTimeStamp()));
+            }
             return null;
         });
     }
