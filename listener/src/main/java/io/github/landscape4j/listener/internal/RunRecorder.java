@@ -104,7 +104,7 @@ public final class RunRecorder implements AutoCloseable {
         this.writer = new StoreWriter(router, runId, workerId, config.perTensor()
                 ? tensors.stream().map(ParameterTensor::name).toList() : List.of(),
                 config.commitEvery(), config.commitMillis(),
-                t -> guard.trip("the store writer, writing to " + storeName.get(), t));
+                t -> writerFault(t));
         writer.writeRunInfo(() -> Json.GSON.toJson(info.get())); // made on the writer thread
         this.checkpoints = new RunCheckpoints(writer, config.checkpointEvery(), config.maxCheckpoints(), numParams,
                 config.checkpointBytes(), runId);
@@ -150,6 +150,19 @@ public final class RunRecorder implements AutoCloseable {
             }
         };
         ShutdownOrder.closeBeforeStores(atExit);
+    }
+
+    /**
+     * The writer stopped after {@code t}: a fault, unless the JVM's exit closed the store under a run that began
+     * while it exited (the program's threads run on in the meantime), which is said in one line.
+     */
+    private void writerFault(Throwable t) {
+        if (ShutdownOrder.storesClosing()) {
+            guard.stop("the JVM exited before its records were written to " + storeName.get() + " (" + t.getMessage()
+                    + ")");
+        } else {
+            guard.trip("the store writer, writing to " + storeName.get(), t);
+        }
     }
 
     /** The run's metadata (made on first use: its configuration JSON is the costly part). */
