@@ -6,6 +6,7 @@ import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.listener.LandscapeConfig;
 import io.github.landscape4j.store.ParameterTensor;
 import io.github.landscape4j.store.RunInfo;
+import io.github.landscape4j.store.internal.DiscardingRouter;
 import io.github.landscape4j.store.internal.Json;
 import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.store.internal.StoreWriter;
@@ -42,6 +43,7 @@ import java.util.function.Supplier;
 public final class RunRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
     private static final AtomicBoolean EXIT_LOGGED = new AtomicBoolean();
+    private static final AtomicBoolean LATE_LOGGED = new AtomicBoolean();
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -101,7 +103,14 @@ public final class RunRecorder implements AutoCloseable {
                 RecordTypes.SCHEMA_VERSION, LandscapeEngine.measures(config.snapshots(), measures)));
         this.guard = new FaultGuard(runId);
         this.storeName = storeName;
-        this.writer = new StoreWriter(router, runId, workerId, config.perTensor()
+        // a run begun while the JVM exits (the program's threads run on meanwhile) is not recorded: the exit hook
+        // has taken its list of runs and closes the store after them, so it writes nowhere and opens nothing
+        boolean late = ShutdownOrder.shuttingDown();
+        if (late && LATE_LOGGED.compareAndSet(false, true)) {
+            LOG.info("landscape4j: run {} began while the JVM was exiting: it is not recorded (nor any run begun"
+                    + " later)", runId);
+        }
+        this.writer = new StoreWriter(late ? DiscardingRouter.INSTANCE : router, runId, workerId, config.perTensor()
                 ? tensors.stream().map(ParameterTensor::name).toList() : List.of(),
                 config.commitEvery(), config.commitMillis(),
                 t -> writerFault(t));
@@ -149,7 +158,9 @@ public final class RunRecorder implements AutoCloseable {
                 return "run " + runId;
             }
         };
-        ShutdownOrder.closeBeforeStores(atExit);
+        if (!late) {
+            ShutdownOrder.closeBeforeStores(atExit);
+        }
     }
 
     /**

@@ -28,12 +28,12 @@ import java.util.function.Supplier;
  * {@code Runtime.addShutdownHook} then fails ("Shutdown in progress"): {@link #adoptMapDbHook()} marks MapDB's hook
  * as installed so it never registers one, and this hook closes MapDB's databases itself, last, as MapDB's would.
  *
- * <p>The program's threads run on while the hook does: a model built then starts a run (and a writer thread) after
- * the hook took its list of runs. The hook therefore closes runs until none is left (a few passes), then closes the
- * stores; a store is opened for a run's writer only through {@link #open}, which the hook waits for and which
- * refuses once the stores are being closed, so every store opened is closed before the JVM halts (MapDB leaves a
- * file it had open at the halt with a header that does not check). Writes that come later still (a run begun after
- * the last pass) fail cleanly on the closed storage ({@link LandscapeFileStatsStorage#close()}).
+ * <p>The program's threads run on while the hook does. A run begun once shutdown has begun records nothing (it asks
+ * {@link #shuttingDown()}); one that registered while the hook took its list is closed in a second pass. A store is
+ * opened for a run's writer only through {@link #open}, which the hook waits for before it closes the stores and
+ * which refuses from then on, so every store opened is closed before the JVM halts. A write that still comes (a run
+ * begun in the instant the hook started) fails cleanly on the closed storage
+ * ({@link LandscapeFileStatsStorage#close()}), never in the middle of a group.
  */
 public final class ShutdownOrder {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
@@ -46,8 +46,8 @@ public final class ShutdownOrder {
     private static final ReentrantReadWriteLock OPENING = new ReentrantReadWriteLock();
     /** Set by the hook, with {@link #OPENING} held, before it closes the stores. */
     private static volatile boolean storesClosing;
-    /** How many times the hook looks for runs begun while it closed the ones before. */
-    private static final int WRITER_PASSES = 4;
+    /** How many times the hook looks for runs: a second pass for those registered while it took the first list. */
+    private static final int WRITER_PASSES = 2;
     /** How long the hook waits for a store being opened (it is closed with the others once open). */
     static final long OPEN_WAIT_SECONDS = 30;
 
