@@ -6,7 +6,6 @@ import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.listener.LandscapeConfig;
 import io.github.landscape4j.store.ParameterTensor;
 import io.github.landscape4j.store.RunInfo;
-import io.github.landscape4j.store.internal.DiscardingRouter;
 import io.github.landscape4j.store.internal.Json;
 import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.store.internal.StoreWriter;
@@ -43,7 +42,6 @@ import java.util.function.Supplier;
 public final class RunRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
     private static final AtomicBoolean EXIT_LOGGED = new AtomicBoolean();
-    private static final AtomicBoolean LATE_LOGGED = new AtomicBoolean();
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -103,17 +101,9 @@ public final class RunRecorder implements AutoCloseable {
                 RecordTypes.SCHEMA_VERSION, LandscapeEngine.measures(config.snapshots(), measures)));
         this.guard = new FaultGuard(runId);
         this.storeName = storeName;
-        // a run begun while the JVM exits (the program's threads run on meanwhile) is not recorded: the exit hook
-        // has taken its list of runs and closes the store after them, so it writes nowhere and opens nothing
-        boolean late = ShutdownOrder.shuttingDown();
-        if (late && LATE_LOGGED.compareAndSet(false, true)) {
-            LOG.info("landscape4j: run {} began while the JVM was exiting: it is not recorded (nor any run begun"
-                    + " later)", runId);
-        }
-        this.writer = new StoreWriter(late ? DiscardingRouter.INSTANCE : router, runId, workerId, config.perTensor()
-                ? tensors.stream().map(ParameterTensor::name).toList() : List.of(),
-                config.commitEvery(), config.commitMillis(),
-                t -> writerFault(t));
+        RunWriters.Made made = RunWriters.make(router, runId, workerId, config.perTensor()
+                ? tensors.stream().map(ParameterTensor::name).toList() : List.of(), config, guard, storeName);
+        this.writer = made.writer();
         writer.writeRunInfo(() -> Json.GSON.toJson(info.get())); // made on the writer thread
         this.checkpoints = new RunCheckpoints(writer, config.checkpointEvery(), config.maxCheckpoints(), numParams,
                 config.checkpointBytes(), runId);
@@ -158,21 +148,8 @@ public final class RunRecorder implements AutoCloseable {
                 return "run " + runId;
             }
         };
-        if (!late) {
+        if (!made.late()) { // a run begun during JVM exit writes nowhere: nothing to close
             ShutdownOrder.closeBeforeStores(atExit);
-        }
-    }
-
-    /**
-     * The writer stopped after {@code t}: a fault, unless the JVM's exit closed the store under a run that began
-     * while it exited (the program's threads run on in the meantime), which is said in one line.
-     */
-    private void writerFault(Throwable t) {
-        if (ShutdownOrder.storesClosing()) {
-            guard.stop("the JVM exited before its records were written to " + storeName.get() + " (" + t.getMessage()
-                    + ")");
-        } else {
-            guard.trip("the store writer, writing to " + storeName.get(), t);
         }
     }
 
