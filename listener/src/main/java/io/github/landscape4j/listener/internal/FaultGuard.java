@@ -63,6 +63,16 @@ public final class FaultGuard {
         }
     }
 
+    /**
+     * Trips the guard with one line and no stack trace, for an end that is no fault (e.g. a run begun while the JVM
+     * exits, whose store is closed under it).
+     */
+    public void stop(String why) {
+        if (tripped.compareAndSet(false, true)) {
+            LOG.info("landscape4j: {} of run {} stopped: {}", what, run, why);
+        }
+    }
+
     public boolean tripped() {
         return tripped.get();
     }

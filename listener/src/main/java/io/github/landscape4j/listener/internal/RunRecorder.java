@@ -101,10 +101,9 @@ public final class RunRecorder implements AutoCloseable {
                 RecordTypes.SCHEMA_VERSION, LandscapeEngine.measures(config.snapshots(), measures)));
         this.guard = new FaultGuard(runId);
         this.storeName = storeName;
-        this.writer = new StoreWriter(router, runId, workerId, config.perTensor()
-                ? tensors.stream().map(ParameterTensor::name).toList() : List.of(),
-                config.commitEvery(), config.commitMillis(),
-                t -> guard.trip("the store writer, writing to " + storeName.get(), t));
+        RunWriters.Made made = RunWriters.make(router, runId, workerId, config.perTensor()
+                ? tensors.stream().map(ParameterTensor::name).toList() : List.of(), config, guard, storeName);
+        this.writer = made.writer();
         writer.writeRunInfo(() -> Json.GSON.toJson(info.get())); // made on the writer thread
         this.checkpoints = new RunCheckpoints(writer, config.checkpointEvery(), config.maxCheckpoints(), numParams,
                 config.checkpointBytes(), runId);
@@ -128,12 +127,12 @@ public final class RunRecorder implements AutoCloseable {
 
                     @Override
                     public void commitPending() {
-                        flush();
+                        commitSoon();
                     }
 
                     @Override
-                    public void progress(String json) {
-                        writer.writeProgress(json);
+                    public void progress(io.github.landscape4j.store.LandscapeStore.Progress progress) {
+                        writer.writeProgress(progress);
                     }
                 });
         this.liveParams = model.params();
@@ -149,7 +148,9 @@ public final class RunRecorder implements AutoCloseable {
                 return "run " + runId;
             }
         };
-        ShutdownOrder.closeBeforeStores(atExit);
+        if (!made.late()) { // a run begun during JVM exit writes nowhere: nothing to close
+            ShutdownOrder.closeBeforeStores(atExit);
+        }
     }
 
     /** The run's metadata (made on first use: its configuration JSON is the costly part). */
@@ -262,7 +263,7 @@ public final class RunRecorder implements AutoCloseable {
         return snapshots.count();
     }
 
-    /** At an epoch end: refresh the final checkpoint and commit. */
+    /** At an epoch end: refresh the final checkpoint and commit (without waiting for the commit). */
     public void epochEnd(Model model) {
         boolean snapshotDue;
         boolean commitDue;
@@ -286,13 +287,24 @@ public final class RunRecorder implements AutoCloseable {
             snapshots.take(model, lastIteration, lastEpoch, snapshots.limitNanos());
         }
         if (commitDue) {
-            flush();
+            commitSoon();
         }
     }
 
     /** The kept periodic checkpoints (in memory), oldest first; empty once the run has ended. */
     public synchronized List<CheckpointKeeper.Kept> checkpoints() {
         return checkpoints.kept();
+    }
+
+    /**
+     * Has everything recorded so far committed without waiting for it: the writer commits in order, so whatever the
+     * run queues next (a snapshot's progress record) is seen after it. Training does not wait for the disk, nor, at
+     * the first commit, for the writer to open the store (~1 s of class loading on a small machine).
+     */
+    private synchronized void commitSoon() {
+        if (!ended) {
+            writer.commitQueued();
+        }
     }
 
     /** Waits until everything recorded so far is committed. */
@@ -367,25 +379,12 @@ public final class RunRecorder implements AutoCloseable {
         ShutdownOrder.forget(atExit);
     }
 
-    /**
-     * A schedule that never fired, said once as the run ends: {@code snapshot=epoch} in a loop that reported no
-     * epochs, {@code snapshot=every:N} in a run shorter than N iterations.
-     */
+    /** A schedule that never fired, said once as the run ends ({@link SnapshotSchedule#neverFired}). */
     private synchronized void neverFired() {
-        if (ended || !iterated) {
-            return;
-        }
-        SnapshotSchedule schedule = SnapshotSchedule.parse(config.schedule());
-        if (schedule.kind() == SnapshotSchedule.Kind.EVERY && lastIteration < schedule.every()) {
-            LOG.warn("landscape4j: run {}: snapshot={} never fired: the run ended at iteration {}{}", runId,
-                    config.schedule(), lastIteration, snapshots.count() > 0 ? " (its final snapshot was taken at"
-                            + " close)" : "; choose a smaller N or snapshot=budget:P%");
-        }
-        if (!epochEvents && !epochsCounted && schedule.kind() == SnapshotSchedule.Kind.EPOCH) {
-            LOG.warn("landscape4j: run {}: snapshot=epoch never fired: the fit loop reported no epoch ends and"
-                    + " DL4J's epoch counter stayed at {} (fit(DataSet) loops count no epochs: call"
-                    + " model.incrementEpochCount() after each pass, or use snapshot=every:N or budget:P%)",
-                    runId, lastEpoch);
+        if (!ended && iterated) {
+            SnapshotSchedule.parse(config.schedule()).neverFired(config.schedule(), lastIteration, lastEpoch,
+                    snapshots.count(), epochEvents || epochsCounted).ifPresent(m -> LOG.warn("landscape4j: run {}: {}",
+                    runId, m));
         }
     }
 

@@ -42,13 +42,14 @@ final class RunSnapshots {
         boolean ending();
 
         /**
-         * Commits the scalars recorded so far and returns when they are committed, so the page shows the run up to
-         * the snapshot while it is computed (training waits for the snapshot anyway).
+         * Has the scalars recorded so far committed ahead of what the snapshot writes (its progress record, then
+         * itself), so the page shows the run up to the snapshot while it is computed. Does not wait for the commit:
+         * at the first snapshot the writer may still be opening the store, which training need not wait for.
          */
         void commitPending();
 
-        /** Queues the run's progress record (JSON of {@link LandscapeStore.Progress}). */
-        void progress(String json);
+        /** Queues the run's progress record (made into JSON on the writer's thread). */
+        void progress(LandscapeStore.Progress progress);
     }
 
     /** Checkpoints so far, initial parameters first, with their iterations, and the sketch standing in for them. */
@@ -250,8 +251,7 @@ final class RunSnapshots {
     }
 
     private void progress(String state, int snapshot, long iteration) {
-        run.progress(Json.GSON.toJson(new LandscapeStore.Progress(state, snapshot, iteration,
-                System.currentTimeMillis())));
+        run.progress(new LandscapeStore.Progress(state, snapshot, iteration, System.currentTimeMillis()));
     }
 
     private void skipped(SnapshotAbandoned a, long iteration) {

@@ -165,4 +165,24 @@ public final class SnapshotSchedule {
         budget.spend(costNanos);
         estimateNanos = Math.max(estimateNanos, Math.max(predictedNanos, costNanos + 1));
     }
+
+    /**
+     * What to say when this schedule ({@code text}, as the user wrote it) never fired in a run that ended at
+     * {@code lastIteration}: {@code snapshot=epoch} in a loop that reported no epochs ({@code epochs} false),
+     * {@code snapshot=every:N} in a run shorter than N iterations; empty when it fired or could not have.
+     */
+    public java.util.Optional<String> neverFired(String text, long lastIteration, int lastEpoch, int taken,
+                                                  boolean epochs) {
+        if (kind == Kind.EVERY && lastIteration < every) {
+            return java.util.Optional.of("snapshot=" + text + " never fired: the run ended at iteration "
+                    + lastIteration + (taken > 0 ? " (its final snapshot was taken at close)"
+                    : "; choose a smaller N or snapshot=budget:P%"));
+        }
+        if (!epochs && kind == Kind.EPOCH) {
+            return java.util.Optional.of("snapshot=epoch never fired: the fit loop reported no epoch ends and DL4J's"
+                    + " epoch counter stayed at " + lastEpoch + " (fit(DataSet) loops count no epochs: call"
+                    + " model.incrementEpochCount() after each pass, or use snapshot=every:N or budget:P%)");
+        }
+        return java.util.Optional.empty();
+    }
 }

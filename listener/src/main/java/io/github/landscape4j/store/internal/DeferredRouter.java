@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 /**
  * Internal: the router of a store that is opened on first use. Only a {@link StoreWriter}'s thread calls it, so
  * the store is opened ({@link #resolve()}) there, never on the training thread. A short program may have begun
- * to exit by then: opening works during JVM shutdown ({@link ShutdownOrder#adoptMapDbHook()}).
+ * to exit by then: opening works during JVM shutdown ({@link ShutdownOrder#adoptMapDbHook()}) until the exit hook
+ * closes the stores ({@link ShutdownOrder#open}).
  */
 public final class DeferredRouter implements StatsStorageRouter {
     private final Supplier<LandscapeStore> opener;
@@ -39,7 +40,8 @@ public final class DeferredRouter implements StatsStorageRouter {
         if (store == null) {
             ShutdownOrder.adoptMapDbHook(); // JVM shutdown may have begun: MapDB must not add a hook now
             try {
-                store = Objects.requireNonNull(opener.get(), "the store opener returned null");
+                // through ShutdownOrder: the exit hook waits for this open, or refuses it once it closes the stores
+                store = Objects.requireNonNull(ShutdownOrder.open(opener), "the store opener returned null");
             } catch (StoreException e) {
                 throw e;
             } catch (RuntimeException e) {

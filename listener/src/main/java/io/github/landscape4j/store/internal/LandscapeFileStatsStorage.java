@@ -2,6 +2,8 @@ package io.github.landscape4j.store.internal;
 
 import io.github.landscape4j.store.StoreException;
 import org.deeplearning4j.core.storage.Persistable;
+import org.deeplearning4j.core.storage.StatsStorageEvent;
+import org.deeplearning4j.core.storage.StatsStorageListener;
 import org.deeplearning4j.core.storage.StorageMetaData;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 
@@ -11,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -29,12 +33,19 @@ import java.util.function.Supplier;
  * <p>DL4J commits after every put, but a reader in the same JVM sees MapDB's maps while they change; the
  * positional {@code getAllUpdateTimes} then {@code getUpdates} of DL4J's API can even skip a record when one is
  * added in between. Writes here hold a write lock until their commit, and {@link #read(Supplier)} holds the read
- * lock, so a read sees every commit before it whole and nothing of a later one.
+ * lock, so a read sees every commit before it whole and nothing of a later one. {@link #close()} takes the write lock
+ * too: DL4J's close commits whatever was put, and a close between the puts of a group ({@link #exclusive}) and its
+ * committing put would commit half the group (records without the manifest that lists them). A write after close
+ * fails with a {@link StoreException} before it reaches MapDB.
  */
 public final class LandscapeFileStatsStorage extends FileStatsStorage implements RecordSessions {
     private final Path file;
     private final Object fileKey;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Storage events of records put but not committed yet; guarded by the write lock. */
+    private final List<StatsStorageEvent> heldEvents = new ArrayList<>();
+    /** Set by {@link #close()} under the write lock; writes check it under the same lock. */
+    private boolean closing;
 
     public LandscapeFileStatsStorage(File file) {
         super(file);
@@ -93,7 +104,14 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
      */
     public void exclusive(Runnable writes) {
         write(() -> {
-            writes.run();
+            try {
+                writes.run();
+            } catch (RuntimeException | Error e) {
+                // what the group put before the fault must not be committed by the next write or by close
+                heldEvents.clear();
+                MapDbShutdown.rollback(this);
+                throw e;
+            }
             return null;
         });
     }
@@ -134,6 +152,32 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     public void putUpdate(Persistable update) {
         write(() -> {
             super.putUpdate(update);
+            if (!heldEvents.isEmpty()) { // of the records committed with this one
+                List<StatsStorageEvent> events = new ArrayList<>(heldEvents);
+                heldEvents.clear();
+                notifyListeners(events);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Puts an update record without committing it: the next {@link #putUpdate} commits it with its own record, in
+     * one MapDB commit, and sends the storage events of both after it. Call inside {@link #exclusive}, so that no
+     * other writer commits it half-way and no reader in this JVM sees it before that commit.
+     */
+    public void putUpdateUncommitted(Persistable update) {
+        write(() -> {
+            List<StatsStorageEvent> events = checkStorageEvents(update); // null without listeners
+            if (events != null) {
+                heldEvents.addAll(events);
+            }
+            getUpdateMap(update.getSessionID(), update.getTypeID(), update.getWorkerID(), true)
+                    .put(update.getTimeStamp(), update);
+            if (!listeners.isEmpty()) {
+                heldEvents.add(new StatsStorageEvent(this, StatsStorageListener.EventType.PostUpdate,
+                        update.getSessionID(), update.getTypeID(), update.getWorkerID(), update.getTimeStamp()));
+            }
             return null;
         });
     }
@@ -154,9 +198,29 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
         });
     }
 
+    /**
+     * Commits and closes the file, after any write or group of writes in progress (never in the middle of a group).
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            closing = true;
+            if (!isClosed()) {
+                super.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     private <T> T write(Supplier<T> body) {
         lock.writeLock().lock();
         try {
+            if (closing) {
+                throw new StoreException("store file " + file + " was closed; nothing more is written to it");
+            }
             return body.get();
         } finally {
             lock.writeLock().unlock();

@@ -47,6 +47,20 @@ public final class MapDbShutdown {
         }
     }
 
+    /**
+     * Rolls back what was put into the storage's MapDB database since its last commit (a group of writes that
+     * failed half-way), so that no later commit writes part of it. Returns whether it was rolled back.
+     */
+    public static boolean rollback(Object mapDbStatsStorage) {
+        try {
+            Object db = field(mapDbStatsStorage.getClass(), "db").get(mapDbStatsStorage);
+            db.getClass().getMethod("rollback").invoke(db);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException | Error e) {
+            return false;
+        }
+    }
+
     private static Field field(Class<?> type, String name) throws NoSuchFieldException {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             try {

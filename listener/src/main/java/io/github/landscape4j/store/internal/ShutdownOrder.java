@@ -1,5 +1,6 @@
 package io.github.landscape4j.store.internal;
 
+import io.github.landscape4j.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * Internal: one JVM shutdown hook for all of landscape4j, closing in order: first the runs and listeners (each
@@ -22,6 +27,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * run's writer thread opens it). MapDB registers its JVM hook when it opens its first database, and
  * {@code Runtime.addShutdownHook} then fails ("Shutdown in progress"): {@link #adoptMapDbHook()} marks MapDB's hook
  * as installed so it never registers one, and this hook closes MapDB's databases itself, last, as MapDB's would.
+ *
+ * <p>The program's threads run on while the hook does. A run begun once shutdown has begun records nothing (it asks
+ * {@link #shuttingDown()}); one that registered while the hook took its list is closed in a second pass. A store is
+ * opened for a run's writer only through {@link #open}, which the hook waits for before it closes the stores and
+ * which refuses from then on, so every store opened is closed before the JVM halts. A write that still comes (a run
+ * begun in the instant the hook started) fails cleanly on the closed storage
+ * ({@link LandscapeFileStatsStorage#close()}), never in the middle of a group.
  */
 public final class ShutdownOrder {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
@@ -30,6 +42,14 @@ public final class ShutdownOrder {
     private static volatile boolean hooked;
     private static volatile boolean shuttingDown;
     private static volatile boolean mapDbAdopted;
+    /** Held (shared) while a store is opened through {@link #open}; the hook takes it to stop new opens. */
+    private static final ReentrantReadWriteLock OPENING = new ReentrantReadWriteLock();
+    /** Set by the hook, with {@link #OPENING} held, before it closes the stores. */
+    private static volatile boolean storesClosing;
+    /** How many times the hook looks for runs: a second pass for those registered while it took the first list. */
+    private static final int WRITER_PASSES = 2;
+    /** How long the hook waits for a store being opened (it is closed with the others once open). */
+    static final long OPEN_WAIT_SECONDS = 30;
 
     private ShutdownOrder() {
     }
@@ -70,6 +90,29 @@ public final class ShutdownOrder {
         }
     }
 
+    /** Whether the hook has begun to close the stores: a store is no longer opened, a run no longer recorded. */
+    public static boolean storesClosing() {
+        return storesClosing;
+    }
+
+    /**
+     * Opens a store for a run's writer ({@code opener}, which registers it with {@link #closeAfterWriters}), unless
+     * JVM shutdown has got as far as closing the stores: then it throws a {@link StoreException}, as a store opened
+     * now would be open when the JVM halts. The hook waits for an open in progress before it closes the stores.
+     */
+    public static <T> T open(Supplier<T> opener) {
+        Lock shared = OPENING.readLock();
+        shared.lock();
+        try {
+            if (storesClosing) {
+                throw new StoreException("the JVM is exiting and its stores are closed: no store is opened now");
+            }
+            return opener.get();
+        } finally {
+            shared.unlock();
+        }
+    }
+
     /**
      * Before opening a MapDB store where JVM shutdown may have begun: keeps MapDB from registering its own JVM hook
      * (this one closes its databases instead, after the stores). Without MapDB's internals (another version), does
@@ -101,17 +144,43 @@ public final class ShutdownOrder {
 
     private static void closeAll() {
         shuttingDown = true;
-        for (Set<AutoCloseable> group : List.of(WRITERS, STORES)) {
-            for (AutoCloseable c : new ArrayList<>(group)) {
-                try {
-                    c.close();
-                } catch (Exception | Error e) {
-                    LOG.warn("landscape4j: closing {} at JVM exit failed", c, e);
-                }
-            }
+        for (int pass = 0; pass < WRITER_PASSES && !WRITERS.isEmpty(); pass++) {
+            List<AutoCloseable> runs = new ArrayList<>(WRITERS); // runs begun meanwhile: the next pass
+            WRITERS.removeAll(runs);
+            closeEach(runs);
         }
+        stopOpening();
+        closeEach(new ArrayList<>(STORES));
         if (mapDbAdopted) {
             closeMapDbDatabases();
+        }
+    }
+
+    /** Waits for a store being opened (it registers itself with the others) and refuses any open after it. */
+    private static void stopOpening() {
+        Lock exclusive = OPENING.writeLock();
+        boolean locked = false;
+        try {
+            locked = exclusive.tryLock(OPEN_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        storesClosing = true;
+        if (locked) {
+            exclusive.unlock();
+        } else {
+            LOG.warn("landscape4j: a store was still being opened {} s into JVM exit; it may be left unclosed",
+                    OPEN_WAIT_SECONDS);
+        }
+    }
+
+    private static void closeEach(List<AutoCloseable> closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception | Error e) {
+                LOG.warn("landscape4j: closing {} at JVM exit failed", c, e);
+            }
         }
     }
 
