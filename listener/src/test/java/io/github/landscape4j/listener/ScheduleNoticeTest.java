@@ -15,12 +15,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ScheduleNoticeTest {
 
     private static String stderrOf(Path store, String schedule, int batches) throws Exception {
+        return stderrOf(store, schedule, batches, 2000);
+    }
+
+    private static String stderrOf(Path store, String schedule, int batches, int probeSize) throws Exception {
         PrintStream old = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             MultiLayerNetwork net = TestNets.mlpSgd(0.1);
-            try (LandscapeListener l = LandscapeListener.builder().store(store).snapshot(schedule).build()) {
+            try (LandscapeListener l = LandscapeListener.builder().store(store).snapshot(schedule)
+                    .probeSize(probeSize).build()) {
                 net.setListeners(l);
                 TestNets.train(net, TestNets.data(batches, 16, 20, 4), 1);
             }
@@ -36,5 +41,12 @@ class ScheduleNoticeTest {
         assertThat(err).contains("snapshot=every:100 never fired: the run ended at iteration");
         assertThat(err.split("never fired", -1)).hasSize(2);
         assertThat(stderrOf(dir.resolve("b.db"), "every:2", 5)).doesNotContain("never fired");
+    }
+
+    /** every:N fires at iteration 0 when the probe is full by then: that run's schedule did fire. */
+    @Test
+    void aScheduleThatFiredAtIterationZeroIsNotSaidToHaveNeverFired(@TempDir Path dir) throws Exception {
+        String err = stderrOf(dir.resolve("c.db"), "every:100", 5, 16);
+        assertThat(err).doesNotContain("never fired");
     }
 }

@@ -383,8 +383,8 @@ public final class RunRecorder implements AutoCloseable {
     private synchronized void neverFired() {
         if (!ended && iterated) {
             SnapshotSchedule.parse(config.schedule()).neverFired(config.schedule(), lastIteration, lastEpoch,
-                    snapshots.count(), epochEvents || epochsCounted).ifPresent(m -> LOG.warn("landscape4j: run {}: {}",
-                    runId, m));
+                    snapshots.count(), epochEvents || epochsCounted, snapshots.fired())
+                    .ifPresent(m -> LOG.warn("landscape4j: run {}: {}", runId, m));
         }
     }
 

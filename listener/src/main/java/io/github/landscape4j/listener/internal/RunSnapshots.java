@@ -73,6 +73,7 @@ final class RunSnapshots {
     private Probe train;
     private Probe validation;
     private int count;
+    private boolean fired;
     private long lastIteration = Long.MIN_VALUE;
     private boolean budgetLogged;
     private long batchSize; // examples in the last minibatch seen, 0 until one is
@@ -118,11 +119,21 @@ final class RunSnapshots {
     }
 
     synchronized boolean dueAtIteration(long iteration) {
-        return train != null && !guard.tripped() && schedule.dueAtIteration(iteration);
+        return fired(train != null && !guard.tripped() && schedule.dueAtIteration(iteration));
     }
 
     synchronized boolean dueAtEpochEnd() {
-        return train != null && !guard.tripped() && schedule.dueAtEpochEnd();
+        return fired(train != null && !guard.tripped() && schedule.dueAtEpochEnd());
+    }
+
+    private boolean fired(boolean due) {
+        fired |= due;
+        return due;
+    }
+
+    /** Whether the schedule ever made a snapshot due (taken, skipped for the budget or abandoned). */
+    synchronized boolean fired() {
+        return fired;
     }
 
     /** The longest a scheduled snapshot starting now may take. */

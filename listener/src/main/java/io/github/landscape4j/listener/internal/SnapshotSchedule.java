@@ -169,10 +169,14 @@ public final class SnapshotSchedule {
     /**
      * What to say when this schedule ({@code text}, as the user wrote it) never fired in a run that ended at
      * {@code lastIteration}: {@code snapshot=epoch} in a loop that reported no epochs ({@code epochs} false),
-     * {@code snapshot=every:N} in a run shorter than N iterations; empty when it fired or could not have.
+     * {@code snapshot=every:N} in a run shorter than N iterations; empty when it fired ({@code fired}: a snapshot
+     * was due at some point, e.g. every:N at iteration 0 once the probe was full) or could not have.
      */
     public java.util.Optional<String> neverFired(String text, long lastIteration, int lastEpoch, int taken,
-                                                  boolean epochs) {
+                                                  boolean epochs, boolean fired) {
+        if (fired) {
+            return java.util.Optional.empty();
+        }
         if (kind == Kind.EVERY && lastIteration < every) {
             return java.util.Optional.of("snapshot=" + text + " never fired: the run ended at iteration "
                     + lastIteration + (taken > 0 ? " (its final snapshot was taken at close)"
