@@ -53,7 +53,9 @@ public final class Directions {
     /** Directions normalized against one parameter vector ({@link #at}); it must not change meanwhile. */
     public final class At {
         private final INDArray params;
-        private final java.util.Map<String, Object> norms = new java.util.HashMap<>();
+        /** Per tensor name: the parameters' norm (a tensor normalized as a whole) or filter norms. */
+        private final java.util.Map<String, Double> tensorNorms = new java.util.HashMap<>();
+        private final java.util.Map<String, INDArray> filterNorms = new java.util.HashMap<>();
 
         private At(INDArray params) {
             this.params = params;
@@ -95,13 +97,13 @@ public final class Directions {
                 if (normalization == Normalization.LAYER || shape.length < 2 || role != TensorRole.WEIGHT) {
                     // biases and vectors have one "filter": the whole tensor (Li et al.'s reference does the same)
                     double dn = ds.norm2Number().doubleValue();
-                    double pn = (Double) norms.computeIfAbsent(t.name(),
+                    double pn = tensorNorms.computeIfAbsent(t.name(),
                             k -> segment(params, t).norm2Number().doubleValue());
                     ds.muli(dn == 0 ? 0 : pn / dn);
                     continue;
                 }
-                filterNormalize(ds, (INDArray) norms.computeIfAbsent(t.name(), k -> filterNorms(segment(params, t),
-                        shape)), shape);
+                filterNormalize(ds, filterNorms.computeIfAbsent(t.name(), k -> filterNorms(segment(params, t), shape)),
+                        shape);
             }
         }
     }
@@ -156,14 +158,10 @@ public final class Directions {
     /** The norm of each filter of weight tensor {@code ps} (a view of its flat vector), as {@link #filterNormalize}. */
     private static INDArray filterNorms(INDArray ps, long[] shape) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) { // kept across scopes
-            return filterNormsHere(ps, shape);
+            INDArray p = ps.dup().reshape(ps.length());
+            return shape.length == 2 ? p.reshape('f', shape[0], shape[1]).norm2(0)
+                    : p.reshape('c', shape[0], ps.length() / shape[0]).norm2(1);
         }
-    }
-
-    private static INDArray filterNormsHere(INDArray ps, long[] shape) {
-        INDArray p = ps.dup().reshape(ps.length());
-        return shape.length == 2 ? p.reshape('f', shape[0], shape[1]).norm2(0)
-                : p.reshape('c', shape[0], ps.length() / shape[0]).norm2(1);
     }
 
     /** The rank-1 view of tensor {@code t} in flat vector {@code flat}. */
