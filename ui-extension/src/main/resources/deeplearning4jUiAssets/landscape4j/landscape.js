@@ -198,12 +198,18 @@ async function refreshRun(run, force) {
   }
   refreshSeries(run, s, force);
   setStatus(runStatus(s, state.scalars[run], state.details[run] && state.details[run].body.listenerConfig));
-  const progress = s.progress ? s.progress.state : '';
+  const progress = s.progress ? s.progress.state + ' ' + (s.progress.note || '') : '';
   if (progress !== state.progressShown) {
     state.progressShown = progress; // "being computed" / "off" / "ended" notes follow the run's state
     $('no-snapshots').textContent = noSnapshotsText(run);
   }
   document.body.dataset.snapshots = String(s.snapshots);
+}
+
+/** Why the last snapshot due was not taken, from the run's progress record (empty when there is no such note). */
+function noteText(run) {
+  const s = summary(run);
+  return s && s.progress && s.progress.note ? ' (' + s.progress.note + ')' : '';
 }
 
 function emptyText(run) {
@@ -332,17 +338,31 @@ async function updateSlider(run, count, force) {
   }
 }
 
+/**
+ * A reduced snapshot says so, with its grid and probe: the budget schedule took a cheaper level because the full one
+ * did not fit yet (see the README, Snapshot levels).
+ */
+function levelText(snap) {
+  const level = snap.level || 'full';
+  if (level === 'full') return '';
+  const grid = snap.surfaces && snap.surfaces.length ? snap.surfaces[0].xs.length : null;
+  const train = snap.probe && snap.probe.train ? snap.probe.train.split(' ')[0] : null;
+  return ' · ' + level + ' snapshot (' + [grid ? grid + '×' + grid + ' grid' : null,
+    train ? 'probe of ' + train : null].filter((x) => x).join(', ') + '; fewer measures: the full one did not fit'
+      + ' the time budget yet)';
+}
+
 function noSnapshotsText(run) {
   const e = emptyText(run);
   if (e.startsWith('snapshots are off')) {
     return 'This run takes no landscape snapshots (snapshot=off): the charts below show its scalars.';
   }
-  if (e.startsWith('the run ended')) return 'The run ended before its first landscape snapshot.';
+  if (e.startsWith('the run ended')) return 'The run ended before its first landscape snapshot' + noteText(run) + '.';
   if (e.startsWith('the first snapshot')) {
     return 'The first landscape snapshot is being computed (see the status line); it appears here when done.';
   }
   return 'No snapshots yet: the charts below follow the run; surfaces, slices and the snapshot measures appear'
-      + ' with the first landscape snapshot.';
+      + ' with the first landscape snapshot' + noteText(run) + '.';
 }
 
 async function showSnapshot(run, index) {
@@ -356,7 +376,8 @@ async function showSnapshot(run, index) {
   state.seen[run + '#shown' + index] = Date.now();
   const count = summary(run) ? summary(run).snapshots : index + 1;
   $('snapshot-label').textContent = 'snapshot ' + (index + 1) + ' of ' + count + ' · iteration '
-      + snap.iteration + ' · epoch ' + snap.epoch;
+      + snap.iteration + ' · epoch ' + snap.epoch + levelText(snap);
+  document.body.dataset.shownLevel = snap.level || 'full';
   document.body.dataset.shownSnapshot = String(index);
   if (snap.measures && snap.measures.diverged === 1) { // no landscape: never a clipped flat surface
     for (const id of LANDSCAPE_CHARTS) draw(id, [], {titleText: '', emptyText: 'undefined: the model has diverged'});

@@ -20,7 +20,7 @@ export function rate(scalars) {
  */
 export function runStatus(s, scalars, options) {
   const p = s.progress;
-  const snaps = plural(s.snapshots, 'snapshot');
+  const snaps = plural(s.snapshots, 'snapshot') + (p && p.note ? ' · ' + p.note : '');
   if (p && p.state === 'snapshot') {
     const elapsed = Math.max(0, s.serverEpochMillis - p.sinceEpochMillis);
     return {state: 'snapshot', text: 'computing snapshot ' + (p.snapshot + 1) + ' (taken at iteration '

@@ -17,13 +17,16 @@ import java.lang.instrument.Instrumentation;
  * {@code ComputationGraph} the program initializes (after {@code init(...)} and after every
  * {@code setListeners(...)}, which would otherwise drop it), after the program's own listeners, and nothing else.
  * All models share one store file; each model is its own run in it. A run ends when its model is collected (the
- * agent holds models weakly) or at JVM exit, where its tail is committed without a final snapshot; a short program's
- * store is opened even when the JVM has begun to exit.
+ * agent holds models weakly) or at JVM exit, where its tail is committed (no snapshot is taken in a shutdown hook);
+ * a short program's store is opened even when the JVM has begun to exit.
  *
  * <p>Options: {@code key=value} pairs separated by {@code ','} in the agent argument, or system properties
  * {@code -Dlandscape4j.key=value}; the agent argument wins. The keys are the listener's
  * ({@link io.github.landscape4j.listener.ConfigOption}); {@code store} defaults to {@code landscape4j.db} in the
- * working directory. Bad options print one line on stderr and leave the agent off; the program runs unchanged.
+ * working directory. At start it prints one line on stderr (the store, the schedule, the live page when on); bad
+ * options print one line on stderr and leave the agent off; the program runs unchanged. When the program's
+ * {@code main} returns normally, each run takes its final snapshot (bounded by the {@code finalSeconds} option) before
+ * the JVM exits; a run that ends with no snapshot says why on stderr.
  *
  * <p>{@code premain} only validates the options and registers a class file transformer that looks at class names:
  * the weaving code (Byte Buddy's bundled ASM) and the store are loaded when the program loads DL4J's model classes.
@@ -43,6 +46,7 @@ public final class LandscapeAgent {
         try {
             AgentOptions options = AgentOptions.parse(agentArgs, System.getProperties());
             instrumentation.addTransformer(new ModelTransformer(options), false);
+            System.err.println(options.startLine());
         } catch (InvalidConfigException e) {
             System.err.println(AgentOptions.offMessage(e));
         } catch (Throwable t) {

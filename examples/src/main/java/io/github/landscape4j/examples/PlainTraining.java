@@ -39,6 +39,7 @@ import java.util.function.Consumer;
  * PlainTraining --sweep MODELS
  * </pre>
  *
+ * {@code --exit} ends the program with {@code System.exit(0)} after training instead of returning from {@code main}.
  * {@code --timing} also prints the milliseconds from JVM start to the end of the first training iteration.
  * {@code --sweep} trains MODELS small networks one after another, as a hyperparameter sweep does, dropping each, and
  * prints the program's footprint (heap after GC, off-heap bytes, live threads) after the 10th and the last, then the
@@ -56,6 +57,7 @@ public final class PlainTraining {
     public static void main(String[] args) throws Exception {
         int iterations = 20;
         boolean timing = false;
+        boolean exit = false;
         if (args.length == 2 && args[0].equals("--sweep")) {
             sweep(Integer.parseInt(args[1]), System.out);
             return;
@@ -63,11 +65,17 @@ public final class PlainTraining {
         for (String a : args) {
             if (a.equals("--timing")) {
                 timing = true;
+            } else if (a.equals("--exit")) {
+                exit = true;
             } else {
                 iterations = Integer.parseInt(a);
             }
         }
         train(iterations, timing, System.out, model -> { });
+        if (exit) {
+            System.out.flush();
+            System.exit(0); // as programs that end with System.exit do: main never returns
+        }
     }
 
     /**

@@ -42,16 +42,20 @@ public final class EvaluationContext {
     /** When not null, every plane's and slice's directions by name ({@code random.d1}, ...), for an export. */
     private Map<String, INDArray> directions;
 
-    EvaluationContext(Workbench bench, SnapshotRequest request, INDArray theta, Clock clock) {
+    private final SnapshotConfig config;
+
+    EvaluationContext(Workbench bench, SnapshotRequest request, SnapshotConfig config, INDArray theta, Clock clock) {
         this.bench = bench;
+        this.config = config;
         this.request = request;
         this.theta = theta;
         this.clock = clock;
         this.rng = Nd4j.getRandomFactory().getNewRandomInstance(bench.seed() * 1_000_003L + request.index());
     }
 
+    /** The options of this snapshot: the engine's, capped at the snapshot's {@link SnapshotLevel}. */
     public SnapshotConfig config() {
-        return bench.config();
+        return config;
     }
 
     public SnapshotRequest request() {

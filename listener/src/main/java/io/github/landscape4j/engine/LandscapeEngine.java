@@ -63,6 +63,11 @@ public final class LandscapeEngine {
     private final List<Part> parts;
     private final int threads;
     private boolean divergedLogged;
+    /** The cost of an evaluation per example, measured (one engine, one snapshot at a time). */
+    private final io.github.landscape4j.engine.internal.Calibration calibration =
+            new io.github.landscape4j.engine.internal.Calibration();
+    /** Each probe's subsamples by level: only the current probes' (identity keys). */
+    private final Map<Probe, Map<SnapshotLevel, Probe>> subsamples = new java.util.IdentityHashMap<>();
 
     private LandscapeEngine(Workbench bench, List<Part> parts, int threads) {
         this.bench = bench;
@@ -267,15 +272,21 @@ public final class LandscapeEngine {
         Clock clock = new Clock(request.label(), request.limitNanos(), request.cancelled());
         INDArray source = request.params() != null ? request.params() : bench.template().params();
         INDArray theta = source.reshape(source.length()).castTo(bench.floatModel().dataType()).dup();
-        EvaluationContext ctx = new EvaluationContext(bench, request, theta, clock);
-        if (keepDirections) {
-            ctx.keepDirections();
-        }
         bench.floatModel().load(theta);
         if (bench.hasDoubleModel()) {
             bench.doubleModel().load(theta);
         }
-        clock.lap("probe model", 0);
+        clock.lap("probe model");
+        SnapshotLevel level = chooseLevel(request, clock);
+        SnapshotRequest leveled = level == SnapshotLevel.FULL ? request : request.withProbes(
+                subsample(request.train(), level), request.validation() == null ? null
+                        : subsample(request.validation(), level));
+        SnapshotConfig config = level.config(bench.config());
+        EvaluationContext ctx = new EvaluationContext(bench, leveled, config, theta, clock);
+        if (keepDirections) {
+            ctx.keepDirections();
+        }
+        long start = System.nanoTime();
         boolean first = true;
         for (Part part : parts) {
             if (!part.enabled(ctx)) {
@@ -283,18 +294,79 @@ public final class LandscapeEngine {
             }
             part.compute(ctx);
             ctx.restore();
-            double whole = first ? evaluations(request.validation() != null, request.initial() != null)
-                    / (request.validation() != null ? 2 : 1) : 0;
-            clock.lap(part.name(), whole);
-            if (first && diverged(theta, request)) {
-                return new Taken(divergedSnapshot(request, ctx, clock), theta, Map.of());
+            clock.lap(part.name());
+            if (first && diverged(theta, leveled)) {
+                return new Taken(divergedSnapshot(leveled, ctx, clock, level), theta, Map.of());
             }
             first = false;
         }
         ctx.put("diverged", 0.0);
+        calibration.taken(System.nanoTime() - start, evaluations(config, leveled.validation() != null,
+                leveled.initial() != null) * leveled.train().size());
         return new Taken(new Snapshot(request.index(), request.iteration(), request.epoch(), request.wallMillis(),
-                bench.seed(), probeDescription(request), List.copyOf(ctx.surfaces()), List.copyOf(ctx.slices()),
-                ctx.measures(), ctx.perTensorMeasures(), clock.finish()), theta, ctx.keptDirections());
+                bench.seed(), probeDescription(leveled), List.copyOf(ctx.surfaces()), List.copyOf(ctx.slices()),
+                ctx.measures(), ctx.perTensorMeasures(), clock.finish(), level.key()), theta, ctx.keptDirections());
+    }
+
+    /**
+     * The level of this snapshot: {@link SnapshotLevel#FULL} unless the request allows levels, else the richest one
+     * predicted to fit its {@code levelNanos} (the quickest when none does). With a time limit, a snapshot whose level
+     * is predicted to break it is abandoned here, before its costly parts.
+     */
+    private SnapshotLevel chooseLevel(SnapshotRequest request, Clock clock) {
+        boolean levels = request.levelNanos() > 0;
+        if (!levels && request.limitNanos() == Long.MAX_VALUE) {
+            return SnapshotLevel.FULL;
+        }
+        if (!calibration.known()) {
+            Probe quick = subsample(request.train(), SnapshotLevel.QUICK);
+            calibration.warmUp(() -> bench.floatModel().evaluate(quick), quick.size());
+            clock.lap("calibration");
+        }
+        long spent = clock.elapsedNanos();
+        SnapshotLevel chosen = SnapshotLevel.QUICK;
+        if (levels) {
+            for (SnapshotLevel l : SnapshotLevel.values()) {
+                if (spent + predictNanos(l, request) <= request.levelNanos()) {
+                    chosen = l;
+                    break;
+                }
+            }
+        } else {
+            chosen = SnapshotLevel.FULL;
+        }
+        long predicted = predictNanos(chosen, request);
+        if (request.limitNanos() != Long.MAX_VALUE && spent + predicted > request.limitNanos()) {
+            throw new SnapshotAbandoned("it would take more than its share of the time budget ("
+                    + String.format(java.util.Locale.ROOT, "%.2f s now; the %s snapshot is predicted to take %.2f s",
+                    request.limitNanos() / 1e9, chosen.key(), predicted / 1e9) + ")", spent, spent + predicted);
+        }
+        return chosen;
+    }
+
+    /**
+     * What a snapshot of {@code level} for {@code request} is predicted to take, in nanoseconds: its probe evaluations
+     * ({@link #evaluations(boolean, boolean)} at the level's options) times their measured cost per example (from
+     * this engine's last snapshot, else from a timed warm evaluation); 0 before anything was measured.
+     */
+    public long predictNanos(SnapshotLevel level, SnapshotRequest request) {
+        double e = evaluations(level.config(bench.config()), request.validation() != null, request.initial() != null);
+        return calibration.predict(e * level.probeSize(request.train().size()));
+    }
+
+    /** The probe a level evaluates on: a seeded subsample, made once per probe and level. */
+    private Probe subsample(Probe probe, SnapshotLevel level) {
+        long n = level.probeSize(probe.size());
+        if (n >= probe.size()) {
+            return probe;
+        }
+        Map<SnapshotLevel, Probe> byLevel = subsamples.get(probe);
+        if (byLevel == null) {
+            subsamples.clear(); // only the run's current probes are kept
+            byLevel = new java.util.EnumMap<>(SnapshotLevel.class);
+            subsamples.put(probe, byLevel);
+        }
+        return byLevel.computeIfAbsent(level, l -> probe.subsample(n, bench.seed() * 31 + l.ordinal()));
     }
 
     /**
@@ -315,7 +387,8 @@ public final class LandscapeEngine {
     }
 
     /** A diverged model has no landscape: every measure undefined (NaN), {@code diverged} = 1, no surfaces. */
-    private Snapshot divergedSnapshot(SnapshotRequest request, EvaluationContext ctx, Clock clock) {
+    private Snapshot divergedSnapshot(SnapshotRequest request, EvaluationContext ctx, Clock clock,
+                                      SnapshotLevel level) {
         if (!divergedLogged) {
             divergedLogged = true;
             LOG.warn("landscape4j: {} has diverged at iteration {} (non-finite parameters or outputs): its"
@@ -326,7 +399,7 @@ public final class LandscapeEngine {
         measures.replaceAll((k, v) -> Double.NaN);
         measures.put("diverged", 1.0);
         return new Snapshot(request.index(), request.iteration(), request.epoch(), request.wallMillis(), bench.seed(),
-                probeDescription(request), List.of(), List.of(), measures, Map.of(), clock.finish());
+                probeDescription(request), List.of(), List.of(), measures, Map.of(), clock.finish(), level.key());
     }
 
     private Map<String, String> probeDescription(SnapshotRequest request) {
@@ -343,7 +416,10 @@ public final class LandscapeEngine {
      * first part whether the whole fits the budget (grid points on the linear path cost less: an overestimate).
      */
     public double evaluations(boolean validation, boolean interpolation) {
-        SnapshotConfig c = bench.config();
+        return evaluations(bench.config(), validation, interpolation);
+    }
+
+    private double evaluations(SnapshotConfig c, boolean validation, boolean interpolation) {
         int n = c.grid();
         double sides = validation ? 2 : 1;
         long weights = c.perTensorMeasures() ? bench.weightTensors().size() : 0;

@@ -50,6 +50,51 @@ public record Probe(INDArray[] features, INDArray[] labels, INDArray[] featureMa
         return a != null && Arrays.stream(a).anyMatch(java.util.Objects::nonNull);
     }
 
+    /**
+     * {@code n} of its examples drawn without replacement by a generator seeded with {@code seed} (kept in their
+     * order), as a new probe; this probe itself when it holds no more than {@code n}.
+     */
+    public Probe subsample(long n, long seed) {
+        long size = size();
+        if (n >= size) {
+            return this;
+        }
+        // a partial Fisher-Yates shuffle: the first n of a seeded permutation
+        int[] all = new int[(int) size];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        java.util.Random rng = new java.util.Random(seed);
+        for (int i = 0; i < n; i++) {
+            int j = i + rng.nextInt(all.length - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        long[] rows = Arrays.stream(Arrays.copyOf(all, (int) n)).sorted().asLongStream().toArray();
+        return new Probe(rows(features, rows), rows(labels, rows), rows(featureMasks, rows), rows(labelMasks, rows),
+                n + " of the " + size + " examples of the probe (" + source + "), drawn with seed " + seed);
+    }
+
+    private static INDArray[] rows(INDArray[] arrays, long[] rows) {
+        if (arrays == null) {
+            return null;
+        }
+        INDArray[] out = new INDArray[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            INDArray a = arrays[i];
+            if (a != null) {
+                org.nd4j.linalg.indexing.INDArrayIndex[] index = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
+                index[0] = new org.nd4j.linalg.indexing.SpecifiedIndex(rows);
+                for (int d = 1; d < index.length; d++) {
+                    index[d] = org.nd4j.linalg.indexing.NDArrayIndex.all();
+                }
+                out[i] = a.get(index).dup();
+            }
+        }
+        return out;
+    }
+
     public long size() {
         return features[0].size(0);
     }

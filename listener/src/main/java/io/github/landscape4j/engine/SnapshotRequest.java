@@ -31,11 +31,15 @@ import java.util.function.BooleanSupplier;
  * @param batchSize            examples in the training minibatch the optimizer last stepped on (0: unknown); the
  *                             edge-of-stability ratio of a network that sums its loss over the minibatch
  *                             ({@code miniBatch(false)}) needs it and is not written without it
+ * @param levelNanos           0: the full snapshot (every option as given); else the engine takes the richest
+ *                             {@link SnapshotLevel} predicted to take at most this long, the quickest when none is
+ *                             (see {@link #withLevels(long)})
  */
 public record SnapshotRequest(INDArray params, Probe train, Probe validation, List<INDArray> trajectory,
                               long[] trajectoryIterations, INDArray initial, int index, long iteration, int epoch,
                               long wallMillis, double learningRate, String label, long limitNanos,
-                              BooleanSupplier cancelled, TrajectorySketch sketch, long batchSize) {
+                              BooleanSupplier cancelled, TrajectorySketch sketch, long batchSize,
+                              long levelNanos) {
 
     public SnapshotRequest {
         Objects.requireNonNull(train, "train probe");
@@ -53,43 +57,64 @@ public record SnapshotRequest(INDArray params, Probe train, Probe validation, Li
     /** A snapshot of the engine's model at its current parameters on {@code train}, nothing else given. */
     public static SnapshotRequest of(Probe train) {
         return new SnapshotRequest(null, train, null, List.of(), new long[0], null, 0, 0, 0, 0, Double.NaN,
-                "model", Long.MAX_VALUE, () -> false, null, 0);
+                "model", Long.MAX_VALUE, () -> false, null, 0, 0);
     }
 
     public SnapshotRequest withParams(INDArray params) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize, levelNanos);
     }
 
     public SnapshotRequest withValidation(Probe validation) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize, levelNanos);
     }
 
     public SnapshotRequest withTrajectory(List<INDArray> trajectory, long[] iterations, INDArray initial) {
         return new SnapshotRequest(params, train, validation, trajectory, iterations, initial, index, iteration,
-                epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
+                epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize, levelNanos);
     }
 
     public SnapshotRequest at(int index, long iteration, int epoch, long wallMillis) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize, levelNanos);
     }
 
     public SnapshotRequest withLearningRate(double learningRate) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize, levelNanos);
     }
 
     public SnapshotRequest withLimit(String label, long limitNanos, BooleanSupplier cancelled) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize, levelNanos);
     }
 
     /** Internal: the trajectory sketch for the PCA plane (see {@link #sketch()}). */
     public SnapshotRequest withSketch(TrajectorySketch sketch) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize, levelNanos);
+    }
+
+    /**
+     * Lets the engine take a cheaper {@link SnapshotLevel} when the full snapshot is predicted to take longer than
+     * {@code levelNanos}: the richest level predicted to fit, else the quickest. Predictions come from timed warm
+     * evaluations of the probe and from the engine's earlier snapshots. When even the quickest is predicted to break
+     * {@link #limitNanos()}, the snapshot is abandoned at once ({@link SnapshotAbandoned#predictedNanos()} says what
+     * the quickest would cost). {@code 0}: always the full level (the default).
+     */
+    public SnapshotRequest withLevels(long levelNanos) {
+        if (levelNanos < 0) {
+            throw new IllegalArgumentException("levelNanos " + levelNanos + ": must be >= 0 (0: full level)");
+        }
+        return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize, levelNanos);
+    }
+
+    /** The same request on other probes (a level's subsamples). */
+    SnapshotRequest withProbes(Probe train, Probe validation) {
+        return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize, levelNanos);
     }
 
     /**
@@ -98,6 +123,6 @@ public record SnapshotRequest(INDArray params, Probe train, Probe validation, Li
      */
     public SnapshotRequest withBatchSize(long batchSize) {
         return new SnapshotRequest(params, train, validation, trajectory, trajectoryIterations, initial, index,
-                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize);
+                iteration, epoch, wallMillis, learningRate, label, limitNanos, cancelled, sketch, batchSize, levelNanos);
     }
 }

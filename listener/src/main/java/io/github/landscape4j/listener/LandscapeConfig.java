@@ -37,12 +37,14 @@ import java.util.stream.Collectors;
  * @param holdout         every {@code holdout}-th training minibatch to the validation probe; 0: off
  * @param checkpointMB    megabytes of checkpoints a run keeps
  * @param snapshotThreads ND4J's and BLAS's threads while a snapshot runs (0: ND4J's own setting)
+ * @param finalSeconds    with {@code budget:P%}, what the final snapshot's level is chosen to fit at least, in
+ *                        seconds
  */
 public record LandscapeConfig(Optional<Path> store, String runName, List<String> tags, long seed, int every,
                               boolean perTensor, int tensorEvery, int checkpointEvery, int maxCheckpoints, int commitEvery,
                               long commitMillis, OptionalInt ui, String schedule, int probeSize,
                               SnapshotConfig snapshots, int probeMin, int holdout, int checkpointMB,
-                              int snapshotThreads) {
+                              int snapshotThreads, int finalSeconds) {
 
     public LandscapeConfig {
         tags = List.copyOf(tags);
@@ -109,6 +111,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         }
         int checkpointMB = (int) p.integer(ConfigOption.CHECKPOINT_MB);
         int snapshotThreads = (int) p.integer(ConfigOption.SNAPSHOT_THREADS);
+        int finalSeconds = (int) p.integer(ConfigOption.FINAL_SECONDS);
         OptionalInt ui = p.string(ConfigOption.UI).isEmpty() ? OptionalInt.empty()
                 : OptionalInt.of((int) p.integer(ConfigOption.UI));
         if (!p.problems.isEmpty()) {
@@ -116,7 +119,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         }
         return new LandscapeConfig(store, run, tags, seed, every, perTensor, tensorEvery, checkpointEvery, maxCheckpoints,
                 commitEvery, commitMillis, ui, schedule, probeSize, snapshots, probeMin, holdout, checkpointMB,
-                snapshotThreads);
+                snapshotThreads, finalSeconds);
     }
 
     /** The options as strings by key, as written into the run's metadata. */
@@ -140,6 +143,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         m.put(ConfigOption.HOLDOUT.key(), Integer.toString(holdout));
         m.put(ConfigOption.CHECKPOINT_MB.key(), Integer.toString(checkpointMB));
         m.put(ConfigOption.SNAPSHOT_THREADS.key(), Integer.toString(snapshotThreads));
+        m.put(ConfigOption.FINAL_SECONDS.key(), Integer.toString(finalSeconds));
         m.putAll(SnapshotOptions.asOptions(snapshots));
         return m;
     }

@@ -157,6 +157,25 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
         }
     }
 
+    /**
+     * Takes each live run's final snapshot now, as {@link #close()} would, without ending the runs (training may go
+     * on, and a later close takes none at the same iteration). The agent calls it when the program's {@code main}
+     * returns. Never throws; a run's fault is logged once.
+     */
+    @SuppressWarnings("try") // the workspace scope works by being open; the body need not reference it
+    public void finalSnapshots() {
+        if (closed) {
+            return;
+        }
+        for (RunRecorder r : recorders()) {
+            try (MemoryWorkspace ignored = outsideWorkspaces()) {
+                r.guard().run("the final snapshot when main returned", r::finalSnapshot);
+            } catch (RuntimeException | Error e) {
+                guard.trip("the final snapshot of run " + r.runId(), e);
+            }
+        }
+    }
+
     /** Number of landscape snapshots taken so far, over all runs. */
     public int snapshotCount() {
         return recorders().stream().mapToInt(RunRecorder::snapshots).sum();

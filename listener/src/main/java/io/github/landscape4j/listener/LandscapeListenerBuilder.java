@@ -190,6 +190,15 @@ public final class LandscapeListenerBuilder {
         return set(ConfigOption.SNAPSHOT_THREADS, threads);
     }
 
+    /**
+     * With {@code budget:P%}: the final snapshot (at {@link LandscapeListener#close()}) is taken whatever the budget,
+     * at the richest level predicted to take at most this many seconds or the budget's room, whichever is longer
+     * (default 60; the quickest level at least).
+     */
+    public LandscapeListenerBuilder finalSeconds(int seconds) {
+        return set(ConfigOption.FINAL_SECONDS, seconds);
+    }
+
     /** Points per side of surfaces and along slices (default 21). */
     public LandscapeListenerBuilder grid(int points) {
         return set(ConfigOption.GRID, points);

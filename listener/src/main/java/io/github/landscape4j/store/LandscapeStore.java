@@ -268,8 +268,20 @@ public final class LandscapeStore implements AutoCloseable {
      * @param snapshot         index of the snapshot being computed, or the number written so far otherwise
      * @param iteration        the iteration the state began at
      * @param sinceEpochMillis when the state began, in milliseconds since the epoch
+     * @param note             why the run's last scheduled snapshot was not taken (skipped for the time budget, a
+     *                         probe too small, a fault) while no snapshot was written since; empty otherwise
      */
-    public record Progress(String state, int snapshot, long iteration, long sinceEpochMillis) {
+    public record Progress(String state, int snapshot, long iteration, long sinceEpochMillis, String note) {
+        /** Progress with no note. */
+        public Progress(String state, int snapshot, long iteration, long sinceEpochMillis) {
+            this(state, snapshot, iteration, sinceEpochMillis, "");
+        }
+
+        /** The note; empty for records written before notes existed. */
+        @Override
+        public String note() {
+            return note == null ? "" : note;
+        }
     }
 
     /**

@@ -27,10 +27,28 @@ import java.util.Map;
  * @param measures     scalar measures by key
  * @param perTensor    per-tensor measures: tensor name → key → value
  * @param timingsMillis how long each part took, by part name, and {@code total}
+ * @param level        how much was computed: {@code full} (every option as given), or a cheaper level the budget
+ *                     schedule took when the full snapshot did not fit ({@code medium}, {@code coarse},
+ *                     {@code quick}: see {@code io.github.landscape4j.engine.SnapshotLevel}); its grid and probe are
+ *                     in {@link #surfaces()} and {@link #probe()}
  */
 public record Snapshot(int index, long iteration, int epoch, long wallMillis, long seed, Map<String, String> probe,
                        List<Surface> surfaces, List<Slice> slices, Map<String, Double> measures,
-                       Map<String, Map<String, Double>> perTensor, Map<String, Double> timingsMillis) {
+                       Map<String, Map<String, Double>> perTensor, Map<String, Double> timingsMillis, String level) {
+
+    /** A snapshot at the full level. */
+    public Snapshot(int index, long iteration, int epoch, long wallMillis, long seed, Map<String, String> probe,
+                    List<Surface> surfaces, List<Slice> slices, Map<String, Double> measures,
+                    Map<String, Map<String, Double>> perTensor, Map<String, Double> timingsMillis) {
+        this(index, iteration, epoch, wallMillis, seed, probe, surfaces, slices, measures, perTensor, timingsMillis,
+                "full");
+    }
+
+    /** The level; {@code full} for records written before levels existed. */
+    @Override
+    public String level() {
+        return level == null || level.isEmpty() ? "full" : level;
+    }
 
     /** A measure, or NaN when absent. */
     public double measure(String key) {

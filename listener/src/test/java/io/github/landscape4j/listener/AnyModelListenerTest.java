@@ -133,14 +133,19 @@ class AnyModelListenerTest {
     }
 
     @Test
-    void aRunThatEndsBeforeItsProbeIsFullUsesWhatItSawFromProbeMinOn() {
+    void aRunThatEndsBeforeItsProbeIsFullUsesWhatItSawEvenBelowProbeMinAndSaysSo() {
         DataSet data = DataSet.merge(TestNets.data(1, 40, 20, 15));
         MultiLayerNetwork net = TestNets.mlpSgd(0.1);
         List<Snapshot> snaps = run("early", net, cheap("early").snapshotEvery(1000).probeMin(32), m -> net.fit(data));
         assertThat(snaps).hasSize(1);
         assertThat(snaps.get(0).probe().get("train")).startsWith("40 examples").contains("before the probe was full");
         MultiLayerNetwork other = TestNets.mlpSgd(0.1);
-        assertThat(run("tooFew", other, cheap("tooFew").snapshotEvery(1000).probeMin(64), m -> other.fit(data))).isEmpty();
+        List<Snapshot> few = run("tooFew", other, cheap("tooFew").snapshotEvery(1000).probeMin(64),
+                m -> other.fit(data));
+        assertThat(few).hasSize(1);
+        assertThat(few.get(0).probe().get("train")).startsWith("40 examples")
+                .contains("fewer than probeMin=64");
+        assertThat(few.get(0).measure("train_loss")).isFinite();
     }
 
     @Test

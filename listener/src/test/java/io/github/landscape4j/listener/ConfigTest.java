@@ -46,7 +46,7 @@ class ConfigTest {
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         "colour=blue: unknown option; known options: store, run, tags, seed, every, perTensor,"
                                 + " tensorEvery, checkpointEvery, maxCheckpoints, commitEvery, commitMillis, snapshot,"
-                                + " probeSize, probeMin, holdout, checkpointMB, snapshotThreads, grid, range, normalization, biasbn,"
+                                + " finalSeconds, probeSize, probeMin, holdout, checkpointMB, snapshotThreads, grid, range, normalization, biasbn,"
                                 + " planes, slices, epsilon, sharpnessK,"
                                 + " ascentSteps, sharpnessBox, hessianIterations, hutchinson, curvature, pca,"
                                 + " perTensorMeasures, ui",

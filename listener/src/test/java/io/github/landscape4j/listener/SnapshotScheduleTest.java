@@ -1,12 +1,17 @@
 package io.github.landscape4j.listener;
 
+import io.github.landscape4j.engine.SnapshotLevel;
+import io.github.landscape4j.engine.internal.Calibration;
 import io.github.landscape4j.listener.internal.SnapshotSchedule;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** The schedule's decisions on a fake clock (nanoseconds). */
+/** The schedule's decisions on a fake clock (nanoseconds), with the engine's level choice simulated. */
 class SnapshotScheduleTest {
 
     private static final long MS = 1_000_000L;
@@ -20,82 +25,126 @@ class SnapshotScheduleTest {
         }
     }
 
+    /** One snapshot the simulation took: when it started, its level, what it cost. */
+    private record Taken(long startNanos, SnapshotLevel level, long costNanos, boolean last) {
+    }
+
     /**
-     * A run of {@code iterations} iterations of {@code stepMs}, where a snapshot costs {@code snapshotMs} and its
-     * first part (which predicts the whole) {@code pilotMs}: the taker abandons after the first part when the
-     * prediction exceeds the limit, as SnapshotTaker does. Ends with the final snapshot at close if it is due.
+     * A run of {@code iterations} iterations of {@code stepMs} where a snapshot of each level costs {@code costsMs}
+     * (full, medium, coarse, quick) and measuring the costs (the engine's warm calibration) {@code calibrationMs}. The
+     * simulated engine does what LandscapeEngine does: it calibrates at its first attempt, takes the richest level
+     * that fits the limit, and gives up at once when not even the quickest does. Ends with the final snapshot.
      */
-    private record Simulation(long wallNanos, long snapshotNanos, int taken, int abandoned, boolean finalTaken,
+    private record Simulation(long wallNanos, long snapshotNanos, List<Taken> taken, int abandoned,
                               long worstOvershootNanos) {
-        static Simulation run(String schedule, int iterations, long stepMs, long snapshotMs, long pilotMs) {
+        static Simulation run(String schedule, int iterations, long stepMs, long[] costsMs, long calibrationMs) {
             FakeClock clock = new FakeClock();
             SnapshotSchedule s = SnapshotSchedule.parse(schedule, new SnapshotSchedule.Budget(clock::get));
             long spent = 0;
-            int taken = 0;
+            List<Taken> taken = new ArrayList<>();
             int abandoned = 0;
             long overshoot = 0;
-            boolean finalTaken = false;
+            boolean calibrated = false;
+            long[] costs = new long[costsMs.length];
+            for (int i = 0; i < costs.length; i++) {
+                costs[i] = costsMs[i] * MS;
+            }
             for (int it = 0; it <= iterations; it++) {
                 boolean last = it == iterations;
                 if (!last) {
                     clock.now += stepMs * MS;
                 }
-                if (last ? s.finalDue() : s.dueAtIteration(it)) {
-                    long limit = s.limitNanos();
-                    if (snapshotMs * MS > limit) {
-                        clock.now += pilotMs * MS;
-                        spent += pilotMs * MS;
-                        s.abandoned(pilotMs * MS, snapshotMs * MS);
+                if (last || s.dueAtIteration(it)) {
+                    long start = clock.now;
+                    long levelNanos = last ? s.finalLevelNanos(60_000 * MS) : s.limitNanos();
+                    long limit = last ? Long.MAX_VALUE : s.limitNanos();
+                    long cost = calibrated ? 0 : calibrationMs * MS;
+                    calibrated = true;
+                    SnapshotLevel chosen = SnapshotLevel.QUICK;
+                    for (SnapshotLevel l : SnapshotLevel.values()) {
+                        if (cost + costs[l.ordinal()] <= levelNanos) {
+                            chosen = l;
+                            break;
+                        }
+                    }
+                    if (cost + costs[chosen.ordinal()] > limit) {
+                        clock.now += cost;
+                        spent += cost;
+                        s.abandoned(cost);
                         abandoned++;
                     } else {
-                        clock.now += snapshotMs * MS;
-                        spent += snapshotMs * MS;
-                        s.taken(snapshotMs * MS);
-                        taken++;
-                        finalTaken = last;
+                        cost += costs[chosen.ordinal()];
+                        clock.now += cost;
+                        spent += cost;
+                        s.taken(cost, chosen);
+                        taken.add(new Taken(start, chosen, cost, last));
                     }
+                    s.costs(costs);
                 }
-                overshoot = Math.max(overshoot, spent - (long) (0.10 * clock.now));
+                if (!last) { // the final snapshot is taken whatever the budget
+                    overshoot = Math.max(overshoot, spent - (long) (0.10 * clock.now));
+                }
             }
-            return new Simulation(clock.now, spent, taken, abandoned, finalTaken, overshoot);
+            return new Simulation(clock.now, spent, taken, abandoned, overshoot);
+        }
+
+        List<Taken> duringTraining() {
+            return taken.stream().filter(t -> !t.last()).toList();
         }
     }
 
+    private static final long[] MLP = {2_000, 400, 60, 12}; // full, medium, coarse, quick, in ms
+
     @Test
-    void budgetKeepsSnapshotsWithinTheirShareOfWallTimeAtEveryMoment() {
-        // 100 s of 10 ms iterations; a snapshot costs 500 ms, its first part 20 ms
-        Simulation r = Simulation.run("budget:10%", 10_000, 10, 500, 20);
-        assertThat((double) r.snapshotNanos() / r.wallNanos()).isBetween(0.08, 0.10);
-        assertThat(r.taken()).isBetween(19, 22); // ~(100 s + 11 s) * 10% / 500 ms, spaced so every one fits
-        // before the first cost is known one first part runs: the worst overshoot is one first part
-        assertThat(r.worstOvershootNanos()).isLessThanOrEqualTo(20 * MS);
-        assertThat(r.abandoned()).isEqualTo(1);
+    void duringTrainingSnapshotsStayWithinTheirShareOfWallTimeAtEveryMoment() {
+        // 100 s of 10 ms iterations
+        Simulation r = Simulation.run("budget:10%", 10_000, 10, MLP, 5);
+        List<Taken> during = r.duringTraining();
+        long spentDuring = during.stream().mapToLong(Taken::costNanos).sum() + 5 * MS;
+        Taken last = during.get(during.size() - 1);
+        assertThat((double) spentDuring / (last.startNanos() + last.costNanos())).isLessThanOrEqualTo(0.10);
+        // the worst overshoot during training is one calibration (nothing is known before it)
+        assertThat(r.worstOvershootNanos()).isLessThanOrEqualTo(5 * MS);
+        assertThat(r.abandoned()).isLessThanOrEqualTo(1);
     }
 
     @Test
-    void aShortRunGetsNoSnapshotThatWouldBreakTheBudgetNotEvenTheFinalOne() {
-        // 2 s of training: a 500 ms snapshot would be 20% of it
-        Simulation r = Simulation.run("budget:10%", 200, 10, 500, 20);
-        assertThat(r.taken()).isZero();
-        assertThat(r.finalTaken()).isFalse();
-        assertThat(r.snapshotNanos()).isEqualTo(20 * MS); // one first part, abandoned
-        assertThat(r.worstOvershootNanos()).isLessThanOrEqualTo(20 * MS);
+    void aRunGetsAQuickFirstSnapshotEarlyAndRefinesToFullOnesAsItsBudgetGrows() {
+        Simulation r = Simulation.run("budget:10%", 10_000, 10, MLP, 5);
+        List<Taken> during = r.duringTraining();
+        assertThat(during.get(0).level()).isEqualTo(SnapshotLevel.QUICK);
+        assertThat(during.get(0).startNanos()).isLessThan(1_000 * MS);
+        // each level at most as rich as the one after it until full ones are reached
+        for (int i = 1; i < during.size(); i++) {
+            assertThat(during.get(i).level().ordinal()).as("snapshot %d", i)
+                    .isLessThanOrEqualTo(during.get(i - 1).level().ordinal());
+        }
+        assertThat(during).filteredOn(t -> t.level() == SnapshotLevel.FULL).hasSizeGreaterThanOrEqualTo(3);
     }
 
     @Test
-    void theFinalSnapshotIsTakenOnlyWhenItFitsAndIsCounted() {
+    void aTwentySecondRunGetsItsFirstInItsFirstQuarterAndAtLeastThree() {
+        // an LSTM-like model: a full snapshot costs 30 s, the quickest 300 ms
+        Simulation r = Simulation.run("budget:10%", 2_000, 10, new long[]{30_000, 6_000, 1_200, 300}, 30);
+        List<Taken> during = r.duringTraining();
+        assertThat(during).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(during.get(0).startNanos()).isLessThanOrEqualTo(r.wallNanos() / 4);
+        assertThat(r.taken().get(r.taken().size() - 1).last()).isTrue();
+    }
+
+    @Test
+    void theFinalSnapshotIsTakenWhateverTheBudgetAtTheLevelThatFitsItsCap() {
+        // 2 s of training: even the quickest snapshot of this model does not fit 10% of it
+        Simulation r = Simulation.run("budget:10%", 200, 10, new long[]{30_000, 6_000, 1_200, 300}, 30);
+        assertThat(r.duringTraining()).isEmpty();
+        assertThat(r.taken()).hasSize(1);
+        assertThat(r.taken().get(0).level()).as("6 s fits the 60 s cap, 30 s too").isEqualTo(SnapshotLevel.FULL);
         FakeClock clock = new FakeClock();
         SnapshotSchedule s = SnapshotSchedule.parse("budget:10%", new SnapshotSchedule.Budget(clock::get));
-        clock.now = 9_100 * MS;
-        s.taken(900 * MS); // one snapshot during training, ending at 9.1 s
-        clock.now = 10_000 * MS;
-        assertThat(s.finalDue()).as("900 ms more at 10 s would be 18%").isFalse();
-        clock.now = 19_000 * MS;
-        assertThat(s.finalDue()).as("at 19 s: 1.8 s of 19.9 s").isTrue();
-        clock.now += 900 * MS;
-        s.taken(900 * MS);
-        assertThat(s.finalDue()).as("a second one right after").isFalse();
-        assertThat(s.dueAtIteration(0)).isFalse();
+        clock.now = 1_000_000 * MS;
+        assertThat(s.finalLevelNanos(60_000 * MS)).as("the budget's room when longer than the cap")
+                .isCloseTo(111_111 * MS, within(MS));
+        assertThat(SnapshotSchedule.parse("every:5").finalLevelNanos(60_000 * MS)).as("full, unbounded").isZero();
     }
 
     @Test
@@ -107,11 +156,32 @@ class SnapshotScheduleTest {
         clock.now = 10_000 * MS;
         assertThat(a.limitNanos()).isEqualTo(b.limitNanos()).isCloseTo(1_111_111_111L, within(10L));
         clock.now += 1_000 * MS;
-        a.taken(1_000 * MS);
+        a.taken(1_000 * MS, SnapshotLevel.FULL);
+        a.costs(new long[]{1_000 * MS, 500 * MS, 200 * MS, 150 * MS});
         // b's room shrank by what a spent: 10% of 11 s minus 1 s, over 0.9
         assertThat(b.limitNanos()).isCloseTo(111_111_111L, within(10L));
-        assertThat(b.dueAtIteration(0)).isTrue(); // b has no estimate yet: any room lets its first part run
-        assertThat(a.dueAtIteration(0)).isFalse(); // a's estimate (1 s) does not fit
+        assertThat(b.dueAtIteration(0)).isTrue(); // b knows no cost yet: any room lets its engine measure
+        assertThat(a.dueAtIteration(0)).isFalse(); // not even a's quickest (150 ms) fits
+    }
+
+    @Test
+    void aColdFirstEvaluationDoesNotStarveTheSchedule() {
+        // the first evaluation takes 2 s (JIT, fresh memory), later ones 2 ms: the warm-up throws the first away
+        long[] calls = {0};
+        Calibration c = new Calibration();
+        c.warmUp(() -> sleep(calls[0]++ == 0 ? 2_000 : 2), 100);
+        assertThat(c.predict(100)).as("one warm evaluation of 100 examples").isBetween(1 * MS, 100 * MS);
+        // a real snapshot's timing replaces the prediction
+        c.taken(500 * MS, 1_000 * 100);
+        assertThat(c.predict(100)).isCloseTo(500_000L, within(1L));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -120,11 +190,9 @@ class SnapshotScheduleTest {
         assertThat(every.dueAtIteration(10)).isTrue();
         assertThat(every.dueAtIteration(11)).isFalse();
         assertThat(every.limitNanos()).isEqualTo(Long.MAX_VALUE);
-        assertThat(every.finalDue()).isTrue();
         assertThat(SnapshotSchedule.parse("epoch").dueAtEpochEnd()).isTrue();
         assertThat(SnapshotSchedule.parse("epoch").dueAtIteration(0)).isFalse();
         assertThat(SnapshotSchedule.parse("off").dueAtIteration(0)).isFalse();
-        assertThat(SnapshotSchedule.parse("off").finalDue()).isFalse();
         assertThat(SnapshotSchedule.parse("every:0")).isNull();
         assertThat(SnapshotSchedule.parse("budget:0%")).isNull();
         assertThat(SnapshotSchedule.parse("budget:150%")).isNull();

@@ -94,6 +94,17 @@ public record AgentOptions(Path store, Map<String, String> listenerOptions) {
         return new AgentOptions(store.orElseThrow(), options);
     }
 
+    /** The one stderr line at start: where the runs go, when snapshots are taken, where the page is. */
+    public String startLine() {
+        String schedule = listenerOptions.getOrDefault(ConfigOption.SNAPSHOT.key(), ConfigOption.SNAPSHOT.defaultValue());
+        String ui = listenerOptions.getOrDefault(ConfigOption.UI.key(), "");
+        return "landscape4j agent: recording DL4J models to " + store.toAbsolutePath() + " (snapshot=" + schedule
+                + (schedule.startsWith("budget:") ? " of wall time, the final one when main returns" : "") + ")"
+                + (ui.isEmpty() ? "; live page off (ui=PORT serves it)" : ui.equals("0")
+                ? "; live page on a free port, its address logged when it starts"
+                : "; live page http://127.0.0.1:" + ui + "/landscape");
+    }
+
     /** The one stderr line for bad options. */
     public static String offMessage(InvalidConfigException e) {
         return "landscape4j agent: off, the program runs without it; bad option" + (e.problems().size() > 1 ? "s" : "")

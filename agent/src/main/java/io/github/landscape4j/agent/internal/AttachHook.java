@@ -13,6 +13,15 @@ public final class AttachHook {
     private AttachHook() {
     }
 
+    /** Called when the program's {@code main} returns normally: the runs' final snapshots. */
+    public static void mainReturned() {
+        try {
+            Attacher.mainReturned();
+        } catch (Throwable t) {
+            Faults.report("taking the final snapshots when main returned", t);
+        }
+    }
+
     /** Called with the model after the method returned normally. */
     public static void exit(Object model) {
         try {

@@ -52,6 +52,7 @@ public final class Attacher {
                 // a model seen before whose setListeners dropped our listener gets the same one back: one run
                 Object listener = MODELS.get(model);
                 if (listener == null) {
+                    io.github.landscape4j.listener.internal.Notices.toStderr(); // the program may log nowhere
                     listener = LandscapeListener.builder().options(runOptions(options.listenerOptions()))
                             .store(StoreOpener::store).build();
                     OURS.add(listener);
@@ -62,6 +63,24 @@ public final class Attacher {
             }
         } catch (Throwable t) { // once only: a store that failed to open (ui=PORT opens it here) was reported
             Faults.report("attaching the listener to a " + model.getClass().getName(), t);
+        }
+    }
+
+    /**
+     * When the program's {@code main} returns normally: each live run's final snapshot
+     * ({@link LandscapeListener#finalSnapshots()}); the runs stay open until their models are collected or the JVM
+     * exits.
+     */
+    static void mainReturned() {
+        if (AgentOptions.installed() == null || Faults.off()) {
+            return;
+        }
+        java.util.List<Object> listeners;
+        synchronized (LOCK) {
+            listeners = new java.util.ArrayList<>(OURS);
+        }
+        for (Object l : listeners) {
+            ((LandscapeListener) l).finalSnapshots();
         }
     }
 

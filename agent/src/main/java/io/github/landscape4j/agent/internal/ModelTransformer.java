@@ -15,19 +15,27 @@ public final class ModelTransformer implements ClassFileTransformer {
             "org/deeplearning4j/nn/multilayer/MultiLayerNetwork",
             "org/deeplearning4j/nn/graph/ComputationGraph");
 
+    /** The program's main class, internal name ({@code a/b/Main}); null when the launcher does not say. */
+    private final String mainClass;
+
     /** The options are kept for {@link Attacher}, which is loaded with DL4J, later. */
     public ModelTransformer(AgentOptions options) {
         AgentOptions.install(options);
+        this.mainClass = MainClass.of(System.getProperty("sun.java.command"));
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (className == null || !MODELS.contains(className) || Faults.off()) {
+        if (className == null || Faults.off()) {
+            return null;
+        }
+        boolean main = className.equals(mainClass);
+        if (!main && !MODELS.contains(className)) {
             return null;
         }
         try {
-            return ModelWeaving.weave(classfileBuffer);
+            return main ? ModelWeaving.weaveMain(classfileBuffer) : ModelWeaving.weave(classfileBuffer);
         } catch (Throwable t) {
             Faults.report("instrumenting " + className.replace('/', '.'), t);
             return null;

@@ -40,6 +40,36 @@ final class ModelWeaving {
         return writer.toByteArray();
     }
 
+    /**
+     * The program's main class with a call to {@link AttachHook#mainReturned()} before every return of its
+     * {@code public static void main(String[])}: when {@code main} returns normally the agent's runs take their final
+     * snapshot, on the main thread, before the JVM begins to exit (a shutdown hook is no place for minutes of work).
+     */
+    static byte[] weaveMain(byte[] classfile) {
+        ClassReader reader = new ClassReader(classfile);
+        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+                boolean main = name.equals("main") && descriptor.equals("([Ljava/lang/String;)V")
+                        && (access & Opcodes.ACC_STATIC) != 0 && (access & Opcodes.ACC_PUBLIC) != 0;
+                return main ? new MethodVisitor(Opcodes.ASM9, mv) {
+                    @Override
+                    public void visitInsn(int opcode) {
+                        if (opcode == Opcodes.RETURN) {
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, AttachHook.INTERNAL_NAME, "mainReturned",
+                                    "()V", false);
+                        }
+                        super.visitInsn(opcode);
+                    }
+                } : mv;
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
     /** Inserts {@code AttachHook.exit(this)} before each {@code return}. */
     private static final class ExitCall extends MethodVisitor {
         ExitCall(MethodVisitor next) {

@@ -28,6 +28,33 @@ class AgentTrainingTest extends AbstractPlainTrainingTest {
         return "agent";
     }
 
+    /** The one line the agent prints at start. */
+    @Override
+    boolean expectedLine(String line) {
+        return line.startsWith(START_LINE);
+    }
+
+    static final String START_LINE = "landscape4j agent: recording DL4J models to ";
+
+    @Test
+    void atStartOneLineNamesTheStoreTheScheduleAndThePage() throws Exception {
+        assertThat(Runs.newStderrLines(run)).filteredOn(l -> l.startsWith(START_LINE)).singleElement().asString()
+                .contains(store.toAbsolutePath().toString()).contains("snapshot=budget:10%")
+                .contains("live page off");
+    }
+
+    /** Under the default budget, main's normal return takes each run's final snapshot, at its last iteration. */
+    @Test
+    void whenMainReturnsEachRunTakesItsFinalSnapshot() {
+        try (LandscapeStore s = LandscapeStore.openExisting(store)) {
+            for (RunInfo r : s.listRuns()) {
+                java.util.List<io.github.landscape4j.store.Snapshot> snaps = s.snapshots(r.runId());
+                assertThat(snaps).as(r.runId()).isNotEmpty();
+                assertThat(snaps.get(snaps.size() - 1).iteration()).isEqualTo(Runs.ITERATIONS - 1);
+            }
+        }
+    }
+
     @Test
     void agentArgumentWinsOverPropertiesAndPropertiesAreUsed() {
         try (LandscapeStore s = LandscapeStore.openExisting(store)) {

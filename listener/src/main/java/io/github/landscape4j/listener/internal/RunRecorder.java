@@ -216,7 +216,7 @@ public final class RunRecorder implements AutoCloseable {
             snapshotDue = snapshots.dueAtIteration(iteration) || (epochTurned && snapshots.dueAtEpochEnd());
         }
         if (snapshotDue) {
-            snapshots.take(model, iteration, epoch, snapshots.limitNanos());
+            snapshots.takeScheduled(model, iteration, epoch);
         }
     }
 
@@ -239,7 +239,7 @@ public final class RunRecorder implements AutoCloseable {
             iteration = lastIteration;
             epoch = lastEpoch;
         }
-        Snapshot s = snapshots.take(model, iteration, epoch, Long.MAX_VALUE);
+        Snapshot s = snapshots.take(model, iteration, epoch, Long.MAX_VALUE, 0);
         flush();
         return java.util.Optional.ofNullable(s);
     }
@@ -284,7 +284,7 @@ public final class RunRecorder implements AutoCloseable {
             snapshotDue = snapshots.dueAtEpochEnd();
         }
         if (snapshotDue) {
-            snapshots.take(model, lastIteration, lastEpoch, snapshots.limitNanos());
+            snapshots.takeScheduled(model, lastIteration, lastEpoch);
         }
         if (commitDue) {
             commitSoon();
@@ -318,6 +318,25 @@ public final class RunRecorder implements AutoCloseable {
         checkpoints.writeFinal(params, lastIteration, lastEpoch);
     }
 
+    /**
+     * The final snapshot as a close would take it, without ending the run (under the agent, when {@code main}
+     * returns); nothing when the run has ended, the model is gone or one was taken at this iteration.
+     */
+    public void finalSnapshot() {
+        Model m = model.get();
+        long iteration;
+        int epoch;
+        synchronized (this) {
+            if (ended || ending || m == null || !checkpoints.started()) {
+                return;
+            }
+            iteration = lastIteration;
+            epoch = lastEpoch;
+        }
+        snapshots.takeFinal(m, iteration, epoch);
+        commitSoon();
+    }
+
     /** Ends the run as closed by its owner (see {@link #end(End)}). Idempotent. */
     @Override
     public void close() {
@@ -348,7 +367,7 @@ public final class RunRecorder implements AutoCloseable {
         }
         boolean inProgress = snapshots.inProgress();
         ending = true;
-        neverFired();
+        neverFired(exiting);
         synchronized (this) {
             if (ended) {
                 return;
@@ -379,12 +398,31 @@ public final class RunRecorder implements AutoCloseable {
         ShutdownOrder.forget(atExit);
     }
 
-    /** A schedule that never fired, said once as the run ends ({@link SnapshotSchedule#neverFired}). */
-    private synchronized void neverFired() {
-        if (!ended && iterated) {
-            SnapshotSchedule.parse(config.schedule()).neverFired(config.schedule(), lastIteration, lastEpoch,
-                    snapshots.count(), epochEvents || epochsCounted, snapshots.fired())
-                    .ifPresent(m -> LOG.warn("landscape4j: run {}: {}", runId, m));
+    /**
+     * Said once as the run ends: a schedule that never fired ({@link SnapshotSchedule#neverFired}), and a run that
+     * ends with no snapshot at all and why ({@link Notices}: on stderr too when it would not be seen otherwise).
+     */
+    private synchronized void neverFired(boolean exiting) {
+        if (ended || !iterated) {
+            return;
+        }
+        java.util.Optional<String> never = SnapshotSchedule.parse(config.schedule()).neverFired(config.schedule(),
+                lastIteration, lastEpoch, snapshots.count(), epochEvents || epochsCounted, snapshots.fired());
+        String reason = snapshots.noSnapshotReason();
+        if (snapshots.count() == 0 && config.snapshotsEnabled()) {
+            if (never.isPresent()) {
+                reason = never.get();
+            } else if (exiting) {
+                reason = "the JVM exited before one was taken" + (reason.isEmpty() ? "" : "; " + reason)
+                        + "; none is taken in a shutdown hook (close the listener after training, or, under the agent,"
+                        + " let main return instead of calling System.exit, for a final one)";
+            } else if (reason.isEmpty()) {
+                reason = "none was due before the run ended";
+            }
+            Notices.say("landscape4j: run " + runId + " ended at iteration " + lastIteration
+                    + " with no landscape snapshot: " + reason);
+        } else {
+            never.ifPresent(m -> LOG.warn("landscape4j: run {}: {}", runId, m));
         }
     }
 

@@ -4,6 +4,7 @@ import io.github.landscape4j.engine.LandscapeEngine;
 import io.github.landscape4j.engine.Measure;
 import io.github.landscape4j.engine.SnapshotAbandoned;
 import io.github.landscape4j.engine.SnapshotConfig;
+import io.github.landscape4j.engine.SnapshotLevel;
 import io.github.landscape4j.engine.SnapshotRequest;
 import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.listener.LandscapeConfig;
@@ -77,6 +78,10 @@ final class RunSnapshots {
     private long lastIteration = Long.MIN_VALUE;
     private boolean budgetLogged;
     private long batchSize; // examples in the last minibatch seen, 0 until one is
+    private final long finalCapNanos;
+    private final int probeSize;
+    /** Why the last snapshot due was not written, until one is: stored in the progress record, said at the end. */
+    private String note = "";
 
     RunSnapshots(String runId, LandscapeConfig config, List<Measure> extraMeasures, Probe train, Probe validation,
                  long startNanos, Run run) {
@@ -90,6 +95,8 @@ final class RunSnapshots {
         this.seed = config.seed();
         this.threads = config.snapshotThreads();
         this.extraMeasures = List.copyOf(extraMeasures);
+        this.finalCapNanos = config.finalSeconds() * 1_000_000_000L;
+        this.probeSize = config.probeSize();
         this.train = train;
         this.validation = validation;
         this.collector = train == null && config.snapshotsEnabled()
@@ -136,9 +143,38 @@ final class RunSnapshots {
         return fired;
     }
 
-    /** The longest a scheduled snapshot starting now may take. */
-    synchronized long limitNanos() {
-        return schedule.limitNanos();
+    /**
+     * Takes the snapshot the schedule made due: with {@code budget:P%}, at the richest level that fits the budget's
+     * room now (abandoned past it); otherwise the full one, unbounded.
+     */
+    void takeScheduled(Model model, long iteration, int epoch) {
+        long limit;
+        synchronized (this) {
+            limit = schedule.limitNanos();
+        }
+        boolean budget = schedule.kind() == SnapshotSchedule.Kind.BUDGET;
+        take(model, iteration, epoch, limit, budget ? Math.max(1, limit) : 0);
+    }
+
+    /**
+     * Why this run has no snapshot, when it has none: a fault, the last due snapshot's skip, or the probe's state
+     * (empty when it has one, snapshots are off or nothing is known against it).
+     */
+    synchronized String noSnapshotReason() {
+        if (count > 0 || schedule.kind() == SnapshotSchedule.Kind.OFF) {
+            return "";
+        }
+        if (guard.tripped()) {
+            return "snapshots stopped after a fault (logged above)";
+        }
+        if (!note.isEmpty()) {
+            return note;
+        }
+        if (train == null && collector != null) {
+            return "its train probe was still being collected (" + collector.held() + " distinct examples of"
+                    + " probeSize=" + probeSize + ")";
+        }
+        return "";
     }
 
     /** Number of snapshots written. */
@@ -157,33 +193,32 @@ final class RunSnapshots {
                 && lastIteration != iteration;
     }
 
-    /** When training ends by an explicit close: the final snapshot, if the schedule (and budget) allow it. */
+    /**
+     * When training ends (an explicit close, or {@code main} returning under the agent): the final snapshot unless
+     * snapshots are off or one was taken at this iteration. With {@code budget:P%} it is taken whatever the budget, at
+     * the richest level predicted to fit the budget's room or {@code finalSeconds}, whichever is longer (the quickest
+     * at least). A run whose probe never filled uses what it saw, even below {@code probeMin} (its probe says so).
+     */
     void takeFinal(Model model, long iteration, int epoch) {
-        boolean due;
+        long levels;
         synchronized (this) {
-            if (train == null && collector != null && collector.usable()) {
-                useCollected(); // a run closed before its probe is full: what it saw, if at least probeMin
+            if (train == null && collector != null && collector.held() > 0
+                    && schedule.kind() != SnapshotSchedule.Kind.OFF) {
+                useCollected(); // a run that ends before its probe is full: what it saw, marked in its source
             }
             if (!finalWanted(iteration)) {
                 return;
             }
-            due = schedule.finalDue();
-            if (!due && schedule.kind() == SnapshotSchedule.Kind.BUDGET && !budgetLogged) {
-                budgetLogged = true;
-                LOG.info("landscape4j: run {}: final snapshot skipped: it would take more than its share of the"
-                        + " time budget (snapshot={})", runId, scheduleOption);
-            }
+            levels = schedule.finalLevelNanos(finalCapNanos);
         }
-        if (due) {
-            take(model, iteration, epoch, limitNanos());
-        }
+        take(model, iteration, epoch, Long.MAX_VALUE, levels);
     }
 
     /**
      * Takes a snapshot now, given up past {@code limitNanos} or when the run ends; a failure is logged once and
      * stops snapshots, not recording. Null when none was written.
      */
-    Snapshot take(Model model, long iteration, int epoch, long limitNanos) {
+    Snapshot take(Model model, long iteration, int epoch, long limitNanos, long levelNanos) {
         if (!taking.compareAndSet(false, true)) {
             return null; // one at a time: a second caller would reuse the index
         }
@@ -215,23 +250,33 @@ final class RunSnapshots {
                 run.commitPending(); // a fault here stops snapshots like any other, never training
                 progress("snapshot", index, iteration);
                 long t0 = schedule.now();
+                SnapshotRequest request = SnapshotRequest.of(p).withValidation(v).withParams(model.params())
+                        .withTrajectory(trajectory.path(), trajectory.iterations(), trajectory.initial())
+                        .withSketch(trajectory.sketch())
+                        .at(index, iteration, epoch, (System.nanoTime() - startNanos) / 1_000_000L)
+                        .withLearningRate(Models.learningRate(model)).withBatchSize(batch)
+                        .withLimit(runId, limitNanos, run::ending).withLevels(levelNanos);
                 try {
-                    Snapshot s = t.snapshot(SnapshotRequest.of(p).withValidation(v).withParams(model.params())
-                            .withTrajectory(trajectory.path(), trajectory.iterations(), trajectory.initial())
-                            .withSketch(trajectory.sketch())
-                            .at(index, iteration, epoch, (System.nanoTime() - startNanos) / 1_000_000L)
-                            .withLearningRate(Models.learningRate(model)).withBatchSize(batch)
-                            .withLimit(runId, limitNanos, run::ending));
+                    Snapshot s = t.snapshot(request);
                     if (run.write(Json.GSON.toJson(s))) {
                         synchronized (this) {
                             count++;
                             lastIteration = iteration;
-                            schedule.taken(schedule.now() - t0);
+                            note = "";
+                            schedule.taken(schedule.now() - t0, SnapshotLevel.ofKey(s.level()));
                         }
                         written[0] = s;
                     }
                 } catch (SnapshotAbandoned a) {
                     skipped(a, iteration);
+                } finally {
+                    long[] costs = new long[SnapshotLevel.values().length];
+                    for (SnapshotLevel l : SnapshotLevel.values()) {
+                        costs[l.ordinal()] = t.predictNanos(l, request);
+                    }
+                    synchronized (this) {
+                        schedule.costs(costs);
+                    }
                 }
             });
             if (!run.ending()) {
@@ -262,19 +307,27 @@ final class RunSnapshots {
     }
 
     private void progress(String state, int snapshot, long iteration) {
-        run.progress(new LandscapeStore.Progress(state, snapshot, iteration, System.currentTimeMillis()));
+        String n;
+        synchronized (this) {
+            n = note;
+        }
+        run.progress(new LandscapeStore.Progress(state, snapshot, iteration, System.currentTimeMillis(), n));
     }
 
     private void skipped(SnapshotAbandoned a, long iteration) {
         boolean log;
         synchronized (this) {
-            schedule.abandoned(a.costNanos(), a.predictedNanos());
+            schedule.abandoned(a.costNanos());
             log = !run.ending() && !budgetLogged;
             budgetLogged |= log;
+            if (!run.ending()) {
+                note = "the snapshot due at iteration " + iteration + " was skipped after "
+                        + a.costNanos() / 1_000_000L + " ms: " + a.getMessage() + " (snapshot=" + scheduleOption + ")";
+            }
         }
         if (log) {
             LOG.info("landscape4j: run {}: snapshot at iteration {} skipped after {} ms: {}; later ones wait until"
-                    + " they fit (snapshot={}; said once per run)", runId, iteration, a.costNanos() / 1_000_000L,
+                    + " one fits (snapshot={}; said once per run)", runId, iteration, a.costNanos() / 1_000_000L,
                     a.getMessage(), scheduleOption);
         }
     }

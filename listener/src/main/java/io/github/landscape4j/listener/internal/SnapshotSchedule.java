@@ -1,5 +1,7 @@
 package io.github.landscape4j.listener.internal;
 
+import io.github.landscape4j.engine.SnapshotLevel;
+
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
@@ -10,9 +12,15 @@ import java.util.function.LongSupplier;
  * <p>The budget rule: with {@code elapsed} the wall time since the first run of the JVM started and {@code spent}
  * the time every run's snapshots took (abandoned ones included), a snapshot may start when its expected cost
  * {@code c} keeps {@code spent + c <= P·(elapsed + c)}, i.e. {@code c <= limit = (P·elapsed - spent) / (1 - P)};
- * the taker abandons it as soon as it runs past {@link #limitNanos()} measured at its start. The expected cost is
- * the last snapshot's (or, before the first, what its first part predicted). The budget is shared by every run in
- * the JVM, so several models trained together share one P%.
+ * the taker abandons it as soon as it runs past {@link #limitNanos()} measured at its start. The budget is shared by
+ * every run in the JVM, so several models trained together share one P%.
+ *
+ * <p>Levels ({@link SnapshotLevel}): the engine predicts what each level costs (from warm, timed evaluations and its
+ * last snapshot) and takes the richest that fits the limit. A snapshot is due when the level one richer than the
+ * last one taken fits (the quickest, before the first; the full one, once full snapshots are taken), so a run gets a
+ * quick first snapshot early and refines as its budget grows; or, when that does not fit, when one as rich as the
+ * last fits and a quarter of the run's time has passed since the last snapshot. Levels never go down. Before
+ * anything was measured, any room at all admits an attempt: the engine measures, then takes or gives up at once.
  */
 public final class SnapshotSchedule {
     public enum Kind { OFF, EVERY, EPOCH, BUDGET }
@@ -55,8 +63,15 @@ public final class SnapshotSchedule {
     private final int every;
     private final double fraction;
     private final Budget budget;
-    /** What the next snapshot is expected to cost; 0 before anything was measured. */
-    private long estimateNanos;
+    /** Share of the run's time since the last snapshot after which a snapshot no richer than it is due. */
+    static final double SPACING = 0.25;
+
+    /** Predicted cost of each level by ordinal; 0 before anything was measured. */
+    private final long[] costs = new long[SnapshotLevel.values().length];
+    /** The level of the last snapshot taken; null before the first. */
+    private SnapshotLevel last;
+    private long lastEnd;
+    private final long runStart;
 
     private SnapshotSchedule(Kind kind, int every, double fraction, Budget budget) {
         this.kind = kind;
@@ -64,6 +79,7 @@ public final class SnapshotSchedule {
         this.fraction = fraction;
         this.budget = budget;
         budget.start();
+        this.runStart = budget.now();
     }
 
     /** Parses the option's value, on the JVM's budget; null when it is not one of the allowed forms. */
@@ -122,13 +138,13 @@ public final class SnapshotSchedule {
         return kind == Kind.EPOCH;
     }
 
-    /** Whether the final snapshot (when training ends by an explicit close) may be taken now. */
-    public boolean finalDue() {
-        return switch (kind) {
-            case OFF -> false;
-            case BUDGET -> affordable();
-            default -> true;
-        };
+    /**
+     * How long the final snapshot (at an explicit close, or at the end of {@code main} under the agent) may take when
+     * choosing its level: {@code 0} (the full one) except for {@code budget}, where it is the budget's room or
+     * {@code capNanos}, whichever is longer; it is taken whatever the budget, at the quickest level at least.
+     */
+    public long finalLevelNanos(long capNanos) {
+        return kind == Kind.BUDGET ? Math.max(1, Math.max(limitNanos(), capNanos)) : 0;
     }
 
     /**
@@ -145,25 +161,42 @@ public final class SnapshotSchedule {
         return Math.max(0, (long) (budget.allowance(fraction) / (1 - fraction)));
     }
 
-    /** Whether a snapshot's expected cost fits the budget now (before anything was measured: any room at all). */
+    /** Whether a budget snapshot is due now (see the class comment). */
     private boolean affordable() {
         long limit = limitNanos();
-        return estimateNanos == 0 ? limit > 0 : estimateNanos <= limit;
+        if (limit <= 0) {
+            return false;
+        }
+        long quickest = costs[SnapshotLevel.QUICK.ordinal()];
+        if (quickest == 0) {
+            return true; // nothing measured yet: the engine measures, then takes or gives up at once
+        }
+        if (quickest > limit) {
+            return false;
+        }
+        SnapshotLevel want = last == null ? SnapshotLevel.QUICK : last.richer();
+        if (costs[want.ordinal()] <= limit) {
+            return true;
+        }
+        long now = budget.now();
+        return costs[last.ordinal()] <= limit && now - lastEnd >= SPACING * (now - runStart);
     }
 
-    /** Records a snapshot that was taken and took {@code costNanos}. */
-    public void taken(long costNanos) {
-        budget.spend(costNanos);
-        estimateNanos = Math.max(1, costNanos);
+    /** The predicted cost of each level, by {@link SnapshotLevel} ordinal, after a snapshot was taken or tried. */
+    public void costs(long[] predicted) {
+        System.arraycopy(predicted, 0, costs, 0, costs.length);
     }
 
-    /**
-     * Records a snapshot abandoned after {@code costNanos} (that time is spent too), whose whole cost was predicted
-     * to be {@code predictedNanos} (0 when unknown): the next one waits until that much fits.
-     */
-    public void abandoned(long costNanos, long predictedNanos) {
+    /** Records a snapshot of {@code level} that was taken and took {@code costNanos}. */
+    public void taken(long costNanos, SnapshotLevel level) {
         budget.spend(costNanos);
-        estimateNanos = Math.max(estimateNanos, Math.max(predictedNanos, costNanos + 1));
+        last = level;
+        lastEnd = budget.now();
+    }
+
+    /** Records a snapshot abandoned after {@code costNanos}: that time is spent too. */
+    public void abandoned(long costNanos) {
+        budget.spend(costNanos);
     }
 
     /**

@@ -75,6 +75,16 @@ public final class ProbeCollector {
         return train.held > 0 && (complete() || train.held >= minimum);
     }
 
+    /** Distinct train examples held so far. */
+    public long held() {
+        return train.held;
+    }
+
+    /** Examples a probe needs before it is usable unless collection has ended. */
+    public int minimum() {
+        return minimum;
+    }
+
     /** Copies the new examples of the current minibatch of {@code model}. */
     public void offer(Model model) {
         if (complete()) {
@@ -149,6 +159,8 @@ public final class ProbeCollector {
     public Probe probe() {
         String how = exhausted ? "all " + train.held + " distinct training examples seen (fewer than probeSize="
                 + size + "), each once"
+                : train.held < minimum ? "only " + train.held + " distinct training example" + (train.held == 1 ? ""
+                : "s") + " seen when the run ended, fewer than probeMin=" + minimum
                 : train.held < size ? "the " + train.held + " distinct training examples seen before the probe was"
                 + " full (probeSize=" + size + ")"
                 : "first " + train.held + " distinct training examples seen";

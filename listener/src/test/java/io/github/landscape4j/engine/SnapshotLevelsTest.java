@@ -1,0 +1,103 @@
+package io.github.landscape4j.engine;
+
+import io.github.landscape4j.listener.LandscapeConfig;
+import io.github.landscape4j.listener.TestNets;
+import io.github.landscape4j.store.Snapshot;
+import io.github.landscape4j.surface.internal.Probes;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Snapshot levels on a real network (convolution, batch norm, ReLU, softmax): the engine takes the richest level
+ * predicted to fit, a reduced level is computed on a seeded subsample of the probe whose loss DL4J's own score of the
+ * same examples confirms, and a level that cannot fit the hard limit is given up before its costly parts.
+ */
+class SnapshotLevelsTest {
+
+    private static SnapshotConfig defaults() {
+        return LandscapeConfig.parse(Map.of("sharpnessK", "4", "ascentSteps", "2", "hessianIterations", "4",
+                "hutchinson", "2")).snapshots();
+    }
+
+    @Test
+    void aTightBudgetGetsTheQuickLevelOnASubsampleOfTheProbeThatDl4jAgreesWith() {
+        MultiLayerNetwork net = TestNets.cnnWithBatchNorm();
+        List<DataSet> data = TestNets.images(8, 16, 3);
+        TestNets.train(net, data, 1);
+        INDArray before = net.params().dup();
+        Probe probe = Probes.of(DataSet.merge(data), 128, "test");
+        LandscapeEngine engine = LandscapeEngine.builder(net).config(defaults()).seed(7).build();
+
+        Snapshot quick = engine.snapshot(SnapshotRequest.of(probe).withLevels(1)); // 1 ns: nothing fits
+
+        assertThat(quick.level()).isEqualTo("quick");
+        assertThat(quick.surfaces()).singleElement().satisfies(s -> {
+            assertThat(s.plane()).isEqualTo("random");
+            assertThat(s.xs()).hasSize(5);
+        });
+        assertThat(quick.slices()).isEmpty();
+        assertThat(quick.measures()).doesNotContainKey("sharpness_eps").containsKeys("hessian_top", "hessian_trace");
+        assertThat(quick.probe().get("train")).startsWith("64 examples").contains("64 of the 128 examples");
+        // independent: DL4J's own inference-mode score of the same 64 examples
+        Probe sub = probe.subsample(64, 7 * 31 + SnapshotLevel.QUICK.ordinal());
+        DataSet subData = new DataSet(sub.features()[0], sub.labels()[0]);
+        assertThat(quick.measure("train_loss")).isCloseTo(net.score(subData, false), within(1e-5));
+        assertThat(net.params()).isEqualTo(before);
+
+        Snapshot full = engine.snapshot(SnapshotRequest.of(probe).withLevels(Long.MAX_VALUE).at(1, 0, 0, 0));
+        assertThat(full.level()).isEqualTo("full");
+        assertThat(full.surfaces()).extracting(io.github.landscape4j.store.Surface::plane).containsExactly("random");
+        assertThat(full.surfaces().get(0).xs()).hasSize(21);
+        assertThat(full.measure("train_loss")).isCloseTo(net.score(DataSet.merge(data), false), within(1e-5));
+    }
+
+    @Test
+    void aSubsampleIsSeededAndKeepsItsRowsWhole() {
+        DataSet all = DataSet.merge(TestNets.images(4, 16, 5));
+        Probe probe = Probes.of(all, 64, "test");
+        Probe a = probe.subsample(10, 3);
+        Probe b = probe.subsample(10, 3);
+        assertThat(a.features()[0]).isEqualTo(b.features()[0]);
+        assertThat(a.size()).isEqualTo(10);
+        assertThat(probe.subsample(64, 3)).isSameAs(probe);
+        // every subsampled example is one of the probe's, with its own label
+        for (int i = 0; i < 10; i++) {
+            INDArray x = a.features()[0].getRow(i);
+            boolean found = false;
+            for (int j = 0; j < 64 && !found; j++) {
+                found = probe.features()[0].getRow(j).equals(x) && probe.labels()[0].getRow(j)
+                        .equals(a.labels()[0].getRow(i));
+            }
+            assertThat(found).as("example %d", i).isTrue();
+        }
+    }
+
+    @Test
+    void aLevelThatCannotFitItsHardLimitIsGivenUpBeforeItsParts() {
+        MultiLayerNetwork net = TestNets.mlpSgd(0.1);
+        List<DataSet> data = TestNets.data(4, 16, 20, 5);
+        TestNets.train(net, data, 1);
+        LandscapeEngine engine = LandscapeEngine.builder(net).config(defaults()).build();
+        Probe probe = Probes.of(DataSet.merge(data), 64, "test");
+        assertThatThrownBy(() -> engine.snapshot(SnapshotRequest.of(probe).withLimit("t", 1, () -> false)
+                .withLevels(1)))
+                .isInstanceOf(SnapshotAbandoned.class)
+                .hasMessageContaining("the quick snapshot is predicted to take")
+                .satisfies(e -> assertThat(((SnapshotAbandoned) e).predictedNanos()).isPositive());
+        // the engine measured on the way: its predictions are known and ordered by richness
+        SnapshotRequest r = SnapshotRequest.of(probe);
+        assertThat(engine.predictNanos(SnapshotLevel.QUICK, r)).isPositive()
+                .isLessThan(engine.predictNanos(SnapshotLevel.COARSE, r));
+        assertThat(engine.predictNanos(SnapshotLevel.MEDIUM, r)).isLessThanOrEqualTo(
+                engine.predictNanos(SnapshotLevel.FULL, r));
+    }
+}
