@@ -52,7 +52,7 @@ public record PcaPlane(INDArray d1, INDArray d2, double[] explainedVariance, dou
         }
         INDArray b = centred ? a.subRowVector(a.mean(0)) : a;
         double[][] gram = b.mmul(b.transpose()).toDoubleMatrix();
-        EigenDecomposition eig = new EigenDecomposition(MatrixUtils.createRealMatrix(gram));
+        EigenDecomposition eig = SketchPca.symmetricEigen(MatrixUtils.createRealMatrix(gram));
         double[] values = eig.getRealEigenvalues(); // descending for symmetric matrices
         double total = 0;
         for (double v : values) {

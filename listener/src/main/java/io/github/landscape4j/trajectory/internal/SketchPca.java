@@ -58,7 +58,7 @@ final class SketchPca {
                 ks.setEntry(i, j, s[i] * k * s[j]);
             }
         }
-        EigenDecomposition eg = new EigenDecomposition(gs);
+        EigenDecomposition eg = symmetricEigen(gs);
         double[] lambda = eg.getRealEigenvalues(); // descending
         int r = 0;
         while (r < q && lambda[r] > DEPENDENT * lambda[0]) {
@@ -99,8 +99,8 @@ final class SketchPca {
      */
     static double[][][] shrink(double[][] gram) {
         int l = gram.length;
-        EigenDecomposition eig = new EigenDecomposition(MatrixUtils.createRealMatrix(gram));
-        double[] lambda = eig.getRealEigenvalues();
+        EigenDecomposition eig = symmetricEigen(MatrixUtils.createRealMatrix(gram));
+        double[] lambda = eig.getRealEigenvalues(); // descending
         double delta = Math.max(lambda[l - 1], 0);
         double[][] m = new double[l][l];
         double[][] t = new double[l][l];
@@ -119,5 +119,25 @@ final class SketchPca {
             kept++;
         }
         return new double[][][]{m, t, {{kept}}};
+    }
+
+    /**
+     * The eigendecomposition of {@code a}, a Gram matrix symmetric but for rounding, taken as symmetric. A product
+     * {@code B·Bᵀ} need not be bit-symmetric (OpenBLAS's AVX-512 sgemm sums {@code (i, j)} and {@code (j, i)}
+     * differently, by float rounding), and Commons Math then takes its general (Schur) path, whose
+     * eigenvalues are not sorted and whose eigenvectors are not orthonormal; its mean with its transpose is exactly
+     * symmetric, so the eigenvalues come descending with orthonormal eigenvectors.
+     */
+    static EigenDecomposition symmetricEigen(RealMatrix a) {
+        int n = a.getRowDimension();
+        RealMatrix s = MatrixUtils.createRealMatrix(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                double v = 0.5 * (a.getEntry(i, j) + a.getEntry(j, i));
+                s.setEntry(i, j, v);
+                s.setEntry(j, i, v);
+            }
+        }
+        return new EigenDecomposition(s);
     }
 }
