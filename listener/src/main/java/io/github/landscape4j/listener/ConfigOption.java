@@ -34,7 +34,7 @@ public enum ConfigOption {
     SNAPSHOT("snapshot", "budget:10%", OptionValues.text("off, every:N (N >= 1), epoch or budget:P% (0 < P <= 100)"),
             "when to take landscape snapshots: off, every:N (iterations), epoch, or budget:P% (of wall time, "
             + "0<P<=100)"),
-    FINAL_SECONDS("finalSeconds", "60", OptionValues.integer(1, 86_400),
+    FINAL_SECONDS("finalSeconds", "1", OptionValues.integer(1, 86_400),
             "with snapshot=budget:P%, the final snapshot (at close(), or when main returns under the agent) is taken "
             + "whatever the budget, at the richest level predicted to take at most this many seconds or the "
             + "budget's room, whichever is longer (the quickest level at least)"),

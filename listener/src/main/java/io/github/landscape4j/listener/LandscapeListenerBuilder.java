@@ -193,7 +193,7 @@ public final class LandscapeListenerBuilder {
     /**
      * With {@code budget:P%}: the final snapshot (at {@link LandscapeListener#close()}) is taken whatever the budget,
      * at the richest level predicted to take at most this many seconds or the budget's room, whichever is longer
-     * (default 60; the quickest level at least).
+     * (default 1; the quickest level at least).
      */
     public LandscapeListenerBuilder finalSeconds(int seconds) {
         return set(ConfigOption.FINAL_SECONDS, seconds);

@@ -62,7 +62,7 @@ class SnapshotLevelsTest {
 
     @Test
     void aSubsampleIsSeededAndKeepsItsRowsWhole() {
-        DataSet all = DataSet.merge(TestNets.images(4, 16, 5));
+        DataSet all = DataSet.merge(TestNets.data(4, 16, 20, 5));
         Probe probe = Probes.of(all, 64, "test");
         Probe a = probe.subsample(10, 3);
         Probe b = probe.subsample(10, 3);
@@ -88,7 +88,9 @@ class SnapshotLevelsTest {
         TestNets.train(net, data, 1);
         LandscapeEngine engine = LandscapeEngine.builder(net).config(defaults()).build();
         Probe probe = Probes.of(DataSet.merge(data), 64, "test");
-        assertThatThrownBy(() -> engine.snapshot(SnapshotRequest.of(probe).withLimit("t", 1, () -> false)
+        engine.snapshot(SnapshotRequest.of(probe)); // unbounded: full, and the engine has timed a snapshot
+        long quick = engine.predictNanos(SnapshotLevel.QUICK, SnapshotRequest.of(probe));
+        assertThatThrownBy(() -> engine.snapshot(SnapshotRequest.of(probe).withLimit("t", quick / 2, () -> false)
                 .withLevels(1)))
                 .isInstanceOf(SnapshotAbandoned.class)
                 .hasMessageContaining("the quick snapshot is predicted to take")

@@ -52,7 +52,6 @@ public final class Attacher {
                 // a model seen before whose setListeners dropped our listener gets the same one back: one run
                 Object listener = MODELS.get(model);
                 if (listener == null) {
-                    io.github.landscape4j.listener.internal.Notices.toStderr(); // the program may log nowhere
                     listener = LandscapeListener.builder().options(runOptions(options.listenerOptions()))
                             .store(StoreOpener::store).build();
                     OURS.add(listener);

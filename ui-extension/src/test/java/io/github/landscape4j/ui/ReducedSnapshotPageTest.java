@@ -1,0 +1,91 @@
+package io.github.landscape4j.ui;
+
+import io.github.landscape4j.engine.LandscapeEngine;
+import io.github.landscape4j.engine.Probe;
+import io.github.landscape4j.engine.SnapshotRequest;
+import io.github.landscape4j.listener.LandscapeConfig;
+import io.github.landscape4j.listener.TestNets;
+import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.RunInfo;
+import io.github.landscape4j.store.RunWriter;
+import io.github.landscape4j.store.Snapshot;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.ui.api.UIServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A run's quick first snapshot and its later full one on the page, in a real headless Chromium: the reduced one says
+ * so next to its number, with its grid and probe, and is drawn at its own resolution; the full one says nothing
+ * more. Screenshots: {@code target/screenshots/9-quick-snapshot.png}, {@code 9-full-snapshot.png}.
+ */
+class ReducedSnapshotPageTest {
+
+    @Test
+    void aQuickSnapshotIsLabelledAndDrawnAtItsResolution(@TempDir Path dir) throws Exception {
+        MultiLayerNetwork net = TestNets.mlpSgd(0.1);
+        List<DataSet> data = TestNets.data(8, 16, 20, 3);
+        TestNets.train(net, data, 1);
+        Probe probe = io.github.landscape4j.surface.internal.Probes.of(DataSet.merge(data), 128, "test");
+        LandscapeEngine engine = LandscapeEngine.builder(net).config(LandscapeConfig.parse(Map.of("sharpnessK", "2",
+                "ascentSteps", "2", "hessianIterations", "3", "hutchinson", "2")).snapshots()).build();
+        Snapshot quick = engine.snapshot(SnapshotRequest.of(probe).withLevels(1).at(0, 4, 0, 0));
+        TestNets.train(net, data, 1);
+        Snapshot full = engine.snapshot(SnapshotRequest.of(probe).at(1, 12, 1, 0));
+        assertThat(quick.level()).isEqualTo("quick");
+        assertThat(full.level()).isEqualTo("full");
+
+        Path file = dir.resolve("levels.db");
+        String runId = "levels-" + System.nanoTime();
+        try (LandscapeStore store = LandscapeStore.open(file);
+             RunWriter w = RunWriter.begin(store, new RunInfo(runId, "w0", "levels", List.of(), 42, Instant.now(),
+                     engine.modelClass(), engine.modelConfigJson(), net.numParams(), engine.tensors(), Map.of(),
+                     Map.of(), 0, engine.measures()))) {
+            w.snapshot(quick);
+            w.snapshot(full);
+        }
+        try (LandscapeStore store = LandscapeStore.openExisting(file);
+             LandscapeUi.Handle ui = LandscapeUi.start(0, store.statsStorage());
+             Browser browser = new Browser(dir.resolve("chromium-profile"))) {
+            browser.driver.get(ui.url() + "?run=" + runId);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(browser.dataset("shownSnapshot")).isEqualTo("1");
+                assertThat(browser.dataset("shownLevel")).isEqualTo("full");
+                assertThat(label(browser)).doesNotContain("quick");
+                assertThat(contourColumns(browser)).isEqualTo(21);
+            });
+            browser.screenshot("9-full-snapshot");
+            browser.js("const s = document.getElementById('slider'); s.value = '0';"
+                    + " s.dispatchEvent(new Event('input'));");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(browser.dataset("shownSnapshot")).isEqualTo("0");
+                assertThat(browser.dataset("shownLevel")).isEqualTo("quick");
+                assertThat(label(browser)).contains("snapshot 1 of 2", "quick snapshot (5×5 grid, probe of 64",
+                        "the full one did not fit the time budget yet");
+                assertThat(contourColumns(browser)).isEqualTo(5);
+            });
+            browser.screenshot("9-quick-snapshot");
+        } finally {
+            UIServer.stopInstance();
+        }
+    }
+
+    private static String label(Browser browser) {
+        return browser.js("return document.getElementById('snapshot-label').textContent;").toString();
+    }
+
+    private static long contourColumns(Browser browser) {
+        return ((Number) browser.js("const gd = document.getElementById('chart-contour');"
+                + " return gd && gd.data && gd.data[0] && gd.data[0].x ? gd.data[0].x.length : 0;")).longValue();
+    }
+}
