@@ -30,6 +30,13 @@ public final class Calibration {
         }
     }
 
+    /** A snapshot of {@code units} example-evaluations was abandoned past its limit: it costs more than {@code nanos}. */
+    public void atLeast(long nanos, double units) {
+        if (units > 0) {
+            nanosPerUnit = Math.max(nanosPerUnit, nanos / units);
+        }
+    }
+
     /** What {@code units} example-evaluations are predicted to take; 0 when nothing was measured. */
     public long predict(double units) {
         return (long) Math.ceil(units * nanosPerUnit);
