@@ -7,6 +7,8 @@
 #   hessian-relu    top eigenvalue and Hutchinson trace vs the exact Hessian of a ReLU MLP with softmax output
 #   snapshot        one whole default snapshot vs one bare forward pass on the same probe (goal: <= 400)
 #   agent           startup cost of -javaagent: JVM start to first training iteration, with and without
+#   programs        four plain DL4J programs (regression, XOR, LSTM, seq2seq graph) without and with -javaagent and
+#                   default options: wall times, snapshots stored and when the first came (optional --scale F)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 declare -A mains=(
@@ -17,6 +19,7 @@ declare -A mains=(
   [hessian-relu]=io.github.landscape4j.examples.bench.HessianReluBench
   [agent]=io.github.landscape4j.examples.bench.AgentStartupBench
   [snapshot]=io.github.landscape4j.examples.bench.SnapshotBench
+  [programs]=io.github.landscape4j.examples.bench.ProgramsBench
 )
 name="${1:-}"
 if [[ -z "$name" || -z "${mains[$name]:-}" ]]; then

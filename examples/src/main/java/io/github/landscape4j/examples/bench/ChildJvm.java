@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a Java main in a fresh JVM and keeps its exit code, stdout and stderr. */
@@ -39,6 +40,12 @@ public final class ChildJvm {
      */
     public static Result run(Path dir, List<String> jvmArgs, String classPath, String main, List<String> args,
                              long timeoutSeconds) throws IOException, InterruptedException {
+        return run(dir, Map.of(), jvmArgs, classPath, main, args, timeoutSeconds);
+    }
+
+    /** {@link #run(Path, List, String, String, List, long)} with {@code env} added to this JVM's environment. */
+    public static Result run(Path dir, Map<String, String> env, List<String> jvmArgs, String classPath, String main,
+                             List<String> args, long timeoutSeconds) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path out = Files.createTempFile(dir, "stdout", ".txt");
         Path err = Files.createTempFile(dir, "stderr", ".txt");
@@ -49,8 +56,10 @@ public final class ChildJvm {
         command.add(classPath);
         command.add(main);
         command.addAll(args);
-        Process p = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
             throw new IllegalStateException("child JVM did not finish in " + timeoutSeconds + " s: " + command

@@ -1,0 +1,112 @@
+package io.github.landscape4j.examples.bench;
+
+import io.github.landscape4j.examples.programs.Program;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code bench.sh programs}: what real programs get under {@code -javaagent} with DEFAULT options. Each plain
+ * training program of {@link Program} runs as a child JVM on a class path with only deeplearning4j-nn and ND4J, once
+ * without the agent and once with {@code -javaagent:JAR=store=FILE} and nothing else (and
+ * {@code OMP_NUM_THREADS=1} on a machine of two cores or fewer unless it is set, as {@code demo.sh} does). Prints
+ * one JSON line with, per program: the child JVM's wall time without and with the agent and their ratio, whether
+ * stdout was the same, the snapshots stored, the first one's iteration and time since the run started, the run's
+ * last iteration and training time (from the store's scalars), and the first snapshot's time as a fraction of the
+ * training time; and a line per program on stderr.
+ *
+ * <pre>examples/bench.sh programs [--scale F]   (F multiplies each program's epochs; default 1)</pre>
+ */
+public final class ProgramsBench {
+
+    private static final long TIMEOUT_S = 900;
+
+    /** Each program with the epochs of a run of about 10-20 s of training on the 2-core development VM. */
+    private static final Map<Program, Integer> EPOCHS = Map.of(
+            Program.MATH_FUNCTIONS_REGRESSION, 600,
+            Program.XOR_MINI_BATCH_FALSE, 1000,
+            Program.LSTM_MEMORIZE, 150,
+            Program.SEQ2SEQ_ADDITION, 10);
+
+    private ProgramsBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        double scale = args.length == 2 && args[0].equals("--scale") ? Double.parseDouble(args[1]) : 1;
+        if (args.length != 0 && args.length != 2 || !(scale > 0)) {
+            throw new IllegalArgumentException("usage: examples/bench.sh programs [--scale F], F > 0; was "
+                    + List.of(args));
+        }
+        Path jar = AgentJar.locate();
+        String classPath = PlainClasspath.of(System.getProperty("java.class.path"));
+        Map<String, String> env = threadsEnv();
+        Path dir = Files.createTempDirectory("landscape4j-programs-bench");
+        List<String> rows = new ArrayList<>();
+        try {
+            for (Program p : Program.values()) {
+                int epochs = Math.max(1, (int) Math.round(EPOCHS.get(p) * scale));
+                List<String> programArgs = List.of("--epochs", Integer.toString(epochs));
+                Path store = dir.resolve(p.simpleName() + ".db");
+                long t0 = System.nanoTime();
+                ChildJvm.Result without = ChildJvm.run(dir, env, List.of(), classPath, p.mainClass(), programArgs,
+                        TIMEOUT_S);
+                long t1 = System.nanoTime();
+                ChildJvm.Result with = ChildJvm.run(dir, env, List.of("-javaagent:" + jar + "=store=" + store),
+                        classPath, p.mainClass(), programArgs, TIMEOUT_S);
+                long t2 = System.nanoTime();
+                for (ChildJvm.Result r : List.of(without, with)) {
+                    if (r.exitCode() != 0) {
+                        throw new IllegalStateException(p.simpleName() + " failed (exit " + r.exitCode() + "):\n"
+                                + r.stdout() + r.stderr());
+                    }
+                }
+                SnapshotTimeline t = SnapshotTimeline.read(store);
+                double sWithout = (t1 - t0) / 1e9;
+                double sWith = (t2 - t1) / 1e9;
+                boolean same = with.stdout().equals(without.stdout());
+                rows.add(String.format(Locale.ROOT, "{\"program\":\"%s\",\"epochs\":%d,\"wall_s_without\":%.2f,"
+                                + "\"wall_s_with\":%.2f,\"ratio\":%.3f,\"same_stdout\":%b,\"snapshots\":%d,"
+                                + "\"snapshots_during_training\":%d,\"first_snapshot_iteration\":%s,"
+                                + "\"first_snapshot_ms\":%s,\"last_iteration\":%d,\"training_ms\":%d,"
+                                + "\"first_snapshot_fraction\":%s}",
+                        p.simpleName(), epochs, sWithout, sWith, sWith / sWithout, same, t.snapshots(),
+                        t.snapshotsDuringTraining(), t.firstIteration() < 0 ? "null" : t.firstIteration(),
+                        t.firstMillis() < 0 ? "null" : t.firstMillis(), t.lastIteration(), t.trainingMillis(),
+                        Double.isNaN(t.firstFraction()) ? "null"
+                                : String.format(Locale.ROOT, "%.3f", t.firstFraction())));
+                System.err.println(String.format(Locale.ROOT, "%s --epochs %d: %.1f s without, %.1f s with the agent"
+                                + " (x%.2f), stdout %s; %d snapshots (%d during training)%s; last iteration %d at"
+                                + " %.1f s of training", p.simpleName(), epochs, sWithout, sWith, sWith / sWithout,
+                        same ? "the same" : "DIFFERENT", t.snapshots(), t.snapshotsDuringTraining(),
+                        t.firstIteration() < 0 ? "" : String.format(Locale.ROOT,
+                                ", the first at iteration %d, %.1f s (%.0f%% of training)", t.firstIteration(),
+                                t.firstMillis() / 1000.0, 100 * t.firstFraction()),
+                        t.lastIteration(), t.trainingMillis() / 1000.0));
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        String threads = env.getOrDefault("OMP_NUM_THREADS", System.getenv("OMP_NUM_THREADS"));
+        System.out.println("{\"bench\":\"programs\",\"options\":\"default\",\"omp_num_threads\":"
+                + (threads == null ? "null" : "\"" + threads + "\"") + ",\"programs\":["
+                + String.join(",", rows) + "]}");
+    }
+
+    /**
+     * {@code OMP_NUM_THREADS=1} for child JVMs on a machine of two cores or fewer when it is not set, as
+     * {@code examples/demo.sh} does (ND4J's OpenMP threads spin when they share two cores with anything else);
+     * otherwise nothing.
+     */
+    public static Map<String, String> threadsEnv() {
+        return System.getenv("OMP_NUM_THREADS") == null && Runtime.getRuntime().availableProcessors() <= 2
+                ? Map.of("OMP_NUM_THREADS", "1") : Map.of();
+    }
+}
