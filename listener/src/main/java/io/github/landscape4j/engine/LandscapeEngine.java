@@ -2,6 +2,7 @@ package io.github.landscape4j.engine;
 
 import io.github.landscape4j.engine.internal.Clock;
 import io.github.landscape4j.engine.internal.Models;
+import io.github.landscape4j.engine.internal.SnapshotCosts;
 import io.github.landscape4j.engine.internal.SnapshotThreads;
 import io.github.landscape4j.engine.internal.Workbench;
 import io.github.landscape4j.engine.measure.EdgeOfStability;
@@ -63,16 +64,14 @@ public final class LandscapeEngine {
     private final List<Part> parts;
     private final int threads;
     private boolean divergedLogged;
-    /** The cost of an evaluation per example, measured (one engine, one snapshot at a time). */
-    private final io.github.landscape4j.engine.internal.Calibration calibration =
-            new io.github.landscape4j.engine.internal.Calibration();
-    /** Each probe's subsamples by level: only the current probes' (identity keys). */
-    private final Map<Probe, Map<SnapshotLevel, Probe>> subsamples = new java.util.IdentityHashMap<>();
+    /** What snapshots cost here, and the levels' probes. */
+    private final SnapshotCosts costs;
 
     private LandscapeEngine(Workbench bench, List<Part> parts, int threads) {
         this.bench = bench;
         this.parts = List.copyOf(parts);
         this.threads = threads;
+        this.costs = new SnapshotCosts(bench);
     }
 
     /** An engine for {@code model} (read, never changed). */
@@ -277,17 +276,17 @@ public final class LandscapeEngine {
             bench.doubleModel().load(theta);
         }
         clock.lap("probe model");
-        SnapshotLevel level = chooseLevel(request, clock);
+        SnapshotLevel level = costs.chooseLevel(request, clock);
         SnapshotRequest leveled = level == SnapshotLevel.FULL ? request : request.withProbes(
-                subsample(request.train(), level), request.validation() == null ? null
-                        : subsample(request.validation(), level));
+                costs.subsample(request.train(), level), request.validation() == null ? null
+                        : costs.subsample(request.validation(), level));
         SnapshotConfig config = level.config(bench.config());
         EvaluationContext ctx = new EvaluationContext(bench, leveled, config, theta, clock);
         if (keepDirections) {
             ctx.keepDirections();
         }
         long start = System.nanoTime();
-        double units = evaluations(config, leveled.validation() != null, leveled.initial() != null)
+        double units = costs.evaluations(config, leveled.validation() != null, leveled.initial() != null)
                 * leveled.train().size();
         boolean first = true;
         try {
@@ -306,76 +305,15 @@ public final class LandscapeEngine {
         } catch (SnapshotAbandoned a) {
             if (!request.cancelled().getAsBoolean()) {
                 // it ran past its limit: the prediction was low, and the whole costs more than this (by half, say)
-                calibration.atLeast((long) (1.5 * (System.nanoTime() - start)), units);
+                costs.atLeast((long) (1.5 * (System.nanoTime() - start)), units);
             }
             throw a;
         }
         ctx.put("diverged", 0.0);
-        calibration.taken(System.nanoTime() - start, units);
+        costs.taken(System.nanoTime() - start, units);
         return new Taken(new Snapshot(request.index(), request.iteration(), request.epoch(), request.wallMillis(),
                 bench.seed(), probeDescription(leveled), List.copyOf(ctx.surfaces()), List.copyOf(ctx.slices()),
                 ctx.measures(), ctx.perTensorMeasures(), clock.finish(), level.key()), theta, ctx.keptDirections());
-    }
-
-    /**
-     * The level of this snapshot: {@link SnapshotLevel#FULL} unless the request allows levels, else the richest one
-     * predicted to fit its {@code levelNanos} (the quickest when none does). With a time limit, a snapshot whose level
-     * is predicted to break it is abandoned here, before its costly parts.
-     */
-    private SnapshotLevel chooseLevel(SnapshotRequest request, Clock clock) {
-        boolean levels = request.levelNanos() > 0;
-        if (!levels && request.limitNanos() == Long.MAX_VALUE) {
-            return SnapshotLevel.FULL;
-        }
-        if (!calibration.known()) {
-            Probe quick = subsample(request.train(), SnapshotLevel.QUICK);
-            calibration.warmUp(() -> bench.floatModel().evaluate(quick), quick.size());
-            clock.lap("calibration");
-        }
-        long spent = clock.elapsedNanos();
-        SnapshotLevel chosen = SnapshotLevel.QUICK;
-        if (levels) {
-            for (SnapshotLevel l : SnapshotLevel.values()) {
-                if (spent + predictNanos(l, request) <= request.levelNanos()) {
-                    chosen = l;
-                    break;
-                }
-            }
-        } else {
-            chosen = SnapshotLevel.FULL;
-        }
-        long predicted = predictNanos(chosen, request);
-        if (request.limitNanos() != Long.MAX_VALUE && spent + predicted > request.limitNanos()) {
-            throw new SnapshotAbandoned("it would take more than its share of the time budget ("
-                    + String.format(java.util.Locale.ROOT, "%.2f s now; the %s snapshot is predicted to take %.2f s",
-                    request.limitNanos() / 1e9, chosen.key(), predicted / 1e9) + ")", spent, spent + predicted);
-        }
-        return chosen;
-    }
-
-    /**
-     * What a snapshot of {@code level} for {@code request} is predicted to take, in nanoseconds: its probe evaluations
-     * ({@link #evaluations(boolean, boolean)} at the level's options) times their measured cost per example (from
-     * this engine's last snapshot, else from a timed warm evaluation); 0 before anything was measured.
-     */
-    public long predictNanos(SnapshotLevel level, SnapshotRequest request) {
-        double e = evaluations(level.config(bench.config()), request.validation() != null, request.initial() != null);
-        return calibration.predict(e * level.probeSize(request.train().size()));
-    }
-
-    /** The probe a level evaluates on: a seeded subsample, made once per probe and level. */
-    private Probe subsample(Probe probe, SnapshotLevel level) {
-        long n = level.probeSize(probe.size());
-        if (n >= probe.size()) {
-            return probe;
-        }
-        Map<SnapshotLevel, Probe> byLevel = subsamples.get(probe);
-        if (byLevel == null) {
-            subsamples.clear(); // only the run's current probes are kept
-            byLevel = new java.util.EnumMap<>(SnapshotLevel.class);
-            subsamples.put(probe, byLevel);
-        }
-        return byLevel.computeIfAbsent(level, l -> probe.subsample(n, bench.seed() * 31 + l.ordinal()));
     }
 
     /**
@@ -425,22 +363,14 @@ public final class LandscapeEngine {
      * first part whether the whole fits the budget (grid points on the linear path cost less: an overestimate).
      */
     public double evaluations(boolean validation, boolean interpolation) {
-        return evaluations(bench.config(), validation, interpolation);
+        return costs.evaluations(bench.config(), validation, interpolation);
     }
 
-    private double evaluations(SnapshotConfig c, boolean validation, boolean interpolation) {
-        int n = c.grid();
-        double sides = validation ? 2 : 1;
-        long weights = c.perTensorMeasures() ? bench.weightTensors().size() : 0;
-        int planes = (c.planes().contains("random") ? 1 : 0) + (c.planes().contains("pca") ? 1 : 0)
-                + (c.planes().contains("hessian") && c.hessianIterations() > 0 ? 1 : 0);
-        double e = sides * (1 + (double) planes * n * n);
-        if (c.slices()) {
-            e += sides * (n + (interpolation ? 4 * Math.max(1, Math.round((n - 1) / 4f)) + 1 : 0));
-        }
-        e += (double) c.sharpnessK() * (1 + weights);
-        double gradients = 1 + 4.0 * c.ascentSteps() + c.hutchinson() // a Hessian-vector product is one gradient
-                + c.hessianIterations() * (1 + weights + (c.planes().contains("hessian") ? 1 : 0));
-        return e + 3 * gradients;
+    /**
+     * What a snapshot of {@code level} for {@code request} is predicted to take, in nanoseconds, from this engine's
+     * measurements (a timed warm evaluation, then each snapshot taken); 0 before anything was measured.
+     */
+    public long predictNanos(SnapshotLevel level, SnapshotRequest request) {
+        return costs.predictNanos(level, request);
     }
 }

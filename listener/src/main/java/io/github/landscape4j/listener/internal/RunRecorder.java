@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -39,9 +38,8 @@ import java.util.function.Supplier;
  * Callbacks and {@link #end(End)} take the run's lock; a snapshot is computed outside it, so ending never waits
  * for one.
  */
-public final class RunRecorder implements AutoCloseable {
+public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
-    private static final AtomicBoolean EXIT_LOGGED = new AtomicBoolean();
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -108,33 +106,7 @@ public final class RunRecorder implements AutoCloseable {
         this.checkpoints = new RunCheckpoints(writer, config.checkpointEvery(), config.maxCheckpoints(), numParams,
                 config.checkpointBytes(), runId);
         this.scalars = new RunScalars(config, writer, new NormRecorder(tensors), tensors.size(), startNanos);
-        this.snapshots = new RunSnapshots(runId, config, measures, trainProbe, validationProbe, startNanos,
-                new RunSnapshots.Run() {
-                    @Override
-                    public RunSnapshots.Trajectory trajectory() {
-                        return RunRecorder.this.trajectory();
-                    }
-
-                    @Override
-                    public boolean write(String json) {
-                        return RunRecorder.this.writeSnapshot(json);
-                    }
-
-                    @Override
-                    public boolean ending() {
-                        return ending;
-                    }
-
-                    @Override
-                    public void commitPending() {
-                        commitSoon();
-                    }
-
-                    @Override
-                    public void progress(io.github.landscape4j.store.LandscapeStore.Progress progress) {
-                        writer.writeProgress(progress);
-                    }
-                });
+        this.snapshots = new RunSnapshots(runId, config, measures, trainProbe, validationProbe, startNanos, this);
         this.liveParams = model.params();
         this.model = RunEnds.watch(model, this);
         this.atExit = new AutoCloseable() {
@@ -245,17 +217,29 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     /** The trajectory so far, for a snapshot; null once the run is ending. */
-    private synchronized RunSnapshots.Trajectory trajectory() {
+    @Override
+    public synchronized RunSnapshots.Trajectory trajectory() {
         return ended || ending ? null : checkpoints.trajectory();
     }
 
     /** Writes a snapshot's record unless the run ended while it was computed. */
-    private synchronized boolean writeSnapshot(String json) {
+    @Override
+    public synchronized boolean write(String json) {
         if (ended || ending) {
             return false;
         }
         writer.writeRecord(RecordTypes.SNAPSHOT, json);
         return true;
+    }
+
+    @Override
+    public boolean ending() {
+        return ending;
+    }
+
+    @Override
+    public void progress(io.github.landscape4j.store.LandscapeStore.Progress progress) {
+        writer.writeProgress(progress);
     }
 
     /** Number of snapshots taken. */
@@ -287,7 +271,7 @@ public final class RunRecorder implements AutoCloseable {
             snapshots.takeScheduled(model, lastIteration, lastEpoch);
         }
         if (commitDue) {
-            commitSoon();
+            commitPending();
         }
     }
 
@@ -301,7 +285,8 @@ public final class RunRecorder implements AutoCloseable {
      * run queues next (a snapshot's progress record) is seen after it. Training does not wait for the disk, nor, at
      * the first commit, for the writer to open the store (~1 s of class loading on a small machine).
      */
-    private synchronized void commitSoon() {
+    @Override
+    public synchronized void commitPending() {
         if (!ended) {
             writer.commitQueued();
         }
@@ -334,7 +319,7 @@ public final class RunRecorder implements AutoCloseable {
             epoch = lastEpoch;
         }
         snapshots.takeFinal(m, iteration, epoch);
-        commitSoon();
+        commitPending();
     }
 
     /** Ends the run as closed by its owner (see {@link #end(End)}). Idempotent. */
@@ -344,26 +329,15 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     /**
-     * Ends the run: on {@link End#CLOSED} outside JVM shutdown, first the final snapshot when the schedule allows it
-     * (the budget counts it); then the final checkpoint (from the model, or from its parameter buffer once it is
+     * Ends the run: on {@link End#CLOSED} outside JVM shutdown, first the final snapshot (unless snapshots are off);
+     * then the final checkpoint (from the model, or from its parameter buffer once it is
      * gone), a commit, and the writer thread stops. Never takes a snapshot during JVM shutdown. Idempotent; never
      * throws.
      */
     public void end(End how) {
         boolean exiting = how == End.JVM_EXIT || (how == End.CLOSED && ShutdownOrder.shuttingDown());
         if (how == End.CLOSED && !exiting) {
-            Model m = model.get();
-            long iteration;
-            int epoch;
-            boolean started;
-            synchronized (this) {
-                iteration = lastIteration;
-                epoch = lastEpoch;
-                started = checkpoints.started() && !ended;
-            }
-            if (m != null && started) {
-                snapshots.takeFinal(m, iteration, epoch); // the point training ended at
-            }
+            finalSnapshot(); // the point training ended at
         }
         boolean inProgress = snapshots.inProgress();
         ending = true;
@@ -380,11 +354,8 @@ public final class RunRecorder implements AutoCloseable {
                     writeFinal(params);
                 }
             });
-            if (exiting && (inProgress || snapshots.finalWanted(lastIteration))
-                    && EXIT_LOGGED.compareAndSet(false, true)) {
-                LOG.info("landscape4j: JVM exit: no final snapshot{} (none is taken in a shutdown hook; close the"
-                        + " listener after training for one); scalars and checkpoints are committed",
-                        inProgress ? ", the one in progress abandoned" : "");
+            if (exiting && (inProgress || snapshots.finalWanted(lastIteration))) {
+                Notices.exitWithoutFinalSnapshot(inProgress);
             }
             snapshots.ended(lastIteration);
             try {
@@ -406,24 +377,10 @@ public final class RunRecorder implements AutoCloseable {
         if (ended || !iterated) {
             return;
         }
-        java.util.Optional<String> never = SnapshotSchedule.parse(config.schedule()).neverFired(config.schedule(),
-                lastIteration, lastEpoch, snapshots.count(), epochEvents || epochsCounted, snapshots.fired());
-        String reason = snapshots.noSnapshotReason();
-        if (snapshots.count() == 0 && config.snapshotsEnabled()) {
-            if (never.isPresent()) {
-                reason = never.get();
-            } else if (exiting) {
-                reason = "the JVM exited before one was taken" + (reason.isEmpty() ? "" : "; " + reason)
-                        + "; none is taken in a shutdown hook (close the listener after training, or, under the agent,"
-                        + " let main return instead of calling System.exit, for a final one)";
-            } else if (reason.isEmpty()) {
-                reason = "none was due before the run ended";
-            }
-            Notices.say("landscape4j: run " + runId + " ended at iteration " + lastIteration
-                    + " with no landscape snapshot: " + reason);
-        } else {
-            never.ifPresent(m -> LOG.warn("landscape4j: run {}: {}", runId, m));
-        }
+        Notices.runEnded(runId, lastIteration, snapshots.count(), config.snapshotsEnabled(), exiting,
+                SnapshotSchedule.parse(config.schedule()).neverFired(config.schedule(), lastIteration, lastEpoch,
+                        snapshots.count(), epochEvents || epochsCounted, snapshots.fired()),
+                snapshots.noSnapshotReason());
     }
 
     /** Drops what the run kept for snapshots and checkpoints; a run that ended holds only its metadata. */
