@@ -286,8 +286,6 @@ public final class LandscapeEngine {
             ctx.keepDirections();
         }
         long start = System.nanoTime();
-        double units = costs.evaluations(config, leveled.validation() != null, leveled.initial() != null)
-                * leveled.train().size();
         boolean first = true;
         try {
             for (Part part : parts) {
@@ -305,12 +303,12 @@ public final class LandscapeEngine {
         } catch (SnapshotAbandoned a) {
             if (!request.cancelled().getAsBoolean()) {
                 // it ran past its limit: the prediction was low, and the whole costs more than this (by half, say)
-                costs.atLeast((long) (1.5 * (System.nanoTime() - start)), units);
+                costs.atLeast(level, leveled, (long) (1.5 * (System.nanoTime() - start)));
             }
             throw a;
         }
         ctx.put("diverged", 0.0);
-        costs.taken(System.nanoTime() - start, units);
+        costs.taken(level, leveled, System.nanoTime() - start);
         return new Taken(new Snapshot(request.index(), request.iteration(), request.epoch(), request.wallMillis(),
                 bench.seed(), probeDescription(leveled), List.copyOf(ctx.surfaces()), List.copyOf(ctx.slices()),
                 ctx.measures(), ctx.perTensorMeasures(), clock.finish(), level.key()), theta, ctx.keptDirections());

@@ -34,10 +34,10 @@ public enum ConfigOption {
     SNAPSHOT("snapshot", "budget:10%", OptionValues.text("off, every:N (N >= 1), epoch or budget:P% (0 < P <= 100)"),
             "when to take landscape snapshots: off, every:N (iterations), epoch, or budget:P% (of wall time, "
             + "0<P<=100)"),
-    FINAL_SECONDS("finalSeconds", "1", OptionValues.integer(1, 86_400),
+    FINAL_SECONDS("finalSeconds", "0", OptionValues.integer(0, 86_400),
             "with snapshot=budget:P%, the final snapshot (at close(), or when main returns under the agent) is taken "
-            + "whatever the budget, at the richest level predicted to take at most this many seconds or the "
-            + "budget's room, whichever is longer (the quickest level at least)"),
+            + "whatever the budget, at the richest level predicted to take at most the budget's room or this many "
+            + "seconds, whichever is longer (0: the budget's room only), the quickest level at least"),
     PROBE_SIZE("probeSize", "2000", OptionValues.integer(10, 1_000_000),
             "examples in the train (and validation) probe"),
     PROBE_MIN("probeMin", "32", OptionValues.integer(1, 1_000_000),

@@ -88,7 +88,7 @@ class SnapshotLevelsTest {
         TestNets.train(net, data, 1);
         LandscapeEngine engine = LandscapeEngine.builder(net).config(defaults()).build();
         Probe probe = Probes.of(DataSet.merge(data), 64, "test");
-        engine.snapshot(SnapshotRequest.of(probe)); // unbounded: full, and the engine has timed a snapshot
+        engine.snapshot(SnapshotRequest.of(probe).withLevels(Long.MAX_VALUE)); // full, calibrated and timed
         long quick = engine.predictNanos(SnapshotLevel.QUICK, SnapshotRequest.of(probe));
         assertThatThrownBy(() -> engine.snapshot(SnapshotRequest.of(probe).withLimit("t", quick / 2, () -> false)
                 .withLevels(1)))

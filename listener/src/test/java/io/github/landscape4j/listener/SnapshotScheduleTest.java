@@ -169,11 +169,18 @@ class SnapshotScheduleTest {
         // the first evaluation takes 2 s (JIT, fresh memory), later ones 2 ms: the warm-up throws the first away
         long[] calls = {0};
         Calibration c = new Calibration();
-        c.warmUp(() -> sleep(calls[0]++ == 0 ? 2_000 : 2), 100);
-        assertThat(c.predict(100)).as("one warm evaluation of 100 examples").isBetween(1 * MS, 100 * MS);
-        // a real snapshot's timing replaces the prediction
-        c.taken(500 * MS, 1_000 * 100);
-        assertThat(c.predict(100)).isCloseTo(500_000L, within(1L));
+        c.warmUp(() -> sleep(calls[0]++ == 0 ? 2_000 : 2), 64, () -> sleep(8), 256);
+        long quick = c.predict(SnapshotLevel.QUICK, 50, 64);
+        assertThat(quick).as("50 warm evaluations of 64 examples, about 2 ms each").isBetween(50 * MS, 500 * MS);
+        // a real snapshot's timing replaces the prediction for its level, and stands in for the others
+        c.taken(SnapshotLevel.QUICK, 50, 64, 50 * MS);
+        assertThat(c.predict(SnapshotLevel.QUICK, 50, 64)).isCloseTo(50 * MS, within(1_000L));
+        assertThat(c.predict(SnapshotLevel.FULL, 50, 64)).isCloseTo(50 * MS, within(1_000L));
+        // an abandoned one raises its level's estimate, not the others'
+        c.taken(SnapshotLevel.FULL, 50, 64, 40 * MS);
+        c.atLeast(SnapshotLevel.QUICK, 50, 64, 200 * MS);
+        assertThat(c.predict(SnapshotLevel.QUICK, 50, 64)).isCloseTo(200 * MS, within(1_000L));
+        assertThat(c.predict(SnapshotLevel.FULL, 50, 64)).isCloseTo(40 * MS, within(1_000L));
     }
 
     private static void sleep(long millis) {

@@ -24,14 +24,18 @@ public final class SnapshotCosts {
         this.bench = bench;
     }
 
-    /** A snapshot of {@code units} example-evaluations took {@code nanos}. */
-    public void taken(long nanos, double units) {
-        calibration.taken(nanos, units);
+    /** A snapshot of {@code level} for {@code request} (its level's probes) took {@code nanos}. */
+    public void taken(SnapshotLevel level, SnapshotRequest request, long nanos) {
+        calibration.taken(level, evaluations(level, request), request.train().size(), nanos);
     }
 
-    /** A snapshot of {@code units} example-evaluations was abandoned past its limit: it costs more than {@code nanos}. */
-    public void atLeast(long nanos, double units) {
-        calibration.atLeast(nanos, units);
+    /** A snapshot of {@code level} for {@code request} was abandoned past its limit after {@code nanos}. */
+    public void atLeast(SnapshotLevel level, SnapshotRequest request, long nanos) {
+        calibration.atLeast(level, evaluations(level, request), request.train().size(), nanos);
+    }
+
+    private double evaluations(SnapshotLevel level, SnapshotRequest request) {
+        return evaluations(level.config(bench.config()), request.validation() != null, request.initial() != null);
     }
 
     /**
@@ -46,7 +50,9 @@ public final class SnapshotCosts {
         }
         if (!calibration.known()) {
             Probe quick = subsample(request.train(), SnapshotLevel.QUICK);
-            calibration.warmUp(() -> bench.floatModel().evaluate(quick), quick.size());
+            Probe coarse = subsample(request.train(), SnapshotLevel.COARSE);
+            calibration.warmUp(() -> bench.floatModel().evaluate(quick), quick.size(),
+                    () -> bench.floatModel().evaluate(coarse), coarse.size());
             clock.lap("calibration");
         }
         long spent = clock.elapsedNanos();
@@ -72,12 +78,11 @@ public final class SnapshotCosts {
 
     /**
      * What a snapshot of {@code level} for {@code request} is predicted to take, in nanoseconds: its probe evaluations
-     * ({@link #evaluations} at the level's options) times their measured cost per example (from
-     * this engine's last snapshot, else from a timed warm evaluation); 0 before anything was measured.
+     * ({@link #evaluations} at the level's options) times their measured cost ({@link Calibration}); 0 before
+     * anything was measured.
      */
     public long predictNanos(SnapshotLevel level, SnapshotRequest request) {
-        double e = evaluations(level.config(bench.config()), request.validation() != null, request.initial() != null);
-        return calibration.predict(e * level.probeSize(request.train().size()));
+        return calibration.predict(level, evaluations(level, request), level.probeSize(request.train().size()));
     }
 
     /** The probe a level evaluates on: a seeded subsample, made once per probe and level. */

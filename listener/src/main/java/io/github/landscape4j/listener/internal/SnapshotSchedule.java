@@ -17,9 +17,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Levels ({@link SnapshotLevel}): the engine predicts what each level costs (from warm, timed evaluations and its
  * last snapshot) and takes the richest that fits the limit. A snapshot is due when the level one richer than the
- * last one taken fits (the quickest, before the first; the full one, once full snapshots are taken), so a run gets a
- * quick first snapshot early and refines as its budget grows; or, when that does not fit, when one as rich as the
- * last fits and a quarter of the run's time has passed since the last snapshot. Levels never go down. Before
+ * last one taken fits (the quickest, before the first; the full one, once full snapshots are taken) and a twentieth
+ * of the run's time has passed since the last one, so a run gets a quick first snapshot early and refines as its
+ * budget grows; or, when that does not fit, when one as rich as the last fits and a quarter of the run's time has
+ * passed since the last snapshot. Levels never go down. Before
  * anything was measured, any room at all admits an attempt: the engine measures, then takes or gives up at once.
  */
 public final class SnapshotSchedule {
@@ -65,6 +66,9 @@ public final class SnapshotSchedule {
     private final Budget budget;
     /** Share of the run's time since the last snapshot after which a snapshot no richer than it is due. */
     static final double SPACING = 0.25;
+
+    /** Share of the run's time since the last snapshot before even a richer one is due (not two in a row). */
+    static final double MIN_GAP = 0.05;
 
     /** Predicted cost of each level by ordinal; 0 before anything was measured. */
     private final long[] costs = new long[SnapshotLevel.values().length];
@@ -175,11 +179,12 @@ public final class SnapshotSchedule {
             return false;
         }
         SnapshotLevel want = last == null ? SnapshotLevel.QUICK : last.richer();
-        if (costs[want.ordinal()] <= limit) {
+        long now = budget.now();
+        long since = now - lastEnd;
+        if (costs[want.ordinal()] <= limit && (last == null || since >= MIN_GAP * (now - runStart))) {
             return true;
         }
-        long now = budget.now();
-        return costs[last.ordinal()] <= limit && now - lastEnd >= SPACING * (now - runStart);
+        return costs[last.ordinal()] <= limit && since >= SPACING * (now - runStart);
     }
 
     /** The predicted cost of each level, by {@link SnapshotLevel} ordinal, after a snapshot was taken or tried. */
