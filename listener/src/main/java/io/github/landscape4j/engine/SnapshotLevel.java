@@ -9,7 +9,8 @@ import java.util.Set;
  * costs minutes), so a run shows its landscape early and refines it as the budget allows. A reduced level caps the
  * grid, the probe (a seeded random subsample of the probe, so its losses carry the subsample's standard error) and the
  * number of directions, ascent steps, Lanczos steps and Hutchinson samples, and leaves out the per-tensor measures;
- * {@link #QUICK} also leaves out the PCA plane, the slices and ε-sharpness. Options already below a cap stay as given.
+ * {@link #QUICK} and {@link #GLANCE} also leave out the PCA plane, the slices and ε-sharpness, and a glance the
+ * Hessian measures. Options already below a cap stay as given.
  * Every snapshot records its level ({@code io.github.landscape4j.store.Snapshot#level()}).
  */
 public enum SnapshotLevel {
@@ -21,7 +22,12 @@ public enum SnapshotLevel {
     /** Grid ≤ 7, probe ≤ 256, ≤ 5 directions, ≤ 4 ascent evaluations, ≤ 6 Lanczos steps, ≤ 3 samples. */
     COARSE(7, 256, 5, 4, 6, 3, false),
     /** Grid ≤ 5 on the random plane only, probe ≤ 64, ≤ 3 directions, ≤ 4 Lanczos steps, ≤ 2 samples. */
-    QUICK(5, 64, 3, 0, 4, 2, false);
+    QUICK(5, 64, 3, 0, 4, 2, false),
+    /**
+     * A glance: a 3×3 random plane on ≤ 32 examples, ≤ 2 directions, no curvature: for models whose quick snapshot
+     * costs many training steps (a recurrent network on long sequences), so even they show something early.
+     */
+    GLANCE(3, 32, 2, 0, 0, 0, false);
 
     private final int grid;
     private final int probe;
@@ -42,7 +48,7 @@ public enum SnapshotLevel {
         this.perTensor = perTensor;
     }
 
-    /** The level's name as stored: {@code full}, {@code medium}, {@code coarse}, {@code quick}. */
+    /** The level's name as stored: {@code full}, {@code medium}, {@code coarse}, {@code quick}, {@code glance}. */
     public String key() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -57,7 +63,12 @@ public enum SnapshotLevel {
                 return l;
             }
         }
-        throw new IllegalArgumentException("snapshot level " + key + ": allowed are full, medium, coarse, quick");
+        throw new IllegalArgumentException("snapshot level " + key + ": allowed are full, medium, coarse, quick, glance");
+    }
+
+    /** The cheapest level. */
+    public static SnapshotLevel cheapest() {
+        return GLANCE;
     }
 
     /** The next richer level; {@link #FULL} stays. */
@@ -73,11 +84,12 @@ public enum SnapshotLevel {
         int g = Math.min(full.grid(), grid);
         Set<String> planes = new HashSet<>(full.planes());
         planes.remove("hessian");
-        if (this == QUICK) {
+        boolean small = this == QUICK || this == GLANCE;
+        if (small) {
             planes.retainAll(Set.of("random"));
         }
         return new SnapshotConfig(g, full.range(), full.normalization(), full.biasBn(), planes,
-                full.slices() && this != QUICK, full.epsilon(), Math.min(full.sharpnessK(), sharpnessK),
+                full.slices() && !small, full.epsilon(), Math.min(full.sharpnessK(), sharpnessK),
                 Math.min(full.ascentSteps(), ascentSteps), Math.min(full.hessianIterations(), hessianIterations),
                 Math.min(full.hutchinson(), hutchinson), full.perTensorMeasures() && perTensor,
                 full.sharpnessBoxAll(), full.curvatureAll(), full.pcaCentred());

@@ -32,7 +32,7 @@ import java.util.function.BooleanSupplier;
  *                             edge-of-stability ratio of a network that sums its loss over the minibatch
  *                             ({@code miniBatch(false)}) needs it and is not written without it
  * @param levelNanos           0: the full snapshot (every option as given); else the engine takes the richest
- *                             {@link SnapshotLevel} predicted to take at most this long, the quickest when none is
+ *                             {@link SnapshotLevel} predicted to take at most this long, the cheapest (a glance) when none is
  *                             (see {@link #withLevels(long)})
  */
 public record SnapshotRequest(INDArray params, Probe train, Probe validation, List<INDArray> trajectory,
@@ -98,10 +98,10 @@ public record SnapshotRequest(INDArray params, Probe train, Probe validation, Li
 
     /**
      * Lets the engine take a cheaper {@link SnapshotLevel} when the full snapshot is predicted to take longer than
-     * {@code levelNanos}: the richest level predicted to fit, else the quickest. Predictions come from timed warm
-     * evaluations of the probe and from the engine's earlier snapshots. When even the quickest is predicted to break
+     * {@code levelNanos}: the richest level predicted to fit, else the cheapest. Predictions come from timed warm
+     * evaluations of the probe and from the engine's earlier snapshots. When even the cheapest is predicted to break
      * {@link #limitNanos()}, the snapshot is abandoned at once ({@link SnapshotAbandoned#predictedNanos()} says what
-     * the quickest would cost). {@code 0}: always the full level (the default).
+     * the cheapest would cost). {@code 0}: always the full level (the default).
      */
     public SnapshotRequest withLevels(long levelNanos) {
         if (levelNanos < 0) {

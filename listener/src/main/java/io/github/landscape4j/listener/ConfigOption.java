@@ -37,7 +37,7 @@ public enum ConfigOption {
     FINAL_SECONDS("finalSeconds", "0", OptionValues.integer(0, 86_400),
             "with snapshot=budget:P%, the final snapshot (at close(), or when main returns under the agent) is taken "
             + "whatever the budget, at the richest level predicted to take at most the budget's room or this many "
-            + "seconds, whichever is longer (0: the budget's room only), the quickest level at least"),
+            + "seconds, whichever is longer (0: the budget's room only), a glance at least"),
     PROBE_SIZE("probeSize", "2000", OptionValues.integer(10, 1_000_000),
             "examples in the train (and validation) probe"),
     PROBE_MIN("probeMin", "32", OptionValues.integer(1, 1_000_000),

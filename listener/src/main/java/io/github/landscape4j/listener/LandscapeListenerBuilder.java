@@ -193,7 +193,7 @@ public final class LandscapeListenerBuilder {
     /**
      * With {@code budget:P%}: the final snapshot (at {@link LandscapeListener#close()}) is taken whatever the budget,
      * at the richest level predicted to take at most the budget's room or this many seconds, whichever is longer
-     * (default 0: the budget's room only; the quickest level at least). E.g. 60 for a full final snapshot of a short
+     * (default 0: the budget's room only; a glance at least). E.g. 60 for a full final snapshot of a short
      * run.
      */
     public LandscapeListenerBuilder finalSeconds(int seconds) {

@@ -29,7 +29,7 @@ class SnapshotLevelsTest {
     }
 
     @Test
-    void aTightBudgetGetsTheQuickLevelOnASubsampleOfTheProbeThatDl4jAgreesWith() {
+    void aTightBudgetGetsAGlanceOnASubsampleOfTheProbeThatDl4jAgreesWith() {
         MultiLayerNetwork net = TestNets.cnnWithBatchNorm();
         List<DataSet> data = TestNets.images(8, 16, 3);
         TestNets.train(net, data, 1);
@@ -39,16 +39,17 @@ class SnapshotLevelsTest {
 
         Snapshot quick = engine.snapshot(SnapshotRequest.of(probe).withLevels(1)); // 1 ns: nothing fits
 
-        assertThat(quick.level()).isEqualTo("quick");
+        assertThat(quick.level()).isEqualTo("glance");
         assertThat(quick.surfaces()).singleElement().satisfies(s -> {
             assertThat(s.plane()).isEqualTo("random");
-            assertThat(s.xs()).hasSize(5);
+            assertThat(s.xs()).hasSize(3);
         });
         assertThat(quick.slices()).isEmpty();
-        assertThat(quick.measures()).doesNotContainKey("sharpness_eps").containsKeys("hessian_top", "hessian_trace");
-        assertThat(quick.probe().get("train")).startsWith("64 examples").contains("64 of the 128 examples");
-        // independent: DL4J's own inference-mode score of the same 64 examples
-        Probe sub = probe.subsample(64, 7 * 31 + SnapshotLevel.QUICK.ordinal());
+        assertThat(quick.measures()).doesNotContainKeys("sharpness_eps", "hessian_top", "hessian_trace")
+                .containsKeys("train_loss", "train_loss_se", "sharpness_random_mean");
+        assertThat(quick.probe().get("train")).startsWith("32 examples").contains("32 of the 128 examples");
+        // independent: DL4J's own inference-mode score of the same 32 examples
+        Probe sub = probe.subsample(32, 7 * 31 + SnapshotLevel.GLANCE.ordinal());
         DataSet subData = new DataSet(sub.features()[0], sub.labels()[0]);
         assertThat(quick.measure("train_loss")).isCloseTo(net.score(subData, false), within(1e-5));
         assertThat(net.params()).isEqualTo(before);
@@ -58,6 +59,27 @@ class SnapshotLevelsTest {
         assertThat(full.surfaces()).extracting(io.github.landscape4j.store.Surface::plane).containsExactly("random");
         assertThat(full.surfaces().get(0).xs()).hasSize(21);
         assertThat(full.measure("train_loss")).isCloseTo(net.score(DataSet.merge(data), false), within(1e-5));
+    }
+
+    @Test
+    void eachLevelCapsTheOptionsAsDocumented() {
+        SnapshotConfig full = LandscapeConfig.defaults().snapshots();
+        SnapshotConfig quick = SnapshotLevel.QUICK.config(full);
+        assertThat(quick.grid()).isEqualTo(5);
+        assertThat(quick.planes()).containsExactly("random");
+        assertThat(quick.slices()).isFalse();
+        assertThat(quick.ascentSteps()).isZero();
+        assertThat(quick.hessianIterations()).isEqualTo(4);
+        assertThat(quick.hutchinson()).isEqualTo(2);
+        SnapshotConfig medium = SnapshotLevel.MEDIUM.config(full);
+        assertThat(medium.grid()).isEqualTo(11);
+        assertThat(medium.planes()).containsExactlyInAnyOrder("random", "pca");
+        assertThat(medium.perTensorMeasures()).isFalse();
+        assertThat(medium.ascentSteps()).isEqualTo(full.ascentSteps());
+        assertThat(SnapshotLevel.FULL.config(full)).isSameAs(full);
+        assertThat(SnapshotLevel.GLANCE.config(full.withGrid(3)).grid()).isEqualTo(3);
+        assertThat(SnapshotLevel.MEDIUM.probeSize(2000)).isEqualTo(1000);
+        assertThat(SnapshotLevel.MEDIUM.probeSize(40)).isEqualTo(40);
     }
 
     @Test
@@ -89,16 +111,17 @@ class SnapshotLevelsTest {
         LandscapeEngine engine = LandscapeEngine.builder(net).config(defaults()).build();
         Probe probe = Probes.of(DataSet.merge(data), 64, "test");
         engine.snapshot(SnapshotRequest.of(probe).withLevels(Long.MAX_VALUE)); // full, calibrated and timed
-        long quick = engine.predictNanos(SnapshotLevel.QUICK, SnapshotRequest.of(probe));
+        long quick = engine.predictNanos(SnapshotLevel.GLANCE, SnapshotRequest.of(probe));
         assertThatThrownBy(() -> engine.snapshot(SnapshotRequest.of(probe).withLimit("t", quick / 2, () -> false)
                 .withLevels(1)))
                 .isInstanceOf(SnapshotAbandoned.class)
-                .hasMessageContaining("the quick snapshot is predicted to take")
+                .hasMessageContaining("the glance snapshot is predicted to take")
                 .satisfies(e -> assertThat(((SnapshotAbandoned) e).predictedNanos()).isPositive());
         // the engine measured on the way: its predictions are known and ordered by richness
         SnapshotRequest r = SnapshotRequest.of(probe);
-        assertThat(engine.predictNanos(SnapshotLevel.QUICK, r)).isPositive()
-                .isLessThan(engine.predictNanos(SnapshotLevel.COARSE, r));
+        assertThat(engine.predictNanos(SnapshotLevel.GLANCE, r)).isPositive()
+                .isLessThan(engine.predictNanos(SnapshotLevel.QUICK, r));
+        assertThat(engine.predictNanos(SnapshotLevel.QUICK, r)).isLessThan(engine.predictNanos(SnapshotLevel.COARSE, r));
         assertThat(engine.predictNanos(SnapshotLevel.MEDIUM, r)).isLessThanOrEqualTo(
                 engine.predictNanos(SnapshotLevel.FULL, r));
     }

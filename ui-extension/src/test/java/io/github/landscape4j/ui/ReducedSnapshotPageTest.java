@@ -25,14 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A run's quick first snapshot and its later full one on the page, in a real headless Chromium: the reduced one says
+ * A run's first snapshot, a glance, and its later full one on the page, in a real headless Chromium: the glance says
  * so next to its number, with its grid and probe, and is drawn at its own resolution; the full one says nothing
- * more. Screenshots: {@code target/screenshots/9-quick-snapshot.png}, {@code 9-full-snapshot.png}.
+ * more. Screenshots: {@code target/screenshots/9-glance-snapshot.png}, {@code 9-full-snapshot.png}.
  */
 class ReducedSnapshotPageTest {
 
     @Test
-    void aQuickSnapshotIsLabelledAndDrawnAtItsResolution(@TempDir Path dir) throws Exception {
+    void aGlanceIsLabelledAndDrawnAtItsResolution(@TempDir Path dir) throws Exception {
         MultiLayerNetwork net = TestNets.mlpSgd(0.1);
         List<DataSet> data = TestNets.data(8, 16, 20, 3);
         TestNets.train(net, data, 1);
@@ -42,7 +42,7 @@ class ReducedSnapshotPageTest {
         Snapshot quick = engine.snapshot(SnapshotRequest.of(probe).withLevels(1).at(0, 4, 0, 0));
         TestNets.train(net, data, 1);
         Snapshot full = engine.snapshot(SnapshotRequest.of(probe).at(1, 12, 1, 0));
-        assertThat(quick.level()).isEqualTo("quick");
+        assertThat(quick.level()).isEqualTo("glance");
         assertThat(full.level()).isEqualTo("full");
 
         Path file = dir.resolve("levels.db");
@@ -61,7 +61,7 @@ class ReducedSnapshotPageTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(browser.dataset("shownSnapshot")).isEqualTo("1");
                 assertThat(browser.dataset("shownLevel")).isEqualTo("full");
-                assertThat(label(browser)).doesNotContain("quick");
+                assertThat(label(browser)).doesNotContain("glance");
                 assertThat(contourColumns(browser)).isEqualTo(21);
             });
             browser.screenshot("9-full-snapshot");
@@ -69,12 +69,12 @@ class ReducedSnapshotPageTest {
                     + " s.dispatchEvent(new Event('input'));");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(browser.dataset("shownSnapshot")).isEqualTo("0");
-                assertThat(browser.dataset("shownLevel")).isEqualTo("quick");
-                assertThat(label(browser)).contains("snapshot 1 of 2", "quick snapshot (5×5 grid, probe of 64",
+                assertThat(browser.dataset("shownLevel")).isEqualTo("glance");
+                assertThat(label(browser)).contains("snapshot 1 of 2", "glance snapshot (3×3 grid, probe of 32",
                         "the full one did not fit the time budget yet");
-                assertThat(contourColumns(browser)).isEqualTo(5);
+                assertThat(contourColumns(browser)).isEqualTo(3);
             });
-            browser.screenshot("9-quick-snapshot");
+            browser.screenshot("9-glance-snapshot");
         } finally {
             UIServer.stopInstance();
         }

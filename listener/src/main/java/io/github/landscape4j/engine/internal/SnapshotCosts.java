@@ -40,7 +40,7 @@ public final class SnapshotCosts {
 
     /**
      * The level of this snapshot: {@link SnapshotLevel#FULL} unless the request allows levels, else the richest one
-     * predicted to fit its {@code levelNanos} (the quickest when none does). With a time limit, a snapshot whose level
+     * predicted to fit its {@code levelNanos} (the cheapest when none does). With a time limit, a snapshot whose level
      * is predicted to break it is abandoned here, before its costly parts.
      */
     public SnapshotLevel chooseLevel(SnapshotRequest request, Clock clock) {
@@ -49,14 +49,14 @@ public final class SnapshotCosts {
             return SnapshotLevel.FULL;
         }
         if (!calibration.known()) {
-            Probe quick = subsample(request.train(), SnapshotLevel.QUICK);
+            Probe glance = subsample(request.train(), SnapshotLevel.cheapest());
             Probe coarse = subsample(request.train(), SnapshotLevel.COARSE);
-            calibration.warmUp(() -> bench.floatModel().evaluate(quick), quick.size(),
+            calibration.warmUp(() -> bench.floatModel().evaluate(glance), glance.size(),
                     () -> bench.floatModel().evaluate(coarse), coarse.size());
             clock.lap("calibration");
         }
         long spent = clock.elapsedNanos();
-        SnapshotLevel chosen = SnapshotLevel.QUICK;
+        SnapshotLevel chosen = SnapshotLevel.cheapest();
         if (levels) {
             for (SnapshotLevel l : SnapshotLevel.values()) {
                 if (spent + predictNanos(l, request) <= request.levelNanos()) {

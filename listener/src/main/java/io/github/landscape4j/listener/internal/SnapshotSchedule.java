@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Levels ({@link SnapshotLevel}): the engine predicts what each level costs (from warm, timed evaluations and its
  * last snapshot) and takes the richest that fits the limit. A snapshot is due when the level one richer than the
- * last one taken fits (the quickest, before the first; the full one, once full snapshots are taken) and a twentieth
+ * last one taken fits (the cheapest, a glance, before the first; the full one, once full snapshots are taken) and a twentieth
  * of the run's time has passed since the last one, so a run gets a quick first snapshot early and refines as its
  * budget grows; or, when that does not fit, when one as rich as the last fits and a quarter of the run's time has
  * passed since the last snapshot. Levels never go down. Before
@@ -145,7 +145,7 @@ public final class SnapshotSchedule {
     /**
      * How long the final snapshot (at an explicit close, or at the end of {@code main} under the agent) may take when
      * choosing its level: {@code 0} (the full one) except for {@code budget}, where it is the budget's room or
-     * {@code capNanos}, whichever is longer; it is taken whatever the budget, at the quickest level at least.
+     * {@code capNanos}, whichever is longer; it is taken whatever the budget, at a glance at least.
      */
     public long finalLevelNanos(long capNanos) {
         return kind == Kind.BUDGET ? Math.max(1, Math.max(limitNanos(), capNanos)) : 0;
@@ -171,14 +171,14 @@ public final class SnapshotSchedule {
         if (limit <= 0) {
             return false;
         }
-        long quickest = costs[SnapshotLevel.QUICK.ordinal()];
+        long quickest = costs[SnapshotLevel.cheapest().ordinal()];
         if (quickest == 0) {
             return true; // nothing measured yet: the engine measures, then takes or gives up at once
         }
         if (quickest > limit) {
             return false;
         }
-        SnapshotLevel want = last == null ? SnapshotLevel.QUICK : last.richer();
+        SnapshotLevel want = last == null ? SnapshotLevel.cheapest() : last.richer();
         long now = budget.now();
         long since = now - lastEnd;
         if (costs[want.ordinal()] <= limit && (last == null || since >= MIN_GAP * (now - runStart))) {
