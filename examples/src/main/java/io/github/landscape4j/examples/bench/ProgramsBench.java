@@ -53,14 +53,18 @@ public final class ProgramsBench {
                 int epochs = Math.max(1, (int) Math.round(EPOCHS.get(p) * scale));
                 List<String> programArgs = List.of("--epochs", Integer.toString(epochs));
                 Path store = dir.resolve(p.simpleName() + ".db");
+                Path offStore = dir.resolve(p.simpleName() + "-off.db");
                 long t0 = System.nanoTime();
                 ChildJvm.Result without = ChildJvm.run(dir, env, List.of(), classPath, p.mainClass(), programArgs,
                         TIMEOUT_S);
                 long t1 = System.nanoTime();
+                ChildJvm.Result off = ChildJvm.run(dir, env, List.of("-javaagent:" + jar + "=store=" + offStore
+                        + ",snapshot=off"), classPath, p.mainClass(), programArgs, TIMEOUT_S);
+                long t2 = System.nanoTime();
                 ChildJvm.Result with = ChildJvm.run(dir, env, List.of("-javaagent:" + jar + "=store=" + store),
                         classPath, p.mainClass(), programArgs, TIMEOUT_S);
-                long t2 = System.nanoTime();
-                for (ChildJvm.Result r : List.of(without, with)) {
+                long t3 = System.nanoTime();
+                for (ChildJvm.Result r : List.of(without, off, with)) {
                     if (r.exitCode() != 0) {
                         throw new IllegalStateException(p.simpleName() + " failed (exit " + r.exitCode() + "):\n"
                                 + r.stdout() + r.stderr());
@@ -68,23 +72,29 @@ public final class ProgramsBench {
                 }
                 SnapshotTimeline t = SnapshotTimeline.read(store);
                 double sWithout = (t1 - t0) / 1e9;
-                double sWith = (t2 - t1) / 1e9;
-                boolean same = with.stdout().equals(without.stdout());
+                double sOff = (t2 - t1) / 1e9;
+                double sWith = (t3 - t2) / 1e9;
+                boolean same = with.stdout().equals(without.stdout()) && off.stdout().equals(without.stdout());
                 rows.add(String.format(Locale.ROOT, "{\"program\":\"%s\",\"epochs\":%d,\"wall_s_without\":%.2f,"
-                                + "\"wall_s_with\":%.2f,\"ratio\":%.3f,\"same_stdout\":%b,\"snapshots\":%d,"
-                                + "\"snapshots_during_training\":%d,\"first_snapshot_iteration\":%s,"
+                                + "\"wall_s_snapshots_off\":%.2f,\"wall_s_with\":%.2f,\"ratio\":%.3f,"
+                                + "\"limit_s\":%.2f,\"same_stdout\":%b,\"snapshots\":%d,"
+                                + "\"snapshots_during_training\":%d,\"levels\":\"%s\",\"snapshot_s\":%.2f,"
+                                + "\"final_snapshot_s\":%.2f,\"first_snapshot_iteration\":%s,"
                                 + "\"first_snapshot_ms\":%s,\"last_iteration\":%d,\"training_ms\":%d,"
                                 + "\"first_snapshot_fraction\":%s}",
-                        p.simpleName(), epochs, sWithout, sWith, sWith / sWithout, same, t.snapshots(),
-                        t.snapshotsDuringTraining(), t.firstIteration() < 0 ? "null" : t.firstIteration(),
+                        p.simpleName(), epochs, sWithout, sOff, sWith, sWith / sWithout, 1.1 * sWithout + 1, same,
+                        t.snapshots(), t.snapshotsDuringTraining(), t.levelCounts(), t.snapshotMillis() / 1000,
+                        t.finalMillis() / 1000, t.firstIteration() < 0 ? "null" : t.firstIteration(),
                         t.firstMillis() < 0 ? "null" : t.firstMillis(), t.lastIteration(), t.trainingMillis(),
                         Double.isNaN(t.firstFraction()) ? "null"
                                 : String.format(Locale.ROOT, "%.3f", t.firstFraction())));
                 System.err.println(String.format(Locale.ROOT, "%s --epochs %d: %.1f s without, %.1f s with the agent"
-                                + " (x%.2f), stdout %s; %d snapshots (%d during training)%s; last iteration %d at"
-                                + " %.1f s of training", p.simpleName(), epochs, sWithout, sWith, sWith / sWithout,
-                        same ? "the same" : "DIFFERENT", t.snapshots(), t.snapshotsDuringTraining(),
-                        t.firstIteration() < 0 ? "" : String.format(Locale.ROOT,
+                                + " and snapshot=off, %.1f s with the agent (x%.2f; 1.1x + 1 s = %.1f s), stdout %s;"
+                                + " %d snapshots (%d during training: %s) taking %.1f s, the final %.1f s%s; last"
+                                + " iteration %d at %.1f s of training", p.simpleName(), epochs, sWithout, sOff, sWith,
+                        sWith / sWithout, 1.1 * sWithout + 1, same ? "the same" : "DIFFERENT", t.snapshots(),
+                        t.snapshotsDuringTraining(), t.levelCounts(), t.snapshotMillis() / 1000,
+                        t.finalMillis() / 1000, t.firstIteration() < 0 ? "" : String.format(Locale.ROOT,
                                 ", the first at iteration %d, %.1f s (%.0f%% of training)", t.firstIteration(),
                                 t.firstMillis() / 1000.0, 100 * t.firstFraction()),
                         t.lastIteration(), t.trainingMillis() / 1000.0));

@@ -19,9 +19,13 @@ import java.util.List;
  * @param firstMillis             the first snapshot's time, or -1 when there is none
  * @param lastIteration           the run's last recorded iteration, or -1 when it has no scalars
  * @param trainingMillis          the time of its last recorded iteration: how long training ran
+ * @param snapshotMillis          what all its snapshots took (their {@code total} timings)
+ * @param finalMillis             what the snapshot at the last iteration took, 0 when there is none
+ * @param levels                  each snapshot's level, in order
  */
 public record SnapshotTimeline(int snapshots, int snapshotsDuringTraining, long firstIteration, long firstMillis,
-                               long lastIteration, long trainingMillis) {
+                               long lastIteration, long trainingMillis, double snapshotMillis, double finalMillis,
+                               List<String> levels) {
 
     /**
      * Reads the one run of {@code store}.
@@ -45,8 +49,22 @@ public record SnapshotTimeline(int snapshots, int snapshotsDuringTraining, long 
             return new SnapshotTimeline(snapshots.size(),
                     (int) snapshots.stream().filter(x -> x.iteration() < last).count(),
                     first == null ? -1 : first.iteration(), first == null ? -1 : first.wallMillis(), last,
-                    trainingMillis);
+                    trainingMillis, snapshots.stream().mapToDouble(SnapshotTimeline::total).sum(),
+                    snapshots.stream().filter(x -> x.iteration() == last).mapToDouble(SnapshotTimeline::total).sum(),
+                    snapshots.stream().map(Snapshot::level).toList());
         }
+    }
+
+    private static double total(Snapshot s) {
+        return s.timingsMillis().getOrDefault("total", 0.0);
+    }
+
+    /** The levels as {@code glance x2, quick x3, ...} in order of first appearance. */
+    public String levelCounts() {
+        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        levels.forEach(l -> counts.merge(l, 1, Integer::sum));
+        return counts.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** The first snapshot's time as a fraction of the training time; NaN without a snapshot or training time. */
