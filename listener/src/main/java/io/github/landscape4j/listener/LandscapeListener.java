@@ -45,8 +45,9 @@ import java.util.function.Supplier;
  *
  * <p>Lifecycle: a run ends when its model is no longer reachable (the listener holds models weakly: their runs end
  * once they are collected, writing the final checkpoint and stopping the run's writer thread), when the listener
- * is closed, or at JVM exit. {@link #close()} takes each run's final snapshot when the schedule allows it (with
- * {@code budget:P%}, only if it fits the budget), commits everything and, if the listener opened the store itself
+ * is closed, or at JVM exit. {@link #close()} takes each run's final snapshot (unless {@code snapshot=off}; with
+ * {@code budget:P%} at the richest level that fits what is left of the budget, a glance at least: see
+ * {@code finalSeconds}), commits everything and, if the listener opened the store itself
  * (builder {@code store(Path)}), closes it; it is idempotent and never throws (a store failure is logged once with
  * the file and the cause). At JVM exit the runs are committed without a final snapshot (one in progress is
  * abandoned): nothing slow runs in a shutdown hook. Callbacks come from the training thread; the read methods may be
