@@ -38,10 +38,11 @@ public final class Notices {
 
     /**
      * As a run ends: a schedule that never fired ({@code never}), and, for a run with snapshots on that ends with
-     * none, one line with why ({@code reason}: what the run knows against it; {@code exiting}: the JVM is exiting).
+     * none, one line with why ({@code reason}: what the run knows against it; {@code exiting}: the JVM is exiting;
+     * {@code collected}: its model was collected).
      */
     static void runEnded(String runId, long lastIteration, int snapshots, boolean enabled, boolean exiting,
-                         java.util.Optional<String> never, String reason) {
+                         boolean collected, java.util.Optional<String> never, String reason) {
         if (snapshots > 0 || !enabled) {
             never.ifPresent(m -> LOG.warn("landscape4j: run {}: {}", runId, m));
             return;
@@ -53,6 +54,9 @@ public final class Notices {
             why = "the JVM exited before one was taken" + (reason.isEmpty() ? "" : "; " + reason)
                     + "; none is taken in a shutdown hook (close the listener after training, or, under the agent,"
                     + " let main return instead of calling System.exit, for a final one)";
+        } else if (collected) {
+            why = "its model was no longer reachable (collected) before one was taken"
+                    + (reason.isEmpty() ? "" : "; " + reason) + "; close the listener after training for a final one";
         } else if (why.isEmpty()) {
             why = "none was due before the run ended";
         }

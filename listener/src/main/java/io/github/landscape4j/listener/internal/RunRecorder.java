@@ -341,7 +341,7 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
         }
         boolean inProgress = snapshots.inProgress();
         ending = true;
-        neverFired(exiting);
+        neverFired(exiting || ShutdownOrder.shuttingDown(), how == End.MODEL_COLLECTED);
         synchronized (this) {
             if (ended) {
                 return;
@@ -373,11 +373,11 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
      * Said once as the run ends: a schedule that never fired ({@link SnapshotSchedule#neverFired}), and a run that
      * ends with no snapshot at all and why ({@link Notices}: on stderr too when it would not be seen otherwise).
      */
-    private synchronized void neverFired(boolean exiting) {
+    private synchronized void neverFired(boolean exiting, boolean collected) {
         if (ended || !iterated) {
             return;
         }
-        Notices.runEnded(runId, lastIteration, snapshots.count(), config.snapshotsEnabled(), exiting,
+        Notices.runEnded(runId, lastIteration, snapshots.count(), config.snapshotsEnabled(), exiting, collected,
                 SnapshotSchedule.parse(config.schedule()).neverFired(config.schedule(), lastIteration, lastEpoch,
                         snapshots.count(), epochEvents || epochsCounted, snapshots.fired()),
                 snapshots.noSnapshotReason());
