@@ -77,7 +77,8 @@ export function buildPanels(panels, onLogToggle) {
     const cap = document.createElement('figcaption');
     const text = p.measures.map((d) => d.label + ': ' + d.description + (d.paper ? ' (' + d.paper + ')' : '')
         + (d.errorKey ? '; bars ±2 SE' : '')).join('. ');
-    cap.append(document.createTextNode(text + '. Unit: ' + unitText(p.unit) + '. '));
+    cap.append(document.createTextNode(text + '. Unit: ' + unitText(p.unit) + '. Open markers: reduced snapshots'
+        + ' (fewer examples, directions or steps). '));
     if (p.verdict) {
       const v = document.createElement('strong');
       v.className = 'verdict';
@@ -109,6 +110,12 @@ export function panelTraces(p, m, x, run) {
     if (!y || !y.some(finite)) continue;
     const se = d.errorKey ? m.measures[d.errorKey] : null;
     const t = line((run ? run + ' ' : '') + d.label, x, y, {mode: 'markers+lines'});
+    if (m.level && m.level.some((l) => l && l !== 'full')) {
+      // a reduced snapshot (fewer examples, directions or steps: see the README's Snapshot levels) is an open marker
+      t.marker = {symbol: m.level.map((l) => !l || l === 'full' ? 'circle' : 'circle-open'), size: 7};
+      t.text = m.level.map((l) => (l || 'full') + ' snapshot');
+      t.hovertemplate = '%{y}<br>%{text}<extra>%{fullData.name}</extra>';
+    }
     if (se && se.some(finite)) {
       t.error_y = {type: 'data', array: se.map((v) => finite(v) ? 2 * v : null), visible: true, thickness: 1.5,
         width: 4};

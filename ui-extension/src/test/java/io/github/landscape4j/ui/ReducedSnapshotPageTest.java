@@ -74,6 +74,11 @@ class ReducedSnapshotPageTest {
                         "the full one did not fit the time budget yet");
                 assertThat(contourColumns(browser)).isEqualTo(3);
             });
+            // in the measure panels the glance is an open marker, the full snapshot a filled one
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(browser.js(
+                    "const gd = document.getElementById('chart-m-loss'); return gd && gd.data && gd.data[0]"
+                    + " && gd.data[0].marker && gd.data[0].marker.symbol ? gd.data[0].marker.symbol.join(' ') : '';")
+                    .toString()).isEqualTo("circle-open circle"));
             browser.screenshot("9-glance-snapshot");
         } finally {
             UIServer.stopInstance();

@@ -37,11 +37,12 @@ public final class Csv {
 
     /** Snapshot measures over time: one row per snapshot. */
     public static String measures(Measures m) {
-        StringBuilder b = new StringBuilder("index,iteration,epoch");
+        StringBuilder b = new StringBuilder("index,iteration,epoch,level");
         m.measures().keySet().forEach(k -> b.append(',').append(quote(k)));
         b.append('\n');
         for (int i = 0; i < m.index().length; i++) {
-            b.append(m.index()[i]).append(',').append(m.iteration()[i]).append(',').append(m.epoch()[i]);
+            b.append(m.index()[i]).append(',').append(m.iteration()[i]).append(',').append(m.epoch()[i]).append(',')
+                    .append(m.level()[i]);
             for (double[] c : m.measures().values()) {
                 b.append(',').append(c[i]);
             }

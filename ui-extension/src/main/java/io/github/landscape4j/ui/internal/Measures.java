@@ -25,7 +25,7 @@ import java.util.TreeSet;
  *                   there are none
  */
 public record Measures(int[] index, long[] iteration, int[] epoch, long[] wallMillis, Map<String, double[]> measures,
-                       double[] lossRange) {
+                       double[] lossRange, String[] level) {
 
     /** Share of the losses allowed above the top of {@link #lossRange()}. */
     static final double CLIPPED_ABOVE = 0.01;
@@ -44,8 +44,10 @@ public record Measures(int[] index, long[] iteration, int[] epoch, long[] wallMi
         long[] iteration = new long[n];
         int[] epoch = new int[n];
         long[] wall = new long[n];
+        String[] level = new String[n];
         for (int i = 0; i < n; i++) {
             Snapshot s = snapshots.get(i);
+            level[i] = s.level();
             index[i] = i;
             iteration[i] = s.iteration();
             epoch[i] = s.epoch();
@@ -54,7 +56,7 @@ public record Measures(int[] index, long[] iteration, int[] epoch, long[] wallMi
                 cols.get(k)[i] = s.measure(k);
             }
         }
-        return new Measures(index, iteration, epoch, wall, cols, lossRange(snapshots));
+        return new Measures(index, iteration, epoch, wall, cols, lossRange(snapshots), level);
     }
 
     static double[] lossRange(List<Snapshot> snapshots) {
