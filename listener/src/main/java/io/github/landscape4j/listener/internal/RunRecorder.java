@@ -80,6 +80,7 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
     /** Set once the initial checkpoint was taken (read without the lock by the listener's callbacks). */
     private volatile boolean started;
     private boolean ended; // guarded by this
+    private boolean endSaid; // guarded by this
     private final AutoCloseable atExit;
 
     /** {@code storeName} names the store (its file) in messages. */
@@ -374,9 +375,10 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
      * ends with no snapshot at all and why ({@link Notices}: on stderr too when it would not be seen otherwise).
      */
     private synchronized void neverFired(boolean exiting, boolean collected) {
-        if (ended || !iterated) {
-            return;
+        if (ended || !iterated || endSaid) {
+            return; // two ends can race (the exit hook and the model's collection): said once
         }
+        endSaid = true;
         Notices.runEnded(runId, lastIteration, snapshots.count(), config.snapshotsEnabled(), exiting, collected,
                 SnapshotSchedule.parse(config.schedule()).neverFired(config.schedule(), lastIteration, lastEpoch,
                         snapshots.count(), epochEvents || epochsCounted, snapshots.fired()),
