@@ -83,6 +83,22 @@ class SnapshotLevelsTest {
     }
 
     @Test
+    void badLevelInputsAreRefusedWithWhatIsAllowed() {
+        assertThatThrownBy(() -> LandscapeConfig.parse(Map.of("finalSeconds", "-1")))
+                .isInstanceOf(io.github.landscape4j.listener.InvalidConfigException.class)
+                .hasMessageContaining("finalSeconds=-1").hasMessageContaining("[0, 86400]");
+        assertThatThrownBy(() -> SnapshotRequest.of(Probes.of(DataSet.merge(TestNets.data(1, 16, 20, 5)), 16, "t"))
+                .withLevels(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("levelNanos -1");
+        assertThatThrownBy(() -> SnapshotLevel.ofKey("huge")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("allowed are full, medium, coarse, quick, glance");
+        // a record written before levels existed reads as a full snapshot
+        Snapshot old = io.github.landscape4j.store.internal.Json.GSON.fromJson("{\"index\":0,\"iteration\":3}",
+                Snapshot.class);
+        assertThat(old.level()).isEqualTo("full");
+        assertThat(SnapshotLevel.ofKey(old.level())).isEqualTo(SnapshotLevel.FULL);
+    }
+
+    @Test
     void aSubsampleIsSeededAndKeepsItsRowsWhole() {
         DataSet all = DataSet.merge(TestNets.data(4, 16, 20, 5));
         Probe probe = Probes.of(all, 64, "test");

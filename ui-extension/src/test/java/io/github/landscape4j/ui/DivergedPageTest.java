@@ -6,8 +6,6 @@ import io.github.landscape4j.engine.SnapshotRequest;
 import io.github.landscape4j.listener.LandscapeConfig;
 import io.github.landscape4j.listener.TestNets;
 import io.github.landscape4j.store.LandscapeStore;
-import io.github.landscape4j.store.RunInfo;
-import io.github.landscape4j.store.RunWriter;
 import io.github.landscape4j.store.Snapshot;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.ui.api.UIServer;
@@ -18,7 +16,6 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -50,14 +47,7 @@ class DivergedPageTest {
         assertThat(diverged.surfaces()).isEmpty();
 
         Path file = dir.resolve("diverged.db");
-        String runId = "diverged-" + System.nanoTime();
-        try (LandscapeStore store = LandscapeStore.open(file);
-             RunWriter w = RunWriter.begin(store, new RunInfo(runId, "w0", "diverged", List.of(), 42, Instant.now(),
-                     engine.modelClass(), engine.modelConfigJson(), net.numParams(), engine.tensors(), Map.of(),
-                     Map.of(), 0, engine.measures()))) {
-            w.snapshot(fine);
-            w.snapshot(diverged);
-        }
+        String runId = EngineRuns.write(file, "diverged", engine, net.numParams(), fine, diverged);
         try (LandscapeStore store = LandscapeStore.openExisting(file);
              LandscapeUi.Handle ui = LandscapeUi.start(0, store.statsStorage());
              Browser browser = new Browser(dir.resolve("chromium-profile"))) {

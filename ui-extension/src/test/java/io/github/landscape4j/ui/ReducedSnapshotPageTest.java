@@ -6,8 +6,6 @@ import io.github.landscape4j.engine.SnapshotRequest;
 import io.github.landscape4j.listener.LandscapeConfig;
 import io.github.landscape4j.listener.TestNets;
 import io.github.landscape4j.store.LandscapeStore;
-import io.github.landscape4j.store.RunInfo;
-import io.github.landscape4j.store.RunWriter;
 import io.github.landscape4j.store.Snapshot;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.ui.api.UIServer;
@@ -17,7 +15,6 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -46,14 +43,7 @@ class ReducedSnapshotPageTest {
         assertThat(full.level()).isEqualTo("full");
 
         Path file = dir.resolve("levels.db");
-        String runId = "levels-" + System.nanoTime();
-        try (LandscapeStore store = LandscapeStore.open(file);
-             RunWriter w = RunWriter.begin(store, new RunInfo(runId, "w0", "levels", List.of(), 42, Instant.now(),
-                     engine.modelClass(), engine.modelConfigJson(), net.numParams(), engine.tensors(), Map.of(),
-                     Map.of(), 0, engine.measures()))) {
-            w.snapshot(quick);
-            w.snapshot(full);
-        }
+        String runId = EngineRuns.write(file, "levels", engine, net.numParams(), quick, full);
         try (LandscapeStore store = LandscapeStore.openExisting(file);
              LandscapeUi.Handle ui = LandscapeUi.start(0, store.statsStorage());
              Browser browser = new Browser(dir.resolve("chromium-profile"))) {

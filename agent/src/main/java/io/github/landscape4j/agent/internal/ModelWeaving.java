@@ -22,22 +22,16 @@ final class ModelWeaving {
     private ModelWeaving() {
     }
 
+    /** A method of the class file: its access flags, name and descriptor. */
+    private interface Hooked {
+        boolean test(int access, String name, String descriptor);
+    }
+
     /** The class file with the hook calls added. */
     static byte[] weave(byte[] classfile) {
-        ClassReader reader = new ClassReader(classfile);
-        // COMPUTE_MAXS: one more stack slot at the returns; the frames stay valid (nothing branches into the calls)
-        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                             String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                boolean hooked = (name.equals("init") || name.equals("setListeners")) && descriptor.endsWith(")V")
-                        && (access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT | Opcodes.ACC_SYNTHETIC)) == 0;
-                return hooked ? new ExitCall(mv) : mv;
-            }
-        }, 0);
-        return writer.toByteArray();
+        return weave(classfile, (access, name, descriptor) -> (name.equals("init") || name.equals("setListeners"))
+                && descriptor.endsWith(")V")
+                && (access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT | Opcodes.ACC_SYNTHETIC)) == 0, true);
     }
 
     /**
@@ -46,42 +40,50 @@ final class ModelWeaving {
      * snapshot, on the main thread, before the JVM begins to exit (a shutdown hook is no place for minutes of work).
      */
     static byte[] weaveMain(byte[] classfile) {
+        return weave(classfile, (access, name, descriptor) -> name.equals("main")
+                && descriptor.equals("([Ljava/lang/String;)V")
+                && (access & Opcodes.ACC_STATIC) != 0 && (access & Opcodes.ACC_PUBLIC) != 0, false);
+    }
+
+    /**
+     * {@code classfile} with a hook call before every {@code return} of the methods {@code hooked} picks:
+     * {@code AttachHook.exit(this)} when {@code withThis}, else {@code AttachHook.mainReturned()}.
+     */
+    private static byte[] weave(byte[] classfile, Hooked hooked, boolean withThis) {
         ClassReader reader = new ClassReader(classfile);
+        // COMPUTE_MAXS: one more stack slot at the returns; the frames stay valid (nothing branches into the calls)
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                              String[] exceptions) {
                 MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                boolean main = name.equals("main") && descriptor.equals("([Ljava/lang/String;)V")
-                        && (access & Opcodes.ACC_STATIC) != 0 && (access & Opcodes.ACC_PUBLIC) != 0;
-                return main ? new MethodVisitor(Opcodes.ASM9, mv) {
-                    @Override
-                    public void visitInsn(int opcode) {
-                        if (opcode == Opcodes.RETURN) {
-                            super.visitMethodInsn(Opcodes.INVOKESTATIC, AttachHook.INTERNAL_NAME, "mainReturned",
-                                    "()V", false);
-                        }
-                        super.visitInsn(opcode);
-                    }
-                } : mv;
+                return hooked.test(access, name, descriptor) ? new ExitCall(mv, withThis) : mv;
             }
         }, 0);
         return writer.toByteArray();
     }
 
-    /** Inserts {@code AttachHook.exit(this)} before each {@code return}. */
+    /** Inserts {@code AttachHook.exit(this)}, or {@code AttachHook.mainReturned()}, before each {@code return}. */
     private static final class ExitCall extends MethodVisitor {
-        ExitCall(MethodVisitor next) {
+        private final boolean withThis;
+
+        ExitCall(MethodVisitor next, boolean withThis) {
             super(Opcodes.ASM9, next);
+            this.withThis = withThis;
         }
 
         @Override
         public void visitInsn(int opcode) {
             if (opcode == Opcodes.RETURN) {
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, AttachHook.INTERNAL_NAME, "exit",
-                        "(Ljava/lang/Object;)V", false);
+                if (withThis) {
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, AttachHook.INTERNAL_NAME, "exit",
+                            "(Ljava/lang/Object;)V", false);
+                } else {
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, AttachHook.INTERNAL_NAME, "mainReturned", "()V",
+                            false);
+                }
             }
             super.visitInsn(opcode);
         }

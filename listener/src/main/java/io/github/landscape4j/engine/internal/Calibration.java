@@ -2,8 +2,6 @@ package io.github.landscape4j.engine.internal;
 
 import io.github.landscape4j.engine.SnapshotLevel;
 
-import java.util.function.LongSupplier;
-
 /**
  * Internal: what a snapshot costs, predicted before it starts. An evaluation of {@code n} examples is modelled as
  * {@code a + b·n} (a fixed cost per call, DL4J's bookkeeping, and a cost per example), fitted on warm, timed
@@ -48,18 +46,13 @@ public final class Calibration {
         known = true;
     }
 
+    /** The fastest of {@code times} timed runs of {@code r}, in nanoseconds (at least 1). */
     private static double fastest(Runnable r, int times) {
-        return fastest(() -> {
-            long t0 = System.nanoTime();
-            r.run();
-            return System.nanoTime() - t0;
-        }, times);
-    }
-
-    private static double fastest(LongSupplier timed, int times) {
         long best = Long.MAX_VALUE;
         for (int i = 0; i < times; i++) {
-            best = Math.min(best, timed.getAsLong());
+            long t0 = System.nanoTime();
+            r.run();
+            best = Math.min(best, System.nanoTime() - t0);
         }
         return Math.max(1, best);
     }
