@@ -6,6 +6,9 @@
 #   hessian         power-iteration top eigenvalue vs the exact Hessian of a small network
 #   hessian-relu    top eigenvalue and Hutchinson trace vs the exact Hessian of a ReLU MLP with softmax output
 #   snapshot        one whole default snapshot vs one bare forward pass on the same probe (goal: <= 400)
+#   snapshot-cnn    the same for a LeNet-like CNN on Fashion-MNIST (optional --snapshots N, --steps N)
+#   snapshot-graph  the same for a residual ComputationGraph with batch norm on Fashion-MNIST
+#   snapshot-rnn    the same for a seq2seq LSTM graph on generated sums of different lengths (masks)
 #   agent           startup cost of -javaagent: JVM start to first training iteration, with and without
 #   programs        four plain DL4J programs (regression, XOR, LSTM, seq2seq graph) without and with -javaagent and
 #                   default options: wall times, snapshots stored and when the first came (optional --scale F)
@@ -19,6 +22,9 @@ declare -A mains=(
   [hessian-relu]=io.github.landscape4j.examples.bench.HessianReluBench
   [agent]=io.github.landscape4j.examples.bench.AgentStartupBench
   [snapshot]=io.github.landscape4j.examples.bench.SnapshotBench
+  [snapshot-cnn]="io.github.landscape4j.examples.bench.ModelSnapshotBench cnn"
+  [snapshot-graph]="io.github.landscape4j.examples.bench.ModelSnapshotBench graph"
+  [snapshot-rnn]="io.github.landscape4j.examples.bench.ModelSnapshotBench rnn"
   [programs]=io.github.landscape4j.examples.bench.ProgramsBench
 )
 name="${1:-}"

@@ -63,6 +63,7 @@ public final class ProbeModel {
      */
     public static ProbeModel of(Model model, DataType dataType) {
         Model c = Models.copy(model, dataType);
+        io.github.landscape4j.engine.internal.LayerHelpers.install(c);
         for (Layer l : Models.layers(c)) {
             if (l.conf().getLayer() instanceof BaseLayer b) {
                 b.setIDropout(null);
