@@ -10,6 +10,7 @@ import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.surface.internal.Probes;
 import io.github.landscape4j.surface.internal.SurfaceComputer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,8 +51,91 @@ class LinearFirstLayerTest {
                 }
             }
         }
-        assertThat(LinearFirstLayer.of(ProbeModel.of(TestNets.cnnWithBatchNorm(), null),
-                Models.tensors(TestNets.cnnWithBatchNorm()))).isEmpty();
+        assertThat(LinearFirstLayer.of(ProbeModel.of(TestNets.graph(), null), Models.tensors(TestNets.graph())))
+                .isEmpty();
+    }
+
+    /**
+     * A convolutional first layer (3 products of DL4J's own layer per plane): batch norm after it; a flat input with
+     * its preprocessor, same padding and stride 2; channels-last data. Planes and lines equal the generic path's, in
+     * float and in double.
+     */
+    @Test
+    void convolutionalFirstLayersGiveTheGenericSurface() {
+        MultiLayerNetwork[] nets = {TestNets.cnnWithBatchNorm(), cnn(true, CNN2DFormat.NCHW),
+                cnn(false, CNN2DFormat.NHWC)};
+        for (int m = 0; m < nets.length; m++) {
+            MultiLayerNetwork net = nets[m];
+            List<DataSet> data = TestNets.images(6, 16, 71);
+            final int kind = m;
+            if (m > 0) {
+                data.replaceAll(d -> new DataSet(kind == 1 ? d.getFeatures().reshape(d.numExamples(), 64)
+                        : d.getFeatures().permute(0, 2, 3, 1).dup(), d.getLabels()));
+            }
+            TestNets.train(net, data, 1);
+            List<ParameterTensor> tensors = Models.tensors(net);
+            Probe train = Probes.of(DataSet.merge(data.subList(0, 3)), 48, "test");
+            Probe val = Probes.of(DataSet.merge(data.subList(3, 6)), 48, "test");
+            Directions directions = new Directions(tensors, Normalization.FILTER, true);
+            INDArray theta = net.params().dup().reshape(net.numParams());
+            INDArray d1 = directions.random(Nd4j.getRandomFactory().getNewRandomInstance(1), theta);
+            INDArray d2 = directions.random(Nd4j.getRandomFactory().getNewRandomInstance(2), theta);
+            double[] axis = SurfaceComputer.linspace(-1, 1, 5);
+            for (org.nd4j.linalg.api.buffer.DataType type : new org.nd4j.linalg.api.buffer.DataType[]{null,
+                    org.nd4j.linalg.api.buffer.DataType.DOUBLE}) {
+                ProbeModel model = ProbeModel.of(net, type);
+                INDArray t = theta.castTo(model.dataType());
+                INDArray e1 = d1.castTo(model.dataType());
+                INDArray e2 = d2.castTo(model.dataType());
+                SurfaceComputer.Grids[] generic = new SurfaceComputer(model).plane(t, e1, e2, axis, axis, train, val);
+                SurfaceComputer.Line[] genericLine = new SurfaceComputer(model).line(t, e1, axis, train, val);
+                LinearFirstLayer linear = LinearFirstLayer.of(model, tensors).orElseThrow();
+                assertThat(linear.fits(train)).isTrue();
+                SurfaceComputer computer = new SurfaceComputer(model, linear);
+                SurfaceComputer.Grids[] shared = computer.plane(t, e1, e2, axis, axis, train, val);
+                SurfaceComputer.Line[] sharedLine = computer.line(t, e1, axis, train, val);
+                double tol = type == null ? 1e-5 : 1e-12;
+                for (int p = 0; p < 2; p++) {
+                    for (int j = 0; j < axis.length; j++) {
+                        for (int i = 0; i < axis.length; i++) {
+                            double g = generic[p].loss()[j][i];
+                            assertThat(shared[p].loss()[j][i]).as("net %d %s", m, type)
+                                    .isCloseTo(g, within(tol * Math.abs(g)));
+                            assertThat(shared[p].accuracy()[j][i]).isEqualTo(generic[p].accuracy()[j][i]);
+                        }
+                        double g = genericLine[p].loss()[j];
+                        assertThat(sharedLine[p].loss()[j]).as("net %d %s", m, type)
+                                .isCloseTo(g, within(tol * Math.abs(g)));
+                    }
+                }
+                assertThat(model.params().castTo(theta.dataType())).as("restored").isEqualTo(theta);
+            }
+        }
+    }
+
+    private static MultiLayerNetwork cnn(boolean flat, CNN2DFormat format) {
+        var conv = new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(5).dataFormat(format)
+                .activation(org.nd4j.linalg.activations.Activation.RELU);
+        if (flat) {
+            conv.stride(2, 2).convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same);
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .seed(5).updater(new org.nd4j.linalg.learning.config.Adam(1e-2))
+                .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER).list()
+                .layer(conv.build())
+                .layer(new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
+                        org.deeplearning4j.nn.conf.layers.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .dataFormat(format).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(8)
+                        .activation(org.nd4j.linalg.activations.Activation.TANH).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                .setInputType(flat ? org.deeplearning4j.nn.conf.inputs.InputType.convolutionalFlat(8, 8, 1)
+                        : org.deeplearning4j.nn.conf.inputs.InputType.convolutional(8, 8, 1, format))
+                .build());
+        net.init();
+        return net;
     }
 
     /**

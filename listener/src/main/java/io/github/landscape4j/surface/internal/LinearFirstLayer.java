@@ -3,16 +3,24 @@ package io.github.landscape4j.surface.internal;
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.direction.internal.Directions;
 import io.github.landscape4j.store.ParameterTensor;
+import io.github.landscape4j.engine.internal.LayerHelpers;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +34,28 @@ import java.util.Optional;
  * the first layer's activation in place, and a forward pass through the remaining layers (inference mode, on the
  * private copy) inside a workspace of this path, so that after the first point no array is allocated afresh.
  * Applies to a MultiLayerNetwork whose first layer is a {@link DenseLayer} without layer normalization or input
- * preprocessor.
+ * preprocessor, or a 2D {@link ConvolutionLayer} (any input preprocessor, padding mode, stride, dilation or data
+ * format): a convolution is linear in its kernel and bias too, {@code conv(X, W0 + a·D1 + b·D2) + ... = P0 + a·P1 +
+ * b·P2}, and its three products come from DL4J's own layer on a one-layer copy with an identity activation, so
+ * they follow the layer's configuration exactly. A convolution's products hold {@code 3·n} feature maps per probe,
+ * so the path is used for a probe only when they fit {@link #MAX_BASIS_VALUES}.
  */
 public final class LinearFirstLayer {
+    /**
+     * Values the kept products of one probe may hold (3 feature maps or pre-activations per example): 48M, 192 MB in
+     * float. A probe whose products would not fit is evaluated with full forwards.
+     */
+    public static final long MAX_BASIS_VALUES = 48L << 20;
+
     private final MultiLayerNetwork net;
     private final ParameterTensor weights;
     private final ParameterTensor bias;
-    private final DenseLayer first;
+    private final BaseLayer first;
+    /** The first layer alone with an identity activation (a convolution's products); null for a dense layer. */
+    private final MultiLayerNetwork firstOnly;
+    private final long tailStart;
+    /** Per example shape of the first layer's output (a convolution's {@code [C, H, W]}), once known. */
+    private long[] outShape;
     /** The layers past the first, batched over a row's points; null: point by point. */
     private final DenseTail denseTail;
     private final Scratch scratch = new Scratch("linear");
@@ -48,23 +71,24 @@ public final class LinearFirstLayer {
     public static final class Plane {
         private final INDArray basis;
         private final long n;
+        private final long[] shape;
         private INDArray p0;
         private INDArray p1;
         private INDArray p2;
         private INDArray z;
 
-        private Plane(INDArray basis, long n) {
+        private Plane(INDArray basis, long n, long[] shape) {
             this.basis = basis;
             this.n = n;
+            this.shape = shape;
         }
 
         /** {@code P1, P0, P2} as {@code [n, h]} arrays and the pre-activation buffer, for {@link #addPoint}. */
         private void split() {
             if (z == null) {
-                long h = basis.size(1) / n;
-                p1 = basis.getRow(0).dup().reshape(n, h);
-                p0 = basis.getRow(1).dup().reshape(n, h);
-                p2 = basis.size(0) == 3 ? basis.getRow(2).dup().reshape(n, h) : null;
+                p1 = basis.getRow(0).dup().reshape(shape);
+                p0 = basis.getRow(1).dup().reshape(shape);
+                p2 = basis.size(0) == 3 ? basis.getRow(2).dup().reshape(shape) : null;
                 z = p0.ulike();
             }
         }
@@ -76,20 +100,47 @@ public final class LinearFirstLayer {
      */
     private long batchValues = 16L << 20;
 
-    private LinearFirstLayer(MultiLayerNetwork net, ParameterTensor weights, ParameterTensor bias, DenseLayer first,
+    private LinearFirstLayer(MultiLayerNetwork net, ParameterTensor weights, ParameterTensor bias, BaseLayer first,
                              List<ParameterTensor> tensors) {
         this.net = net;
         this.weights = weights;
         this.bias = bias;
         this.first = first;
-        this.denseTail = DenseTail.of(net, tensors, tailStart()).orElse(null);
+        this.tailStart = net.getLayer(0).numParams();
+        this.firstOnly = first instanceof DenseLayer ? null : firstOnly(net);
+        this.denseTail = DenseTail.of(net, tensors, tailStart).orElse(null);
+    }
+
+    /** A one-layer network: {@code net}'s first layer (and its input preprocessor) with an identity activation. */
+    private static MultiLayerNetwork firstOnly(MultiLayerNetwork net) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+        NeuralNetConfiguration layer = conf.getConf(0).clone();
+        ((BaseLayer) layer.getLayer()).setActivationFn(new ActivationIdentity());
+        conf.setConfs(new ArrayList<>(List.of(layer)));
+        InputPreProcessor pre = conf.getInputPreProcess(0);
+        conf.setInputPreProcessors(new HashMap<>());
+        if (pre != null) {
+            conf.getInputPreProcessors().put(0, pre);
+        }
+        MultiLayerNetwork one = new MultiLayerNetwork(conf);
+        one.init(net.params().get(NDArrayIndex.interval(0, net.getLayer(0).numParams())).dup()
+                .reshape(1, net.getLayer(0).numParams()), false);
+        LayerHelpers.install(one);
+        return one;
     }
 
     /** The shared-work path for this copy, when its first layer allows it. */
     public static Optional<LinearFirstLayer> of(ProbeModel model, List<ParameterTensor> tensors) {
-        if (!(model.network() instanceof MultiLayerNetwork net) || net.getnLayers() < 2
-                || !(net.getLayer(0).conf().getLayer() instanceof DenseLayer dense) || dense.hasLayerNorm()
-                || net.getLayerWiseConfigurations().getInputPreProcess(0) != null) {
+        if (!(model.network() instanceof MultiLayerNetwork net) || net.getnLayers() < 2) {
+            return Optional.empty();
+        }
+        org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(0).conf().getLayer();
+        boolean dense = conf instanceof DenseLayer d && !d.hasLayerNorm()
+                && net.getLayerWiseConfigurations().getInputPreProcess(0) == null;
+        if (conf.getClass() == ConvolutionLayer.class) {
+            return Optional.of(new LinearFirstLayer(net, null, null, (BaseLayer) conf, tensors));
+        }
+        if (!dense) {
             return Optional.empty();
         }
         ParameterTensor w = tensors.stream().filter(t -> t.name().equals("0_W")).findFirst().orElse(null);
@@ -97,7 +148,7 @@ public final class LinearFirstLayer {
         if (w == null || w.shape().length != 2) {
             return Optional.empty();
         }
-        return Optional.of(new LinearFirstLayer(net, w, b, dense, tensors));
+        return Optional.of(new LinearFirstLayer(net, w, b, (DenseLayer) conf, tensors));
     }
 
     /** The two products of one line {@code base + α·d} for one probe: {@code P0, P1}, biases folded in. */
@@ -110,10 +161,35 @@ public final class LinearFirstLayer {
         return products(probe, theta, d1, d2);
     }
 
+    /**
+     * Whether a plane's kept products on {@code probe} fit {@link #MAX_BASIS_VALUES} (a dense layer's always do up to
+     * 16,000 units at 1,000 examples; a convolution's hold feature maps).
+     */
+    public boolean fits(Probe probe) {
+        return 3 * probe.size() * perExample(probe) <= MAX_BASIS_VALUES;
+    }
+
+    /** Values of the first layer's output per example. */
+    private long perExample(Probe probe) {
+        if (firstOnly == null) {
+            return weights.shape()[1];
+        }
+        if (outShape == null) {
+            INDArray one = probe.features()[0].get(NDArrayIndex.interval(0, 1)).castTo(net.params().dataType());
+            long[] s = firstOnly.output(one, false).shape();
+            outShape = java.util.Arrays.copyOfRange(s, 1, s.length);
+        }
+        long h = 1;
+        for (long v : outShape) {
+            h *= v;
+        }
+        return h;
+    }
+
     private Plane products(Probe probe, INDArray centre, INDArray d1, INDArray d2) {
         INDArray x = probe.features()[0].castTo(centre.dataType());
         long n = x.size(0);
-        long h = weights.shape()[1];
+        long h = perExample(probe);
         // kept per probe (train and validation planes are used together), shared by planes and lines
         INDArray kept = bases.get(probe);
         if (kept == null) {
@@ -129,11 +205,26 @@ public final class LinearFirstLayer {
         if (d2 != null) {
             product(x, d2, basis.getRow(2));
         }
-        return new Plane(basis, n);
+        long[] shape = new long[1 + (firstOnly == null ? 1 : outShape.length)];
+        shape[0] = n;
+        if (firstOnly == null) {
+            shape[1] = h;
+        } else {
+            System.arraycopy(outShape, 0, shape, 1, outShape.length);
+        }
+        return new Plane(basis, n, shape);
     }
 
-    /** {@code X·W + b} of flat vector {@code flat}'s first-layer tensors, flattened into {@code into}. */
+    /**
+     * {@code X·W + b} (dense) or {@code conv(X, W) + b} of flat vector {@code flat}'s first-layer tensors, flattened
+     * into {@code into}.
+     */
     private void product(INDArray x, INDArray flat, INDArray into) {
+        if (firstOnly != null) {
+            firstOnly.params().assign(flat.get(NDArrayIndex.interval(0, tailStart)).reshape(1, tailStart));
+            into.assign(firstOnly.output(x, false).reshape(into.length()));
+            return;
+        }
         long[] s = weights.shape();
         INDArray w = buffers.get("w", flat.dataType(), s[0] * s[1]).assign(Directions.segment(flat, weights))
                 .reshape('f', s[0], s[1]);
@@ -233,7 +324,7 @@ public final class LinearFirstLayer {
     }
 
     private long tailStart() {
-        return Math.max(weights.offset() + weights.length(), bias == null ? 0 : bias.offset() + bias.length());
+        return tailStart;
     }
 
     /** Frees this path's workspace on the calling thread (after a plane). */

@@ -24,7 +24,9 @@ public final class SurfaceComputer {
     }
 
     private final ProbeModel model;
-    private final LinearFirstLayer linear;
+    private final LinearFirstLayer kept;
+    /** The linearity path for the plane or line being computed: null when absent or its products do not fit. */
+    private LinearFirstLayer linear;
     private Runnable afterRow;
     private INDArray rowBuffer;
 
@@ -44,7 +46,7 @@ public final class SurfaceComputer {
      */
     public SurfaceComputer(ProbeModel model, LinearFirstLayer linear, Runnable afterRow) {
         this.model = model;
-        this.linear = linear;
+        this.kept = linear;
         this.afterRow = afterRow;
     }
 
@@ -62,8 +64,8 @@ public final class SurfaceComputer {
      * next one.
      */
     public void release() {
-        if (linear != null) {
-            linear.release();
+        if (kept != null) {
+            kept.release();
         }
     }
 
@@ -79,6 +81,7 @@ public final class SurfaceComputer {
     /** 2D grids around {@code theta} on each probe (second probe may be null). Returns {train, validation}. */
     public Grids[] plane(INDArray theta, INDArray d1, INDArray d2, double[] xs, double[] ys, Probe train,
                          Probe validation) {
+        linear = usable(train, validation);
         INDArray p = model.params();
         INDArray d1Moved = d1;
         INDArray d2Moved = d2;
@@ -166,6 +169,7 @@ public final class SurfaceComputer {
      * (two products per line and probe). Returns {train, validation}.
      */
     public Line[] line(INDArray base, INDArray d, double[] alphas, Probe train, Probe validation) {
+        linear = usable(train, validation);
         INDArray p = model.params();
         INDArray baseMoved = base;
         INDArray dMoved = d;
@@ -178,19 +182,28 @@ public final class SurfaceComputer {
             trainLine = linear.line(base, d, train);
             valLine = validation == null ? null : linear.line(base, d, validation);
         }
+        INDArray before = p.dup(); // a point by point line moves the copy: it is put back
         ProbeModel.Row trainRow = model.row(train, alphas.length);
         ProbeModel.Row valRow = validation == null ? null : model.row(validation, alphas.length);
-        if (linear != null && linear.batched()) {
-            linear.addRow(trainLine, alphas, 0, baseMoved, dMoved, trainRow);
-            if (valRow != null) {
-                linear.addRow(valLine, alphas, 0, baseMoved, dMoved, valRow);
+        try {
+            if (linear != null && linear.batched()) {
+                linear.addRow(trainLine, alphas, 0, baseMoved, dMoved, trainRow);
+                if (valRow != null) {
+                    linear.addRow(valLine, alphas, 0, baseMoved, dMoved, valRow);
+                }
+            } else {
+                for (double alpha : alphas) {
+                    point(alpha, 0, baseMoved, dMoved, p, train, validation, trainLine, valLine, trainRow, valRow);
+                }
             }
-        } else {
-            for (double alpha : alphas) {
-                point(alpha, 0, baseMoved, dMoved, p, train, validation, trainLine, valLine, trainRow, valRow);
-            }
+        } finally {
+            p.assign(before);
         }
         return new Line[]{toLine(trainRow.finish()), valRow == null ? null : toLine(valRow.finish())};
+    }
+
+    private LinearFirstLayer usable(Probe train, Probe validation) {
+        return kept != null && kept.fits(train) && (validation == null || kept.fits(validation)) ? kept : null;
     }
 
     private static Line toLine(Evaluation[] points) {
