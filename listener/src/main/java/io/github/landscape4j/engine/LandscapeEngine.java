@@ -275,7 +275,7 @@ public final class LandscapeEngine {
         if (bench.hasDoubleModel()) {
             bench.doubleModel().load(theta);
         }
-        clock.lap("probe model");
+        clock.setUp("probe model");
         SnapshotLevel level = costs.chooseLevel(request, clock);
         SnapshotRequest leveled = level == SnapshotLevel.FULL ? request : request.withProbes(
                 costs.subsample(request.train(), level), request.validation() == null ? null

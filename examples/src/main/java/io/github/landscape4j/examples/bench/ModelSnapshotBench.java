@@ -25,7 +25,8 @@ import java.util.Map;
  * ε- and adaptive sharpness, Hessian top and trace, per-tensor measures) of a {@link BenchNetworks} network after 150
  * Adam steps, through the engine's front door, against one bare forward pass of the same network on the same probe
  * (DL4J's {@code output}, inference mode, default threads), measured in the same run: bare forwards (median of 7)
- * before and after each snapshot. {@code --snapshots N} (default 2) snapshots: the first (cold: JIT and workspaces)
+ * before and after each snapshot; also one forward of the engine's own copy ({@code engine_forward_ms}: DL4J's layers
+ * with libnd4j's native convolution, pooling and batch norm, see {@code LayerHelpers}). {@code --snapshots N} (default 2) snapshots: the first (cold: JIT and workspaces)
  * and the later ones; prints the later ones' {@code snapshot_over_forward} (mean), the first one's ratio to them, and
  * each part's share of the later ones' time.
  */
@@ -71,6 +72,7 @@ public final class ModelSnapshotBench {
                 s.timingsMillis().forEach((part, ms) -> parts.merge(part, ms / later, Double::sum));
             }
         }
+        double engineForward = engineForwardMedianMs(net, train);
         int from = snapshots == 1 ? 0 : 1;
         double ratio = 0;
         double laterSeconds = 0;
@@ -90,15 +92,28 @@ public final class ModelSnapshotBench {
         });
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"snapshot-%s\",\"parameters\":%d,\"snapshot_over_forward\":%.0f,\"snapshot_s\":%.2f,"
-                        + "\"forward_ms\":%.2f,\"first_over_later\":%.2f,\"first_s\":%.2f,\"snapshots\":%d,"
-                        + "\"shares\":{%s}}",
-                kind.name().toLowerCase(Locale.ROOT), net.numParams(), ratio, laterSeconds, laterForward,
+                        + "\"forward_ms\":%.2f,\"engine_forward_ms\":%.2f,\"first_over_later\":%.2f,\"first_s\":%.2f,"
+                        + "\"snapshots\":%d,\"shares\":{%s}}",
+                kind.name().toLowerCase(Locale.ROOT), net.numParams(), ratio, laterSeconds, laterForward, engineForward,
                 seconds[0] / laterSeconds, seconds[0], snapshots, shares));
     }
 
     private static Probe probe(MultiDataSet d, String source) {
         return new Probe(d.getFeatures(), d.getLabels(), d.getFeaturesMaskArrays(), d.getLabelsMaskArrays(),
                 source);
+    }
+
+    /** A forward of the engine's private copy (native layer operations) on the probe, median of 7. */
+    private static double engineForwardMedianMs(Model net, Probe probe) {
+        io.github.landscape4j.surface.internal.ProbeModel copy =
+                io.github.landscape4j.surface.internal.ProbeModel.of(net, null);
+        double[] t = new double[7];
+        for (int i = 0; i < t.length; i++) {
+            long t0 = System.nanoTime();
+            copy.outputs(probe);
+            t[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return SurfaceBench.median(t);
     }
 
     static double forwardMedianMs(Model net, Probe probe) {

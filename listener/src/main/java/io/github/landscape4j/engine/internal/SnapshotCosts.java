@@ -53,7 +53,7 @@ public final class SnapshotCosts {
             Probe coarse = subsample(request.train(), SnapshotLevel.COARSE);
             calibration.warmUp(() -> bench.floatModel().evaluate(glance), glance.size(),
                     () -> bench.floatModel().evaluate(coarse), coarse.size());
-            clock.lap("calibration");
+            clock.setUp("calibration");
         }
         long spent = clock.elapsedNanos();
         SnapshotLevel chosen = SnapshotLevel.cheapest();
