@@ -8,6 +8,8 @@ import io.github.landscape4j.sharpness.internal.Sharpness;
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.surface.internal.Probes;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -143,66 +145,46 @@ class EpsilonSharpnessTest {
             MultiLayerNetwork net = trainedMlp(hidden);
             Probe probe = Probes.of(DataSet.merge(TestNets.data(8, 16, 20, 42)), 128, "test");
             ProbeModel single = ProbeModel.of(net, null);
-            ProbeModel dbl = ProbeModel.of(net, DataType.DOUBLE).withoutExactPath();
             assertThat(single.hasExactCurvature(probe)).isTrue();
-            INDArray theta = net.params().reshape(net.numParams());
-            INDArray thetaD = theta.castTo(DataType.DOUBLE);
-            single.load(theta);
-            double base = single.evaluate(probe).loss();
-            dbl.load(thetaD);
-            INDArray centreGradient = dbl.gradient(probe);
-            Sharpness sharpness = new Sharpness(single, new Directions(Models.tensors(net), Normalization.FILTER,
-                    false));
-            for (boolean adaptive : new boolean[]{false, true}) {
-                Sharpness.Ascent reference = sharpness.epsilonSharpness(dbl, thetaD, base, probe, 1e-2, 10, adaptive,
-                        false, Nd4j.getRandomFactory().getNewRandomInstance(1), centreGradient);
-                Sharpness.Ascent fast = sharpness.epsilonSharpness(single, theta, base, probe, 1e-2, 10, adaptive,
-                        false, Nd4j.getRandomFactory().getNewRandomInstance(1), centreGradient);
+            Sharpness.Ascent[][] ascents = doubleAndSingleAscents(net, probe, single,
+                    ProbeModel.of(net, DataType.DOUBLE).withoutExactPath());
+            for (int a = 0; a < 2; a++) {
+                Sharpness.Ascent reference = ascents[a][0];
+                Sharpness.Ascent fast = ascents[a][1];
                 assertThat(fast.steps()).as(hidden + " steps").isEqualTo(reference.steps());
                 assertThat(fast.starts()).isEqualTo(reference.starts());
-                assertThat(fast.sharpness()).as(hidden + (adaptive ? " adaptive" : " Keskar"))
+                assertThat(fast.sharpness()).as(hidden + (a == 1 ? " adaptive" : " Keskar"))
                         .isCloseTo(reference.sharpness(), within(1e-5 * Math.abs(reference.sharpness())));
                 assertThat(reference.sharpness()).isPositive();
             }
-            assertThat(single.params()).isEqualTo(theta);
         }
     }
 
     /**
      * Networks without exact products (a CNN with batch norm and max pooling, a graph with a merge vertex) ascend on
      * DL4J's float gradients of the snapshot's copy (helpers installed, oneDNN's kernels where the binary has them)
-     * instead of its double ones: the ascent reads only signs, so it takes the same steps to the same maximum, to float precision.
+     * instead of its double ones: the ascent reads only signs, so it takes the same steps to the same maximum, to
+     * float precision.
      */
     @Test
     void dl4jFloatGradientsGiveTheDoublePrecisionAscentOnConvAndGraphNetworks() {
         MultiLayerNetwork cnn = TestNets.cnnWithBatchNorm();
         List<DataSet> images = TestNets.images(6, 16, 71);
         TestNets.train(cnn, images, 1);
-        org.deeplearning4j.nn.graph.ComputationGraph graph = TestNets.graph();
+        ComputationGraph graph = TestNets.graph();
         List<DataSet> rows = TestNets.data(6, 16, 20, 42);
         TestNets.train(graph, rows, 2);
-        Object[][] cases = {{cnn, Probes.of(DataSet.merge(images), 96, "test")},
-                {graph, Probes.of(DataSet.merge(rows), 96, "test")}};
-        for (Object[] c : cases) {
-            org.deeplearning4j.nn.api.Model net = (org.deeplearning4j.nn.api.Model) c[0];
-            Probe probe = (Probe) c[1];
-            ProbeModel single = ProbeModel.of(net, null);
-            ProbeModel dbl = ProbeModel.of(net, DataType.DOUBLE);
-            assertThat(single.hasExactCurvature(probe)).isFalse();
-            INDArray theta = net.params().reshape(net.numParams()).dup();
-            INDArray thetaD = theta.castTo(DataType.DOUBLE);
-            single.load(theta);
-            double base = single.evaluate(probe).loss();
-            dbl.load(thetaD);
-            INDArray centreGradient = dbl.gradient(probe);
-            Sharpness sharpness = new Sharpness(single, new Directions(Models.tensors(net), Normalization.FILTER,
-                    false));
-            for (boolean adaptive : new boolean[]{false, true}) {
-                Sharpness.Ascent reference = sharpness.epsilonSharpness(dbl, thetaD, base, probe, 1e-2, 10, adaptive,
-                        false, Nd4j.getRandomFactory().getNewRandomInstance(1), centreGradient);
-                Sharpness.Ascent fast = sharpness.epsilonSharpness(single, theta, base, probe, 1e-2, 10, adaptive,
-                        false, Nd4j.getRandomFactory().getNewRandomInstance(1), centreGradient);
-                String what = net.getClass().getSimpleName() + (adaptive ? " adaptive" : " Keskar");
+        Model[] nets = {cnn, graph};
+        Probe[] probes = {Probes.of(DataSet.merge(images), 96, "test"), Probes.of(DataSet.merge(rows), 96, "test")};
+        for (int n = 0; n < nets.length; n++) {
+            ProbeModel single = ProbeModel.of(nets[n], null);
+            assertThat(single.hasExactCurvature(probes[n])).isFalse();
+            Sharpness.Ascent[][] ascents = doubleAndSingleAscents(nets[n], probes[n], single,
+                    ProbeModel.of(nets[n], DataType.DOUBLE));
+            for (int a = 0; a < 2; a++) {
+                Sharpness.Ascent reference = ascents[a][0];
+                Sharpness.Ascent fast = ascents[a][1];
+                String what = nets[n].getClass().getSimpleName() + (a == 1 ? " adaptive" : " Keskar");
                 assertThat(reference.sharpness()).as(what).isPositive();
                 assertThat(fast.steps()).as(what + " steps").isEqualTo(reference.steps());
                 // float losses through batch norm carry ~1e-6 relative error: the maxima agree to that, and the
@@ -211,8 +193,35 @@ class EpsilonSharpnessTest {
                 assertThat(fast.sharpness()).as(what)
                         .isCloseTo(reference.sharpness(), within(1e-3 * Math.abs(reference.sharpness())));
             }
-            assertThat(single.params()).isEqualTo(theta);
         }
+    }
+
+    /**
+     * The ascent of ε = 1e-2 over {@code probe}, 10 evaluations, from the same draws and the same double-precision
+     * centre gradient, on {@code dbl} (the reference) and on {@code single} (the model's own type), Keskar's box
+     * ({@code [0]}) and the adaptive one ({@code [1]}); each {@code [reference, single]}. Checks that
+     * {@code single}'s parameters are put back.
+     */
+    private static Sharpness.Ascent[][] doubleAndSingleAscents(Model net, Probe probe, ProbeModel single,
+                                                             ProbeModel dbl) {
+        INDArray theta = net.params().reshape(net.numParams()).dup();
+        INDArray thetaD = theta.castTo(DataType.DOUBLE);
+        single.load(theta);
+        double base = single.evaluate(probe).loss();
+        dbl.load(thetaD);
+        INDArray centreGradient = dbl.gradient(probe);
+        Sharpness sharpness = new Sharpness(single, new Directions(Models.tensors(net), Normalization.FILTER, false));
+        Sharpness.Ascent[][] ascents = new Sharpness.Ascent[2][];
+        for (int a = 0; a < 2; a++) {
+            boolean adaptive = a == 1;
+            ascents[a] = new Sharpness.Ascent[]{
+                    sharpness.epsilonSharpness(dbl, thetaD, base, probe, 1e-2, 10, adaptive, false,
+                            Nd4j.getRandomFactory().getNewRandomInstance(1), centreGradient),
+                    sharpness.epsilonSharpness(single, theta, base, probe, 1e-2, 10, adaptive, false,
+                            Nd4j.getRandomFactory().getNewRandomInstance(1), centreGradient)};
+        }
+        assertThat(single.params()).isEqualTo(theta);
+        return ascents;
     }
 
     /** A 20-16-3 MLP with {@code hidden} units and a softmax output, trained a little on generated clusters. */

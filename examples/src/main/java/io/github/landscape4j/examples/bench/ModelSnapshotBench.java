@@ -7,6 +7,7 @@ import io.github.landscape4j.engine.SnapshotRequest;
 import io.github.landscape4j.examples.Args;
 import io.github.landscape4j.listener.LandscapeConfig;
 import io.github.landscape4j.store.Snapshot;
+import io.github.landscape4j.surface.internal.ProbeModel;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -26,9 +27,9 @@ import java.util.Map;
  * Adam steps, through the engine's front door, against one bare forward pass of the same network on the same probe
  * (DL4J's {@code output}, inference mode, default threads), measured in the same run: bare forwards (median of 7)
  * before and after each snapshot; also one forward of the engine's own copy ({@code engine_forward_ms}: DL4J's layers
- * with libnd4j's native convolution, pooling and batch norm, see {@code LayerHelpers}). {@code --snapshots N} (default 2) snapshots: the first (cold: JIT and workspaces)
- * and the later ones; prints the later ones' {@code snapshot_over_forward} (mean), the first one's ratio to them, and
- * each part's share of the later ones' time.
+ * with libnd4j's native convolution, pooling and batch norm, see {@code LayerHelpers}). {@code --snapshots N}
+ * (default 2) snapshots: the first (cold: JIT and workspaces) and the later ones; prints the later ones'
+ * {@code snapshot_over_forward} (mean), the first one's ratio to them, and each part's share of the later ones' time.
  */
 public final class ModelSnapshotBench {
     public static void main(String[] args) throws Exception {
@@ -105,26 +106,26 @@ public final class ModelSnapshotBench {
 
     /** A forward of the engine's private copy (native layer operations) on the probe, median of 7. */
     private static double engineForwardMedianMs(Model net, Probe probe) {
-        io.github.landscape4j.surface.internal.ProbeModel copy =
-                io.github.landscape4j.surface.internal.ProbeModel.of(net, null);
-        double[] t = new double[7];
-        for (int i = 0; i < t.length; i++) {
-            long t0 = System.nanoTime();
-            copy.outputs(probe);
-            t[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        return SurfaceBench.median(t);
+        ProbeModel copy = ProbeModel.of(net, null);
+        return medianMs(() -> copy.outputs(probe));
     }
 
     static double forwardMedianMs(Model net, Probe probe) {
-        double[] t = new double[7];
-        for (int i = 0; i < t.length; i++) {
-            long t0 = System.nanoTime();
+        return medianMs(() -> {
             if (net instanceof MultiLayerNetwork m) {
                 m.output(probe.features()[0], false, probe.featureMask(0), probe.labelMask(0));
             } else {
                 ((ComputationGraph) net).output(false, probe.features(), probe.featureMasks(), probe.labelMasks());
             }
+        });
+    }
+
+    /** The median of 7 timed runs of {@code forward}, in milliseconds. */
+    private static double medianMs(Runnable forward) {
+        double[] t = new double[7];
+        for (int i = 0; i < t.length; i++) {
+            long t0 = System.nanoTime();
+            forward.run();
             t[i] = (System.nanoTime() - t0) / 1e6;
         }
         return SurfaceBench.median(t);
