@@ -127,7 +127,8 @@ public final class EvaluationContext {
     /**
      * The gradient of the mean train-probe loss (without regularization) at the centre, over every parameter;
      * computed once per snapshot and shared with the Hessian-vector products. Exact in the model's own type where
-     * the network is a plain MLP ({@link #hessian()}), else DL4J's in double precision. Do not modify it.
+     * the network is a plain MLP or a chain of convolutions, pooling and dense layers ({@link #hessian()}), else
+     * DL4J's in double precision. Do not modify it.
      */
     public INDArray gradient() {
         return hessian().gradientAt(curvatureCentre(), train()); // cached there
@@ -201,8 +202,9 @@ public final class EvaluationContext {
 
     /**
      * Internal: Hessian-vector products for the built-in parts: exact ones on the copy in the model's own type where
-     * the network is a plain MLP ({@link ProbeModel#curvature}: no finite-difference step, so single precision
-     * suffices, at half the cost of double), else finite differences on the double-precision copy.
+     * the network is a plain MLP or a convolutional chain ({@link ProbeModel#curvature}: no finite-difference step,
+     * so single precision suffices, and convolutions run on oneDNN's float kernels where the backend has them), else
+     * finite differences on the double-precision copy.
      */
     public Hessian hessian() {
         if (hessian == null) {

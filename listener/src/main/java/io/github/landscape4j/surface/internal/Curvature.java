@@ -4,14 +4,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Internal: the gradient and exact Hessian-vector products of the probe loss at one centre (Pearlmutter's R-operator, see
- * {@link ExactMlp}), in the units of {@link ProbeModel#gradient}; the copy's parameters may move afterwards.
+ * {@link ExactMlp} and {@link ExactChain}), in the units of {@link ProbeModel#gradient}; the copy's parameters may move
+ * afterwards.
  */
 public final class Curvature {
-    private final ExactMlp.Centre centre;
+
+    /** One centre of an exact path: sums over the probe's examples. */
+    interface Centre {
+        /** The gradient at the centre; do not modify it. */
+        INDArray gradient();
+
+        /** {@code H·v} as a new flat array; with {@code only}, zero outside that tensor ({@code v} is too). */
+        INDArray hvp(INDArray v, io.github.landscape4j.store.ParameterTensor only);
+    }
+
+    private final Centre centre;
     private final double scale;
     private INDArray gradient;
 
-    Curvature(ExactMlp.Centre centre, double scale) {
+    Curvature(Centre centre, double scale) {
         this.centre = centre;
         this.scale = scale;
     }

@@ -39,7 +39,7 @@ final class ExactMlp {
      * One centre: its gradient, and per layer its input activations, weights, σ', σ'' (null: zero) and delta, which
      * its Hessian-vector products reuse.
      */
-    final class Centre {
+    final class Centre implements Curvature.Centre {
         private final INDArray gradient;
         private final INDArray[] inputs;
         private final INDArray[] weights;
@@ -60,7 +60,8 @@ final class ExactMlp {
         }
 
         /** The gradient (summed over examples) at the centre; do not modify it. */
-        INDArray gradient() {
+        @Override
+        public INDArray gradient() {
             return gradient;
         }
 
@@ -69,7 +70,8 @@ final class ExactMlp {
          * {@code v} must be zero outside that tensor and only that tensor's part of the product is computed (the
          * rest is zero).
          */
-        INDArray hvp(INDArray v, ParameterTensor only) {
+        @Override
+        public INDArray hvp(INDArray v, ParameterTensor only) {
             INDArray hv = outside(v.dataType(), length);
             try (MemoryWorkspace ignored = scratch.open()) {
                 product(this, v.reshape(v.length()), only, hv);
@@ -190,7 +192,7 @@ final class ExactMlp {
     }
 
     /** σ'' from the activation's output, or null where it is zero. */
-    private static INDArray bend(MlpChain.Curve curve, INDArray a) {
+    static INDArray bend(MlpChain.Curve curve, INDArray a) {
         return switch (curve) {
             case PIECEWISE_LINEAR -> null;
             case TANH -> a.mul(a).rsubi(1).muli(a).muli(-2); // -2·a·(1 - a²)

@@ -61,7 +61,7 @@ record MlpChain(List<MlpChain.Step> steps, MlpChain.Loss loss) {
         return loss == null ? Optional.empty() : Optional.of(new MlpChain(List.copyOf(steps), loss));
     }
 
-    private static Loss lossOf(IActivation activation, ILossFunction fn) {
+    static Loss lossOf(IActivation activation, ILossFunction fn) {
         if (activation instanceof ActivationSoftmax && (fn.getClass() == LossMCXENT.class
                 || fn.getClass() == LossNegativeLogLikelihood.class) && ((LossMCXENT) fn).getWeights() == null) {
             return Loss.SOFTMAX_CROSS_ENTROPY;
@@ -73,7 +73,7 @@ record MlpChain(List<MlpChain.Step> steps, MlpChain.Loss loss) {
         return null;
     }
 
-    private static Curve curveOf(IActivation a) {
+    static Curve curveOf(IActivation a) {
         if (a instanceof ActivationIdentity || a instanceof ActivationReLU || a instanceof ActivationLReLU
                 || a instanceof ActivationReLU6 || a instanceof ActivationHardTanH) {
             return Curve.PIECEWISE_LINEAR;

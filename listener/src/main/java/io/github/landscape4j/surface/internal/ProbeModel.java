@@ -43,6 +43,13 @@ public final class ProbeModel {
     private final Map<Probe, RowBuffers> buffers = new IdentityHashMap<>();
     /** Exact gradients and Hessian-vector products of a plain MLP ({@link ExactMlp}); null: DL4J's gradient. */
     private ExactMlp exact;
+    /**
+     * Exact Hessian-vector products of a convolutional chain ({@link ExactChain}), built on first use; null when
+     * not yet asked or when {@link #chainChecked} found none.
+     */
+    private ExactChain chain;
+    private boolean chainChecked;
+    private boolean exactAllowed = true;
     /** Features and labels of the probes the exact path has seen, in the copy's data type. */
     private final Map<Probe, INDArray[]> typed = new IdentityHashMap<>();
 
@@ -306,12 +313,25 @@ public final class ProbeModel {
      * {@link ExactMlp} covers and the probe has no masks; else empty (finite differences of {@link #gradient}).
      */
     public Optional<Curvature> curvature(Probe probe) {
-        if (!exact(probe)) {
+        double scale = heads.weight(0, probe.size()) / probe.size();
+        if (exact(probe)) {
+            return Optional.of(new Curvature(exact.centre(params(), typed(probe)[0], typed(probe)[1]), scale));
+        }
+        if (!chained(probe)) {
             return Optional.empty();
         }
-        ExactMlp.Centre c = exact.centre(params(), typed(probe)[0], typed(probe)[1]);
-        double scale = heads.weight(0, probe.size()) / probe.size();
-        return Optional.of(new Curvature(c, scale));
+        INDArray[] t = typed(probe);
+        return chain.centre(params(), t[0], t[1]).map(c -> new Curvature(c, scale));
+    }
+
+    /** Whether {@link ExactChain} covers the copy on {@code probe} (built on first use). */
+    private boolean chained(Probe probe) {
+        if (!chainChecked) {
+            chainChecked = true;
+            chain = exact == null && exactAllowed ? ExactChain.of(copy).orElse(null) : null;
+        }
+        return chain != null && (dataType() == DataType.FLOAT || dataType() == DataType.DOUBLE)
+                && !probe.masked() && probe.features().length == 1 && probe.labels()[0].rank() == 2;
     }
 
     /** Frees the exact path's scratch memory on the calling thread (after a snapshot). */
@@ -319,17 +339,25 @@ public final class ProbeModel {
         if (exact != null) {
             exact.release();
         }
+        if (chain != null) {
+            chain.release();
+        }
     }
 
     /** Turns the exact path off (DL4J's backpropagation and finite differences), for tests that compare the two. */
     public ProbeModel withoutExactPath() {
         exact = null;
+        chain = null;
+        exactAllowed = false;
         return this;
     }
 
-    /** Whether {@link #curvature} is exact on {@code probe} (a plain MLP, float or double, no masks). */
+    /**
+     * Whether {@link #curvature} is exact on {@code probe} (a plain MLP or a convolutional chain, float or double, no
+     * masks); a chain's max pooling may still turn out not to tile its input at the centre (then empty).
+     */
     public boolean hasExactCurvature(Probe probe) {
-        return exact(probe);
+        return exact(probe) || chained(probe);
     }
 
     private boolean exact(Probe probe) {

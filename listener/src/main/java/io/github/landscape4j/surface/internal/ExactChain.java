@@ -1,0 +1,345 @@
+package io.github.landscape4j.surface.internal;
+
+import io.github.landscape4j.engine.internal.Models;
+import io.github.landscape4j.store.ParameterTensor;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Internal: the exact gradient and exact Hessian-vector products of the probe loss of a MultiLayerNetwork of 2D
+ * convolutions, max or average pooling, dense and activation layers ending in an output layer (the losses of {@link
+ * MlpChain}), Pearlmutter's R-operator as in {@link ExactMlp}, with DL4J's own layer code (and the engine's native
+ * layer helpers) doing the convolutions. It rests on bilinearity: a convolution or dense layer {@code z = op(a, W) +
+ * b} is linear in its input and in its weights, so its directional derivative is {@code R(z) = op(a, V) + v_b +
+ * op(R(a), W)}, two forwards of the same layer with other parameters, and its R-backward is two of DL4J's backward
+ * passes, {@code (R(g_W), R(δ_a)) = bwd(a, W; R(δ_z)) + bwd(R(a), V; δ_z)} (the first's bias gradient is {@code
+ * R(g_b)}). The layers run on three private twins of the network whose parametrized layers have identity
+ * activations: one with the centre's parameters, one with its weights and zero biases, one with the direction.
+ * Activations as {@link ExactMlp} ({@code σ''} of tanh and the sigmoid, zero for piecewise linear ones). Average
+ * pooling is linear. Max pooling is linear for a fixed choice of maxima: its backward {@code B} scatters to the
+ * chosen inputs, and its R-forward is {@code Bᵀ}, the sum over each window of {@code R(a)} masked by {@code B(1)};
+ * taken for windows that do not overlap and are not padded (stride = kernel, no padding or dilation, truncate or
+ * strict mode). Other networks (batch norm, graphs, recurrent layers, masks) use finite differences of DL4J's gradients
+ * in double precision ({@link io.github.landscape4j.sharpness.internal.Hessian}). Sums over the probe's examples.
+ */
+final class ExactChain {
+    private static final LayerWorkspaceMgr OUTSIDE = LayerWorkspaceMgr.noWorkspaces();
+    /** Temporaries of one product: a product allocates hundreds of megabytes on a CNN's probe. */
+    private final Scratch scratch = new Scratch("chain");
+    private final LayerWorkspaceMgr inScratch = scratch.layers();
+    /** Where DL4J's layers put their arrays: outside workspaces for a centre's kept arrays, else the scratch. */
+    private LayerWorkspaceMgr mgr = OUTSIDE;
+    private final List<ChainSteps.Step> steps;
+    private final InputPreProcessor outputPre;
+    private final ParameterTensor outW;
+    private final ParameterTensor outB;
+    private final MlpChain.Loss loss;
+    private final IActivation outActivation;
+    private final MultiLayerNetwork centre;
+    private final MultiLayerNetwork weightsOnly;
+    private final MultiLayerNetwork direction;
+    private final long length;
+
+    private ExactChain(MultiLayerNetwork net, List<ChainSteps.Step> steps, MlpChain.Loss loss) {
+        this.steps = steps;
+        this.loss = loss;
+        int last = net.getnLayers() - 1;
+        this.outputPre = net.getLayerWiseConfigurations().getInputPreProcess(last);
+        List<ParameterTensor> tensors = Models.tensors(net);
+        this.outW = tensors.stream().filter(t -> t.name().equals(last + "_W")).findFirst().orElseThrow();
+        this.outB = tensors.stream().filter(t -> t.name().equals(last + "_b")).findFirst().orElse(null);
+        this.outActivation = ((BaseLayer) net.getLayer(last).conf().getLayer()).getActivationFn();
+        this.length = net.params().length();
+        this.centre = ChainSteps.twin(net);
+        this.weightsOnly = ChainSteps.twin(net);
+        this.direction = ChainSteps.twin(net);
+    }
+
+    /** The exact path of {@code model}, when it is a network this class covers ({@link ChainSteps}). */
+    static Optional<ExactChain> of(Model model) {
+        if (!(model instanceof MultiLayerNetwork net)) {
+            return Optional.empty();
+        }
+        return ChainSteps.of(net).map(c -> new ExactChain(net, c.steps(), c.loss()));
+    }
+
+    /**
+     * The gradient at {@code params} on inputs {@code x} and labels {@code y} (the params' data type), with what
+     * Hessian-vector products there reuse; empty when a max pooling's windows turn out not to tile its input.
+     */
+    Optional<Curvature.Centre> centre(INDArray params, INDArray x, INDArray y) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return Optional.ofNullable(pass(params, x, y));
+        }
+    }
+
+    private Point pass(INDArray params, INDArray x, INDArray y) {
+        INDArray flat = params.reshape(params.length());
+        centre.params().assign(flat.reshape(1, length));
+        weightsOnly.params().assign(flat.reshape(1, length));
+        for (ChainSteps.Step s : steps) {
+            INDArray b = s.kind() == ChainSteps.Kind.LINEAR ? weightsOnly.getLayer(s.index()).getParam("b") : null;
+            if (b != null) {
+                b.assign(0);
+            }
+        }
+        int n = steps.size();
+        long batch = x.size(0);
+        INDArray[] in = new INDArray[n];
+        INDArray[] slope = new INDArray[n];
+        INDArray[] bend = new INDArray[n];
+        INDArray[] mask = new INDArray[n];
+        INDArray a = x;
+        for (int k = 0; k < n; k++) {
+            ChainSteps.Step s = steps.get(k);
+            if (s.pre() != null) {
+                a = s.pre().preProcess(a, (int) batch, mgr);
+            }
+            in[k] = a;
+            Layer layer = centre.getLayer(s.index());
+            INDArray z = s.kind() == ChainSteps.Kind.ACTIVATION ? a : layer.activate(a, false, mgr).dup();
+            if (s.kind() == ChainSteps.Kind.MAX_POOL) {
+                layer.setInput(a, mgr);
+                mask[k] = layer.backpropGradient(Nd4j.onesLike(z), mgr).getSecond().dup(); // B(1)
+                layer.clear();
+                if (!Arrays.equals(ChainSteps.windows(s, mask[k], z).shape(), z.shape())) {
+                    return null; // not reached for the modes of(...) takes
+                }
+            }
+            if (s.activation() != null) {
+                slope[k] = s.activation().backprop(z.dup(), Nd4j.onesLike(z)).getFirst();
+                a = s.activation().getActivation(z.dup(), false);
+                bend[k] = ExactMlp.bend(s.curve(), a);
+            } else {
+                a = z;
+            }
+        }
+        if (outputPre != null) {
+            a = outputPre.preProcess(a, (int) batch, mgr);
+        }
+        INDArray outIn = a;
+        INDArray zOut = Nd4j.gemm(a, DenseTail.matrix(flat, outW, 0), false, false);
+        if (outB != null) {
+            zOut.addiRowVector(DenseTail.vector(flat, outB, 0));
+        }
+        INDArray p = null;
+        INDArray delta;
+        if (loss == MlpChain.Loss.SOFTMAX_CROSS_ENTROPY) {
+            p = outActivation.getActivation(zOut.dup(), false);
+            delta = p.sub(y);
+        } else {
+            delta = zOut.sub(y).muli(2.0 / zOut.size(1));
+        }
+        INDArray g = Nd4j.create(flat.dataType(), length);
+        ChainSteps.put(g, outW, Nd4j.gemm(outIn, delta, true, false));
+        if (outB != null) {
+            ChainSteps.put(g, outB, delta.sum(0));
+        }
+        INDArray up = Nd4j.gemm(delta, DenseTail.matrix(flat, outW, 0), false, true); // δ of the last step's output
+        if (outputPre != null) {
+            up = outputPre.backprop(up, (int) batch, mgr);
+        }
+        INDArray[] dOut = new INDArray[n];
+        for (int k = n - 1; k >= 0; k--) {
+            ChainSteps.Step s = steps.get(k);
+            dOut[k] = up;
+            INDArray dz = slope[k] != null ? up.mul(slope[k]) : up;
+            up = switch (s.kind()) {
+                case ACTIVATION -> dz;
+                case LINEAR -> backward(centre, s, in[k], dz, g, false);
+                case MAX_POOL, AVG_POOL -> backward(centre, s, in[k], dz, null, false);
+            };
+            if (s.pre() != null && k > 0) {
+                up = s.pre().backprop(up, (int) batch, mgr);
+            }
+        }
+        return new Point(g, in, slope, bend, mask, dOut, outIn, p, delta, batch);
+    }
+
+    /** Frees the products' workspace on the calling thread (after a snapshot). */
+    void release() {
+        scratch.release();
+    }
+
+    /**
+     * DL4J's backward of step {@code s}'s layer in {@code net} at input {@code input} for pre-activation error {@code
+     * dz}: returns the error of its input; a parametrized layer's gradient is added to {@code g}'s segment (or
+     * assigned when not {@code add}) when {@code g} is given.
+     */
+    private INDArray backward(MultiLayerNetwork net, ChainSteps.Step s, INDArray input, INDArray dz, INDArray g, boolean add) {
+        Layer layer = net.getLayer(s.index());
+        layer.setInput(input, mgr);
+        org.nd4j.common.primitives.Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> out =
+                layer.backpropGradient(dz, mgr);
+        INDArray up = out.getSecond();
+        if (g != null && add && out.getFirst().getGradientFor("b") != null) {
+            out.getFirst().getGradientFor("b").assign(0); // bwd(R(a), V; δ_z) adds to the weights' R-gradient only
+        }
+        if (g != null) {
+            long from = ChainSteps.offset(net, s.index());
+            INDArray segment = g.get(NDArrayIndex.interval(from, from + layer.numParams()));
+            INDArray grads = layer.getGradientsViewArray().reshape(layer.numParams());
+            if (add) {
+                segment.addi(grads);
+            } else {
+                segment.assign(grads);
+            }
+        }
+        layer.clear();
+        return up == null ? null : up.dup();
+    }
+
+    /** One centre's kept arrays. */
+    private final class Point implements Curvature.Centre {
+        private final INDArray gradient;
+        private final INDArray[] in;
+        private final INDArray[] slope;
+        private final INDArray[] bend;
+        private final INDArray[] mask;
+        private final INDArray[] dOut;
+        private final INDArray outIn;
+        private final INDArray probabilities;
+        /** The output layer's error at the centre ({@code ∂L/∂z}). */
+        private final INDArray delta;
+        private final long batch;
+
+        Point(INDArray gradient, INDArray[] in, INDArray[] slope, INDArray[] bend, INDArray[] mask, INDArray[] dOut,
+              INDArray outIn, INDArray probabilities, INDArray delta, long batch) {
+            this.gradient = gradient;
+            this.in = in;
+            this.slope = slope;
+            this.bend = bend;
+            this.mask = mask;
+            this.dOut = dOut;
+            this.outIn = outIn;
+            this.probabilities = probabilities;
+            this.delta = delta;
+            this.batch = batch;
+        }
+
+        @Override
+        public INDArray gradient() {
+            return gradient;
+        }
+
+        @Override
+        public INDArray hvp(INDArray v, ParameterTensor only) {
+            INDArray hv;
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                hv = Nd4j.create(gradient.dataType(), length);
+            }
+            try (MemoryWorkspace ignored = scratch.open()) {
+                mgr = inScratch;
+                product(v.reshape(v.length()).castTo(gradient.dataType()), hv);
+            } finally {
+                mgr = OUTSIDE;
+            }
+            if (only != null) {
+                INDArray kept = hv.get(NDArrayIndex.interval(only.offset(), only.offset() + only.length())).dup();
+                hv.assign(0);
+                hv.get(NDArrayIndex.interval(only.offset(), only.offset() + only.length())).assign(kept);
+            }
+            return hv;
+        }
+
+        private void product(INDArray v, INDArray hv) {
+            direction.params().assign(v.reshape(1, length));
+            int n = steps.size();
+            INDArray[] rIn = new INDArray[n]; // R of each step's input (null: zero)
+            INDArray[] rz = new INDArray[n];
+            INDArray r = null;
+            for (int k = 0; k < n; k++) {
+                ChainSteps.Step s = steps.get(k);
+                if (r != null && s.pre() != null) {
+                    r = s.pre().preProcess(r, (int) batch, mgr);
+                }
+                rIn[k] = r;
+                INDArray z = switch (s.kind()) {
+                    case LINEAR -> {
+                        INDArray t = direction.getLayer(s.index()).activate(in[k], false, mgr).dup();
+                        yield r == null ? t : t.addi(weightsOnly.getLayer(s.index()).activate(r, false, mgr));
+                    }
+                    case ACTIVATION -> r;
+                    case AVG_POOL -> r == null ? null : direction.getLayer(s.index()).activate(r, false, mgr).dup();
+                    case MAX_POOL -> r == null ? null : ChainSteps.windows(s, r.mul(mask[k]), dOut[k]);
+                };
+                rz[k] = z;
+                r = z == null ? null : slope[k] != null ? z.mul(slope[k]) : z;
+            }
+            if (r != null && outputPre != null) {
+                r = outputPre.preProcess(r, (int) batch, mgr);
+            }
+            INDArray flat = direction.params().reshape(length);
+            INDArray vw = DenseTail.matrix(flat, outW, 0);
+            INDArray w = DenseTail.matrix(centre.params().reshape(length), outW, 0);
+            INDArray rOut = Nd4j.gemm(outIn, vw, false, false);
+            if (r != null) {
+                rOut.addi(Nd4j.gemm(r, w, false, false));
+            }
+            if (outB != null) {
+                rOut.addiRowVector(DenseTail.vector(flat, outB, 0));
+            }
+            INDArray rDelta;
+            if (loss == MlpChain.Loss.SOFTMAX_CROSS_ENTROPY) {
+                INDArray pr = probabilities.mul(rOut);
+                rDelta = pr.subi(probabilities.mulColumnVector(pr.sum(true, 1)));
+            } else {
+                rDelta = rOut.mul(2.0 / rOut.size(1));
+            }
+            INDArray gw = Nd4j.gemm(outIn, rDelta, true, false);
+            
+            if (r != null) {
+                gw.addi(Nd4j.gemm(r, delta, true, false));
+            }
+            ChainSteps.put(hv, outW, gw);
+            if (outB != null) {
+                ChainSteps.put(hv, outB, rDelta.sum(0));
+            }
+            INDArray up = Nd4j.gemm(rDelta, w, false, true).addi(Nd4j.gemm(delta, vw, false, true));
+            if (outputPre != null) {
+                up = outputPre.backprop(up, (int) batch, mgr);
+            }
+            for (int k = n - 1; k >= 0; k--) {
+                ChainSteps.Step s = steps.get(k);
+                INDArray rdz = slope[k] != null ? up.mul(slope[k]) : up;
+                if (bend[k] != null && rz[k] != null) {
+                    rdz.addi(dOut[k].mul(bend[k]).muli(rz[k]));
+                }
+                INDArray dz = slope[k] != null ? dOut[k].mul(slope[k]) : dOut[k];
+                up = switch (s.kind()) {
+                    case ACTIVATION -> rdz;
+                    case MAX_POOL, AVG_POOL -> backward(centre, s, in[k], rdz, null, false);
+                    case LINEAR -> {
+                        INDArray e = backward(centre, s, in[k], rdz, hv, false);
+                        if (k == 0 && rIn[k] == null) {
+                            yield e; // the network's input: no error below it is needed
+                        }
+                        INDArray f = backward(direction, s, rIn[k] != null ? rIn[k] : in[k], dz,
+                                rIn[k] != null ? hv : null, true);
+                        yield e.addi(f);
+                    }
+                };
+                if (k == 0) {
+                    break;
+                }
+                if (s.pre() != null) {
+                    up = s.pre().backprop(up, (int) batch, mgr);
+                }
+            }
+        }
+    }
+
+}
