@@ -64,8 +64,10 @@
 
   function drawControls() {
     const predictors = [...new Set((state.study.correlations || []).map((c) => c.measure))];
+    const errorKeys = new Set((state.study.measures || []).map((d) => d.errorKey).filter(Boolean));
     const keys = predictors.length ? predictors : (state.study.measures || [])
-      .filter((d) => !['gap', 'accuracy_gap', 'gap_se', 'diverged'].includes(d.key)).map((d) => d.key);
+      .filter((d) => !['gap', 'accuracy_gap', 'diverged'].includes(d.key) && !errorKeys.has(d.key))
+      .map((d) => d.key);
     fillSelect($('measure'), keys.map((k) => [k, descriptor(k).label + ' (' + k + ')']), true);
     const wanted = param('measure');
     if (wanted && keys.includes(wanted) && !state.measureSet) {

@@ -48,8 +48,10 @@ public record StudyAnalysis(int permutations, int resamples, long seed) {
      * standard errors and the diagnostics.
      */
     public static List<MeasureDescriptor> predictors(List<MeasureDescriptor> measures) {
+        Set<String> errors = new java.util.HashSet<>();
+        measures.forEach(d -> errors.add(d.errorKey()));
         return measures.stream().filter(d -> !NOT_PREDICTORS.contains(d.group()) && !d.key().startsWith("val_")
-                && !d.key().equals("diverged")).toList();
+                && !d.key().equals("diverged") && !errors.contains(d.key())).toList();
     }
 
     /** Every predictor against every gap, in the order of the study's measures then {@link #GAPS}. */

@@ -59,7 +59,8 @@ class LandscapeEngineTest {
         assertThat(s.measure("train_loss")).isCloseTo(net.score(probe, false), within(1e-5));
         assertThat(s.surfaces()).hasSize(1);
         assertThat(s.surfaces().get(0).trainLoss()[2][2]).isCloseTo(s.measure("train_loss"), within(1e-5));
-        assertThat(s.measures()).containsKeys("sharpness_eps", "hessian_top", "hessian_trace", "probe_gradient_norm");
+        assertThat(s.measures()).containsKeys("sharpness_eps", "hessian_top", "hessian_trace", "hessian_trace_se",
+                "probe_gradient_norm");
         assertThat(s.measure("diverged")).isZero();
     }
 

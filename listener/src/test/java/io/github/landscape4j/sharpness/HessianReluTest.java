@@ -124,4 +124,26 @@ class HessianReluTest {
         assertThat(estimate).isCloseTo(sameVectors, within(1e-4 * Math.abs(sameVectors)));
         assertThat(exact.getTrace()).isPositive();
     }
+
+    @Test
+    void traceStandardErrorIsTheSpreadOfTheSameSamplesAndCoversTheExactTrace() {
+        int samples = 30;
+        Hessian.Estimate e = hessian.traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9),
+                samples);
+        org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(9);
+        double[] values = new double[samples];
+        for (int i = 0; i < samples; i++) {
+            RealVector v = MatrixUtils.createRealVector(
+                    Hessian.rademacher(rng, theta.length(), DataType.DOUBLE).toDoubleVector());
+            values[i] = v.dotProduct(exact.operate(v));
+        }
+        double sd = new org.apache.commons.math3.stat.descriptive.DescriptiveStatistics(values).getStandardDeviation();
+        assertThat(e.samples()).isEqualTo(samples);
+        assertThat(e.standardError()).isCloseTo(sd / Math.sqrt(samples), within(1e-3 * sd / Math.sqrt(samples)));
+        assertThat(e.standardError()).isPositive();
+        // an unbiased estimate: the exact trace within 4 standard errors (fixed draws: deterministic)
+        assertThat(Math.abs(e.value() - exact.getTrace())).isLessThan(4 * e.standardError());
+        assertThat(hessian.traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9), 1)
+                .standardError()).isNaN();
+    }
 }

@@ -89,7 +89,7 @@ class StudyTest {
             assertThat(c.tauByAxis()).containsOnlyKeys("seed", "batch");
             assertThat(c.scaleInvariant()).isFalse();
             assertThat(r.correlations()).extracting(StudyRecord.Correlation::measure)
-                    .contains("sharpness_adaptive", "hessian_trace").doesNotContain("gap", "val_loss", "gap_se");
+                    .contains("sharpness_adaptive", "hessian_trace").doesNotContain("gap", "val_loss", "gap_se", "hessian_trace_se");
             // stored as written
             assertThat(store.study("tiny")).contains(r);
             assertThat(lines).anyMatch(l -> l.contains("4 to train")).anyMatch(l -> l.contains("[4/4]")

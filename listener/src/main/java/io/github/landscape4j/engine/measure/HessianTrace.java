@@ -1,5 +1,7 @@
 package io.github.landscape4j.engine.measure;
 
+import io.github.landscape4j.sharpness.internal.Hessian;
+
 import io.github.landscape4j.engine.EvaluationContext;
 import io.github.landscape4j.engine.Measure;
 import io.github.landscape4j.engine.SnapshotConfig;
@@ -9,7 +11,8 @@ import java.util.List;
 
 /**
  * The Hessian trace by Hutchinson's estimator {@code mean vᵀHv} over Rademacher vectors {@code v} (Hutchinson 1990;
- * PyHessian, Yao et al. 2020), with the same Hessian-vector products as {@link HessianTop}.
+ * PyHessian, Yao et al. 2020), with the same Hessian-vector products as {@link HessianTop}, and its standard
+ * error ({@code hessian_trace_se}): the samples' standard deviation over {@code √samples}.
  */
 public final class HessianTrace implements Measure {
 
@@ -25,15 +28,23 @@ public final class HessianTrace implements Measure {
 
     @Override
     public List<MeasureDescriptor> descriptors(SnapshotConfig config) {
-        return List.of(new MeasureDescriptor("hessian_trace", "Hessian trace", "loss/θ²", "hessian_trace",
-                "Hutchinson 1990; Yao, Gholami, Keutzer, Mahoney 2020 (PyHessian)",
-                config.curvatureAll() ? "all" : "weights", "",
-                "Hutchinson estimate of the trace of the Hessian of the mean train probe loss"));
+        String paper = "Hutchinson 1990; Yao, Gholami, Keutzer, Mahoney 2020 (PyHessian)";
+        String scope = config.curvatureAll() ? "all" : "weights";
+        return List.of(new MeasureDescriptor("hessian_trace", "Hessian trace", "loss/θ²", "hessian_trace", paper,
+                        scope, "hessian_trace_se",
+                        "Hutchinson estimate of the trace of the Hessian of the mean train probe loss"),
+                new MeasureDescriptor("hessian_trace_se", "Hessian trace SE", "loss/θ²", "hessian_trace_se", paper,
+                        scope, "", "standard error of the Hutchinson estimate: the samples' standard deviation over"
+                        + " √samples (absent for one sample)"));
     }
 
     @Override
     public void compute(EvaluationContext ctx) {
-        ctx.put("hessian_trace", ctx.hessian().trace(ctx.curvatureCentre(), ctx.train(), ctx.random(),
-                ctx.config().hutchinson()));
+        Hessian.Estimate trace = ctx.hessian().traceEstimate(ctx.curvatureCentre(), ctx.train(), ctx.random(),
+                ctx.config().hutchinson());
+        ctx.put("hessian_trace", trace.value());
+        if (!Double.isNaN(trace.standardError())) {
+            ctx.put("hessian_trace_se", trace.standardError());
+        }
     }
 }
