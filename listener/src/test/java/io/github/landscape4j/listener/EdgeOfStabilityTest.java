@@ -23,6 +23,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -102,6 +104,76 @@ class EdgeOfStabilityTest {
                 .filter(m -> m.key().equals("edge_of_stability")).findFirst().orElseThrow();
         assertThat(d.description()).contains("miniBatch(false)", "sum over the training minibatch",
                 "not written when B is unknown");
+    }
+
+    /**
+     * DL4J's Nesterov momentum has the threshold {@code (2 + 2β)/(1 + 2β)}: on a linear least-squares model (a
+     * constant Hessian, full-batch steps, so the snapshot's λ_max is the one the optimizer meets) the ratio is
+     * {@code λ_max·η/c}, and DL4J's own training converges at a step 10% under {@code c/λ_max} and diverges 10% over.
+     */
+    @Test
+    void nesterovMomentumHasItsOwnThresholdAndDl4jDivergesPastIt() {
+        double beta = 0.9;
+        DataSet data = linearData();
+        Probe probe = Probes.of(data, 40, "test");
+        SnapshotConfig config = LandscapeConfig.parse(Map.of("planes", "none", "slices", "false", "sharpnessK", "0",
+                "ascentSteps", "0", "hessianIterations", "20", "hutchinson", "0", "perTensorMeasures", "false"))
+                .snapshots();
+        double top = LandscapeEngine.builder(linear(new Nesterovs(0.01, beta))).config(config).build()
+                .snapshot(SnapshotRequest.of(probe).withLearningRate(0.01)).measure("hessian_top");
+        double c = (2 + 2 * beta) / (1 + 2 * beta);
+        assertThat(c).isCloseTo(1.357142857, within(1e-8));
+        double stable = 0.9 * c / top;
+        double unstable = 1.1 * c / top;
+        MultiLayerNetwork below = linear(new Nesterovs(stable, beta));
+        Snapshot atBelow = LandscapeEngine.builder(below).config(config).build()
+                .snapshot(SnapshotRequest.of(probe).withLearningRate(stable));
+        assertThat(atBelow.measure("edge_of_stability")).isCloseTo(0.9, within(1e-4));
+        MultiLayerNetwork above = linear(new Nesterovs(unstable, beta));
+        double start = below.score(data);
+        for (int i = 0; i < 400; i++) {
+            below.fit(data);
+            above.fit(data);
+        }
+        assertThat(below.score(data)).isLessThan(start);
+        assertThat(Double.isFinite(above.score(data)) ? above.score(data) : Double.POSITIVE_INFINITY)
+                .isGreaterThan(1e6 * start);
+    }
+
+    @Test
+    void adamRunsGetNoRatio() {
+        Probe probe = Probes.of(linearData(), 40, "test");
+        SnapshotConfig config = LandscapeConfig.parse(Map.of("planes", "none", "slices", "false", "sharpnessK", "0",
+                "ascentSteps", "0", "hessianIterations", "20", "hutchinson", "0", "perTensorMeasures", "false"))
+                .snapshots();
+        Snapshot s = LandscapeEngine.builder(linear(new Adam(0.01))).config(config).build()
+                .snapshot(SnapshotRequest.of(probe).withLearningRate(0.01));
+        assertThat(s.measures()).containsKey("hessian_top").doesNotContainKey("edge_of_stability");
+    }
+
+    /** A linear model, 3 inputs to 1 output with the mean squared error, seeded. */
+    private static MultiLayerNetwork linear(org.nd4j.linalg.learning.config.IUpdater updater) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(TestNets.SEED)
+                .updater(updater).weightInit(WeightInit.XAVIER).list()
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(1)
+                        .activation(Activation.IDENTITY).build())
+                .build());
+        net.init();
+        return net;
+    }
+
+    /** 40 examples of {@code y = x·w + noise}, inputs of different scales (a spread Hessian). */
+    private static DataSet linearData() {
+        Random r = new Random(3);
+        double[][] x = new double[40][3];
+        double[][] y = new double[40][1];
+        for (int i = 0; i < 40; i++) {
+            for (int j = 0; j < 3; j++) {
+                x[i][j] = r.nextGaussian() * (1 + j);
+            }
+            y[i][0] = 0.5 * x[i][0] - x[i][1] + 0.2 * x[i][2] + 0.1 * r.nextGaussian();
+        }
+        return new DataSet(Nd4j.create(x).castTo(DataType.FLOAT), Nd4j.create(y).castTo(DataType.FLOAT));
     }
 
     /** 4-6-3 tanh MLP, softmax and cross-entropy, plain SGD at {@link #LR}. */

@@ -3,15 +3,29 @@ package io.github.landscape4j.engine.measure;
 import io.github.landscape4j.engine.EvaluationContext;
 import io.github.landscape4j.engine.Measure;
 import io.github.landscape4j.engine.SnapshotConfig;
+import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.store.MeasureDescriptor;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.Sgd;
 
 import java.util.List;
 
 /**
- * The edge-of-stability ratio {@code λ_max · η / 2} (Cohen, Kaur, Li, Kolter, Talwalkar, ICLR 2021): under
- * full-batch gradient descent with step {@code η}, {@code λ_max} rises until it reaches about {@code 2/η}, so the
+ * The edge-of-stability ratio {@code λ_max · η / c} (Cohen, Kaur, Li, Kolter, Talwalkar, ICLR 2021): under
+ * full-batch gradient descent with step {@code η}, {@code λ_max} rises until it reaches about {@code c/η}, so the
  * ratio rises to about 1 and hovers there when training is curvature-limited. {@code η} is the learning rate the
- * run recorded (the first layer's); with SGD's minibatch noise or Adam's preconditioning the line is softer.
+ * run recorded (the first layer's); with SGD's minibatch noise the line is softer. {@code c} is the optimizer's own
+ * stability threshold on a quadratic: 2 for plain SGD ({@link Sgd}); {@code (2 + 2β)/(1 + 2β)} for DL4J's {@link
+ * Nesterovs} with momentum {@code β} (its update {@code θ -= μ·v_prev - (1 + μ)·v} is Nesterov's momentum, whose
+ * iteration on {@code λ·θ²/2} is stable while {@code ηλ < (2 + 2β)/(1 + 2β)}; heavy-ball momentum would give
+ * {@code 2 + 2β}; Cohen et al. 2021, appendix on momentum). Not written for adaptive optimizers (Adam, RMSProp,
+ * AdaGrad, ...): their edge concerns the preconditioned sharpness {@code λ_max(P⁻¹H)} (Cohen et al., "Adaptive
+ * gradient methods at the edge of stability", 2022), which this measure does not compute; nor when layers use
+ * different optimizers.
  *
  * <p>The threshold {@code 2/η} concerns the Hessian of the loss the optimizer steps on. For a mini-batch network
  * (DL4J's default) that is the mean over the minibatch, estimated by the mean over the train probe: the
@@ -32,16 +46,20 @@ public final class EdgeOfStability implements Measure {
     @Override
     public boolean enabled(EvaluationContext ctx) {
         return ctx.config().hessianIterations() > 0 && Double.isFinite(ctx.learningRate())
-                && (ctx.request().batchSize() > 0 || !summed(ctx));
+                && (ctx.request().batchSize() > 0 || !summed(ctx))
+                && Double.isFinite(threshold(ctx.workbench().template(), ctx.request().iteration(),
+                ctx.request().epoch()));
     }
 
     @Override
     public List<MeasureDescriptor> descriptors(SnapshotConfig config) {
-        return List.of(new MeasureDescriptor("edge_of_stability", "λ_max·η/2 (edge of stability at 1)", "ratio",
+        return List.of(new MeasureDescriptor("edge_of_stability", "λ_max·η/c (edge of stability at 1)", "ratio",
                 "edge_of_stability", "Cohen, Kaur, Li, Kolter, Talwalkar, ICLR 2021",
                 config.curvatureAll() ? "all" : "weights", "",
-                "top eigenvalue of the Hessian of the loss the optimizer steps on, times the learning rate over 2;"
-                        + " gradient descent is stable below 1. That loss is the minibatch mean (estimated on the"
+                "top eigenvalue of the Hessian of the loss the optimizer steps on, times the learning rate, over the"
+                        + " optimizer's threshold c: 2 for SGD, (2+2β)/(1+2β) for Nesterov momentum β; the iteration"
+                        + " is stable below 1; not written for Adam and other adaptive optimizers, whose edge is the"
+                        + " preconditioned sharpness. That loss is the minibatch mean (estimated on the"
                         + " train probe), or for a miniBatch(false) network the sum over the training minibatch of B"
                         + " examples (the probe sum's λ_max times B/probe size; not written when B is unknown)"));
     }
@@ -49,7 +67,41 @@ public final class EdgeOfStability implements Measure {
     @Override
     public void compute(EvaluationContext ctx) {
         double scale = summed(ctx) ? (double) ctx.request().batchSize() / ctx.train().size() : 1.0;
-        ctx.put("edge_of_stability", ctx.measure("hessian_top") * scale * ctx.learningRate() / 2);
+        double c = threshold(ctx.workbench().template(), ctx.request().iteration(), ctx.request().epoch());
+        ctx.put("edge_of_stability", ctx.measure("hessian_top") * scale * ctx.learningRate() / c);
+    }
+
+    /**
+     * The stability threshold {@code c} of {@code model}'s optimizer ({@code ηλ < c}): 2 for {@link Sgd},
+     * {@code (2 + 2β)/(1 + 2β)} for {@link Nesterovs} (its momentum at this iteration and epoch); NaN for any other
+     * optimizer, or when the trainable layers do not share one ({@link NoOp}, frozen layers, is left out).
+     */
+    public static double threshold(Model model, long iteration, int epoch) {
+        double c = Double.NaN;
+        for (org.deeplearning4j.nn.api.Layer l : Models.layers(model)) {
+            if (l.numParams() == 0 || !(l.conf().getLayer() instanceof BaseLayer b) || b.getIUpdater() == null
+                    || b.getIUpdater() instanceof NoOp) {
+                continue;
+            }
+            double here = threshold(b.getIUpdater(), iteration, epoch);
+            if (Double.isNaN(here) || (!Double.isNaN(c) && here != c)) {
+                return Double.NaN;
+            }
+            c = here;
+        }
+        return c;
+    }
+
+    private static double threshold(IUpdater u, long iteration, int epoch) {
+        if (u.getClass() == Sgd.class) {
+            return 2;
+        }
+        if (u.getClass() == Nesterovs.class) {
+            Nesterovs n = (Nesterovs) u;
+            double beta = n.currentMomentum((int) Math.min(iteration, Integer.MAX_VALUE), epoch); // its schedule's
+            return (2 + 2 * beta) / (1 + 2 * beta);
+        }
+        return Double.NaN;
     }
 
     /** Whether the probe loss, and so its Hessian, is a sum over examples ({@code miniBatch(false)}). */
