@@ -340,7 +340,7 @@ async function updateSlider(run, count, force) {
 
 /**
  * A reduced snapshot says so, with its grid and probe: the budget schedule took a cheaper level because the full one
- * did not fit yet (see the README, Snapshot levels).
+ * did not fit yet (see docs/recording.md, Snapshot levels).
  */
 function levelText(snap) {
   const level = snap.level || 'full';

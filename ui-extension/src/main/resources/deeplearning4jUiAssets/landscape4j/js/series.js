@@ -111,7 +111,7 @@ export function panelTraces(p, m, x, run) {
     const se = d.errorKey ? m.measures[d.errorKey] : null;
     const t = line((run ? run + ' ' : '') + d.label, x, y, {mode: 'markers+lines'});
     if (m.level && m.level.some((l) => l && l !== 'full')) {
-      // a reduced snapshot (fewer examples, directions or steps: see the README's Snapshot levels) is an open marker
+      // a reduced snapshot (fewer examples, directions or steps: see docs/recording.md, Snapshot levels) is an open marker
       t.marker = {symbol: m.level.map((l) => !l || l === 'full' ? 'circle' : 'circle-open'), size: 7};
       t.text = m.level.map((l) => (l || 'full') + ' snapshot');
       t.hovertemplate = '%{y}<br>%{text}<extra>%{fullData.name}</extra>';

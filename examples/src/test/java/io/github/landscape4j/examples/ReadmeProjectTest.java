@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's "Add it to your Maven project", pasted: its {@code pom.xml}, {@code .mvn/maven.config} and training
- * program, taken verbatim from README.md, built and run as a separate Maven project with the README's two commands.
+ * The complete project the README links to ({@code docs/getting-started.md}, "Add it to your Maven project"), pasted:
+ * its {@code pom.xml}, {@code .mvn/maven.config} and training program, taken verbatim from that page, built and run
+ * as a separate Maven project with the page's two commands.
  *
  * <p>The nested build resolves {@code landscape4j-listener:0.1.0-SNAPSHOT} from the local repository, as a user's
  * project does. That is why the README's test command (and {@code .ci/run}) is {@code mvn -B install}, not
@@ -92,7 +93,7 @@ class ReadmeProjectTest {
 
     /** The blocks of the README's "Add it to your Maven project", by the path their marker names. */
     private static Map<String, String> readmeProjectFiles() throws IOException {
-        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        String readme = Files.readString(Path.of("..", "docs", "getting-started.md"), StandardCharsets.UTF_8);
         int start = readme.indexOf("\n## Add it to your Maven project\n");
         assertThat(start).as("the README's section 'Add it to your Maven project'").isNotNegative();
         int end = readme.indexOf("\n## ", start + 1);

@@ -56,7 +56,7 @@ public final class LandscapeEngine {
 
     /**
      * ND4J's and BLAS's threads while a snapshot runs, unless the builder says otherwise: one, which made a whole
-     * default snapshot of the Fashion-MNIST MLP faster on the 2-core machines measured (README, Benchmarks).
+     * default snapshot of the Fashion-MNIST MLP faster on the 2-core machines measured (docs/performance.md).
      */
     public static final int DEFAULT_THREADS = 1;
 
