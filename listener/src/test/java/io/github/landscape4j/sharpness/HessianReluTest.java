@@ -97,6 +97,26 @@ class HessianReluTest {
     }
 
     @Test
+    void theResidualOfTheTopPairIsItsDistanceFromAnEigenpairOfTheExactHessian() {
+        double[] eig = new EigenDecomposition(exact).getRealEigenvalues();
+        Hessian.Top lanczos = hessian.top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(4), 6, 1e-9,
+                null, null);
+        RealVector y = MatrixUtils.createRealVector(lanczos.eigenvector().toDoubleVector());
+        double direct = exact.operate(y).subtract(y.mapMultiply(lanczos.eigenvalue())).getNorm();
+        assertThat(lanczos.residual()).as("β_k·|s_k| against ||H·y − λ·y||").isCloseTo(direct,
+                within(1e-4 * direct + 1e-9));
+        assertThat(lanczos.residual()).isPositive(); // 6 steps: not yet converged to rounding
+        Hessian.Top power = new Hessian(ProbeModel.of(net, DataType.DOUBLE),
+                new Directions(Models.tensors(net), Normalization.FILTER, true), Hessian.RELATIVE_STEP, 0)
+                .top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(4), 6, 1e-9, null, null);
+        for (Hessian.Top t : new Hessian.Top[]{lanczos, power}) {
+            double nearest = Arrays.stream(eig).map(e -> Math.abs(e - t.eigenvalue())).min().orElseThrow();
+            assertThat(nearest).as("an eigenvalue within the residual").isLessThanOrEqualTo(t.residual() * (1 + 1e-6)
+                    + 1e-9);
+        }
+    }
+
+    @Test
     void lanczosFindsTheTopInFewerProductsThanPowerIteration() {
         double top = Arrays.stream(new EigenDecomposition(exact).getRealEigenvalues()).max().orElseThrow();
         Hessian.Top lanczos = hessian.top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(4), 20, 1e-3,

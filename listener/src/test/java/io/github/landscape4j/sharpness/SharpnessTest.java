@@ -49,4 +49,36 @@ class SharpnessTest {
             assertThat(adaptive).isPositive().isLessThan(keskar.sharpness()); // the |θ|-scaled box lies inside the (|θ|+1) box
         }
     }
+
+    @Test
+    void randomSharpnessCarriesTheStandardErrorOfItsMeanOverTheDirections() {
+        MultiLayerNetwork net = TestNets.mlpSgd(0.1);
+        TestNets.train(net, TestNets.data(30, 16, 20, 41), 3);
+        Probe probe = Probes.of(DataSet.merge(TestNets.data(8, 16, 20, 42)), 128, "test");
+        ProbeModel model = ProbeModel.of(net, null);
+        Directions directions = new Directions(Models.tensors(net), Normalization.FILTER, false);
+        INDArray theta = net.params().dup();
+        model.load(theta);
+        double base = model.evaluate(probe).loss();
+        int k = 12;
+        double eps = 0.05;
+        Sharpness.Random2 r = new Sharpness(model, directions).randomPerturbation(theta, base, probe, k, eps,
+                Nd4j.getRandomFactory().getNewRandomInstance(3), null);
+        // the same draws, scored by DL4J's own score of a copy of the network
+        MultiLayerNetwork copy = net.clone();
+        DataSet data = new DataSet(probe.features()[0], probe.labels()[0]);
+        Directions.At at = directions.at(theta);
+        org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(3);
+        double[] deltas = new double[k];
+        for (int i = 0; i < k; i++) {
+            copy.setParams(theta.add(at.random(rng, null).mul(eps)).reshape(1, theta.length()));
+            deltas[i] = Math.abs(copy.score(data, false) - base);
+        }
+        org.apache.commons.math3.stat.descriptive.DescriptiveStatistics st =
+                new org.apache.commons.math3.stat.descriptive.DescriptiveStatistics(deltas);
+        assertThat(r.mean()).isCloseTo(st.getMean(), org.assertj.core.data.Offset.offset(1e-5 * st.getMean()));
+        assertThat(r.max()).isCloseTo(st.getMax(), org.assertj.core.data.Offset.offset(1e-5 * st.getMax()));
+        double se = st.getStandardDeviation() / Math.sqrt(k);
+        assertThat(r.meanSe()).isPositive().isCloseTo(se, org.assertj.core.data.Offset.offset(1e-3 * se));
+    }
 }

@@ -38,7 +38,11 @@ public final class HessianTop implements Measure {
                         scope, "", "largest eigenvalue of the Hessian of the train probe loss in DL4J's"
                         + " units (the algebraic maximum, by Lanczos)"),
                 new MeasureDescriptor("hessian_top_hvps", "λ_max Hessian-vector products", "count", "diagnostic",
-                        paper, scope, "", "Hessian-vector products the Lanczos iteration took"));
+                        paper, scope, "", "Hessian-vector products the Lanczos iteration took"),
+                new MeasureDescriptor("hessian_top_residual", "λ_max residual ‖Hy − λy‖", "loss/θ²",
+                        "diagnostic", paper, scope, "", "residual of the returned eigenpair (y a unit"
+                        + " vector): an eigenvalue of the Hessian lies within it of λ_max; from Lanczos β_k·|s_k|,"
+                        + " no extra product"));
     }
 
     @Override
@@ -46,6 +50,9 @@ public final class HessianTop implements Measure {
         Hessian.Top top = ctx.hessianTop();
         ctx.put("hessian_top", top.eigenvalue());
         ctx.put("hessian_top_hvps", top.hvps());
+        if (Double.isFinite(top.residual())) {
+            ctx.put("hessian_top_residual", top.residual());
+        }
         if (ctx.config().perTensorMeasures()) {
             for (ParameterTensor t : ctx.workbench().weightTensors()) {
                 Hessian.Top tt = ctx.hessian().top(ctx.curvatureCentre(), ctx.train(), ctx.random(),

@@ -35,7 +35,11 @@ public final class RandomSharpness implements Measure {
         String paper = "Li, Xu, Taylor, Studer, Goldstein, NeurIPS 2018 (filter-normalized directions)";
         return List.of(
                 new MeasureDescriptor("sharpness_random_mean", "random sharpness (mean)", "loss", "sharpness_loss",
-                        paper, scope, "", "mean |L(θ+ε·d) − L(θ)| over K random normalized directions d"),
+                        paper, scope, "sharpness_random_mean_se",
+                        "mean |L(θ+ε·d) − L(θ)| over K random normalized directions d"),
+                new MeasureDescriptor("sharpness_random_mean_se", "random sharpness (mean) SE", "loss",
+                        "sharpness_loss_se", paper, scope, "", "standard error of the mean over the K directions:"
+                        + " their sample standard deviation over √K (absent for K = 1)"),
                 new MeasureDescriptor("sharpness_random_max", "random sharpness (max)", "loss", "sharpness_loss",
                         paper, scope, "", "max |L(θ+ε·d) − L(θ)| over K random normalized directions d"));
     }
@@ -49,6 +53,9 @@ public final class RandomSharpness implements Measure {
         Sharpness.Random2 r = sharpness.randomPerturbation(ctx.centre(), base, ctx.train(), c.sharpnessK(),
                 c.epsilon(), ctx.random(), null);
         ctx.put("sharpness_random_mean", r.mean());
+        if (!Double.isNaN(r.meanSe())) {
+            ctx.put("sharpness_random_mean_se", r.meanSe());
+        }
         ctx.put("sharpness_random_max", r.max());
         if (c.perTensorMeasures()) {
             for (ParameterTensor t : b.weightTensors()) {

@@ -33,8 +33,16 @@ import java.util.Arrays;
  */
 public final class Hessian {
 
-    /** Top eigenvalue, its eigenvector, and the number of Hessian-vector products it took. */
-    public record Top(double eigenvalue, INDArray eigenvector, int hvps) {
+    /**
+     * Top eigenvalue, its eigenvector, the number of Hessian-vector products it took, and the residual
+     * {@code ||H·y − λ·y||} of the returned pair ({@code y} a unit vector; NaN where unknown): some eigenvalue of the
+     * measured block lies within it of {@code λ} (for symmetric {@code H}). From Lanczos it is {@code β_k·|s_k|}, the
+     * last off-diagonal times the Ritz vector's last component, with no extra product.
+     */
+    public record Top(double eigenvalue, INDArray eigenvector, int hvps, double residual) {
+        public Top(double eigenvalue, INDArray eigenvector, int hvps) {
+            this(eigenvalue, eigenvector, hvps, Double.NaN);
+        }
     }
 
     /** Default finite-difference step relative to {@code max(||θ||, 1)}, in parameter norm (double precision). */
@@ -155,7 +163,8 @@ public final class Hessian {
             return dominant;
         }
         Top shifted = power(theta, probe, rng, maxIterations, tolerance, only, deflate, dominant.eigenvalue());
-        return new Top(shifted.eigenvalue(), shifted.eigenvector(), dominant.hvps() + shifted.hvps());
+        return new Top(shifted.eigenvalue(), shifted.eigenvector(), dominant.hvps() + shifted.hvps(),
+                shifted.residual());
     }
 
     private Top lanczos(INDArray theta, Probe probe, Random rng, int maxIterations, double tolerance,
@@ -201,7 +210,8 @@ public final class Hessian {
         int k = Math.min(j + 1, maxIterations);
         INDArray s = Nd4j.createFromArray(ritz).castTo(model.dataType()).reshape(1, k);
         INDArray vector = s.mmul(basis.get(NDArrayIndex.interval(0, k), NDArrayIndex.all())).reshape(t.length());
-        return new Top(lambda, vector.divi(vector.norm2Number()), k);
+        double residual = Math.abs(beta[k - 1] * ritz[k - 1]);
+        return new Top(lambda, vector.divi(vector.norm2Number()), k, residual);
     }
 
     /**
@@ -246,6 +256,7 @@ public final class Hessian {
         restrict(v, only, deflate);
         v.divi(v.norm2Number());
         double lambda = Double.NaN;
+        double residual = Double.NaN;
         int used = 0;
         for (int i = 0; i < maxIterations; i++) {
             INDArray w = hvp(t, v, probe, deflate == null ? only : null);
@@ -260,6 +271,7 @@ public final class Hessian {
                 lambda = next;
                 break;
             }
+            residual = Math.sqrt(Math.max(0, norm * norm - next * next)); // ||w - (vᵀw)·v|| = ||Hv - λv||
             v = w.divi(norm);
             boolean converged = Double.isFinite(lambda) && Math.abs(next - lambda) <= tolerance * Math.abs(next);
             lambda = next;
@@ -267,7 +279,7 @@ public final class Hessian {
                 break;
             }
         }
-        return new Top(lambda + shift, v, used);
+        return new Top(lambda + shift, v, used, residual); // the residual of the previous iterate's pair
     }
 
     /** Hutchinson's trace estimate from {@code samples} Rademacher vectors. */

@@ -35,8 +35,24 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class Sharpness {
 
-    /** Mean and max of {@code |ΔL|}. */
-    public record Random2(double mean, double max) {
+    /**
+     * Mean and max of {@code |ΔL|} over the {@code K} directions, and the mean's standard error (the values' sample
+     * standard deviation over {@code √K}; NaN for one direction).
+     */
+    public record Random2(double mean, double max, double meanSe) {
+        static Random2 of(double[] deltas) {
+            int k = deltas.length;
+            double mean = java.util.Arrays.stream(deltas).sum() / k;
+            double max = java.util.Arrays.stream(deltas).max().orElse(0);
+            if (k < 2) {
+                return new Random2(mean, max, Double.NaN);
+            }
+            double ss = 0;
+            for (double d : deltas) {
+                ss += (d - mean) * (d - mean);
+            }
+            return new Random2(mean, max, Math.sqrt(ss / (k - 1) / k));
+        }
     }
 
     private final ProbeModel model;
@@ -73,22 +89,19 @@ public final class Sharpness {
         } finally {
             scratch.release();
         }
-        double sum = 0;
-        double max = 0;
+        double[] deltas = new double[k];
+        int i = 0;
         for (double loss : batched.losses(theta, ds, eps, probe)) { // DL4J's forward: outside any workspace
-            double delta = Math.abs(loss - base);
-            sum += delta;
-            max = Math.max(max, delta);
+            deltas[i++] = Math.abs(loss - base);
         }
-        return new Random2(sum / k, max);
+        return Random2.of(java.util.Arrays.copyOf(deltas, i));
     }
 
     /** Random-perturbation sharpness; {@code only} restricts the directions to one tensor when not null. */
     public Random2 randomPerturbation(INDArray theta, double base, Probe probe, int k, double eps, Random rng,
                                       io.github.landscape4j.store.ParameterTensor only) {
         INDArray p = model.params();
-        double sum = 0;
-        double max = 0;
+        double[] deltas = new double[k];
         Scratch scratch = new Scratch("sharpness");
         Directions.At at = directions.at(theta);
         try {
@@ -98,15 +111,13 @@ public final class Sharpness {
                     p.assign(theta);
                     Nd4j.getBlasWrapper().level1().axpy(p.length(), eps, d, p);
                 }
-                double delta = Math.abs(model.evaluatePoint(probe).loss() - base); // DL4J's forward: outside
-                sum += delta;
-                max = Math.max(max, delta);
+                deltas[i] = Math.abs(model.evaluatePoint(probe).loss() - base); // DL4J's forward: outside
             }
         } finally {
             scratch.release();
             model.load(theta);
         }
-        return new Random2(sum / k, max);
+        return Random2.of(deltas);
     }
 
     /**
