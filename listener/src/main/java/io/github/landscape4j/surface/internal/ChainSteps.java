@@ -146,27 +146,4 @@ record ChainSteps(List<ChainSteps.Step> steps, MlpChain.Loss loss) {
         flat.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
                 .assign(value.dup('f').reshape('f', new long[]{t.length()}));
     }
-    /** DL4J's {@code AbstractLayer.preOutput}, made accessible, or null (see {@code ExactChain}). */
-    static java.lang.reflect.Field preOutputField() {
-        try {
-            java.lang.reflect.Field f = org.deeplearning4j.nn.layers.AbstractLayer.class.getDeclaredField("preOutput");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** The layer index of {@code t} ({@code "3_W"}: 3), or -1 for none. */
-    static int layerOf(ParameterTensor t) {
-        if (t == null) {
-            return -1;
-        }
-        int cut = t.name().indexOf('_');
-        try {
-            return cut > 0 ? Integer.parseInt(t.name().substring(0, cut)) : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 }

@@ -37,14 +37,6 @@ import java.util.Optional;
  */
 final class ExactChain {
     private static final LayerWorkspaceMgr OUTSIDE = LayerWorkspaceMgr.noWorkspaces();
-    /**
-     * DL4J's {@code AbstractLayer.preOutput}: a convolution layer with a helper, asked for its backward pass, takes
-     * its pre-activations from this field when it is set instead of running its convolution again, and uses them
-     * only for its activation's backward, which on the twins is the identity's (shape only). Setting it to the error
-     * saves one convolution per backward pass (two of a product's five per layer); null where the field is absent
-     * (another DL4J version): the convolution then runs again, with the same result.
-     */
-    private static final java.lang.reflect.Field PRE_OUTPUT = ChainSteps.preOutputField();
     /** Temporaries of one product: a product allocates hundreds of megabytes on a CNN's probe. */
     private final Scratch scratch = new Scratch("chain");
     private final LayerWorkspaceMgr inScratch = scratch.layers();
@@ -179,6 +171,19 @@ final class ExactChain {
         return new Point(g, in, slope, bend, mask, dOut, outIn, p, delta, batch);
     }
 
+    /** The layer index of {@code t} ({@code "3_W"}: 3), or -1 for none. */
+    private static int layerOf(ParameterTensor t) {
+        if (t == null) {
+            return -1;
+        }
+        int cut = t.name().indexOf('_');
+        try {
+            return cut > 0 ? Integer.parseInt(t.name().substring(0, cut)) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Frees the products' workspace on the calling thread (after a snapshot). */
     void release() {
         scratch.release();
@@ -192,24 +197,8 @@ final class ExactChain {
     private INDArray backward(MultiLayerNetwork net, ChainSteps.Step s, INDArray input, INDArray dz, INDArray g, boolean add) {
         Layer layer = net.getLayer(s.index());
         layer.setInput(input, mgr);
-        boolean skip = PRE_OUTPUT != null && layer.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class;
-        org.nd4j.common.primitives.Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> out;
-        try {
-            if (skip) {
-                PRE_OUTPUT.set(layer, dz); // see PRE_OUTPUT
-            }
-            out = layer.backpropGradient(dz, mgr);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            if (skip) {
-                try {
-                    PRE_OUTPUT.set(layer, null);
-                } catch (IllegalAccessException ignored) {
-                    // set above, so accessible
-                }
-            }
-        }
+        org.nd4j.common.primitives.Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> out =
+                layer.backpropGradient(dz, mgr);
         INDArray up = out.getSecond();
         if (g != null && add && out.getFirst().getGradientFor("b") != null) {
             out.getFirst().getGradientFor("b").assign(0); // bwd(R(a), V; δ_z) adds to the weights' R-gradient only
@@ -269,7 +258,7 @@ final class ExactChain {
             }
             try (MemoryWorkspace ignored = scratch.open()) {
                 mgr = inScratch;
-                product(v.reshape(v.length()).castTo(gradient.dataType()), hv, ChainSteps.layerOf(only));
+                product(v.reshape(v.length()).castTo(gradient.dataType()), hv, layerOf(only));
             } finally {
                 mgr = OUTSIDE;
             }
