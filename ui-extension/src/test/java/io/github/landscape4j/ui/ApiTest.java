@@ -168,6 +168,40 @@ class ApiTest {
     }
 
     @Test
+    void everyErrorUnderTheApiIsTheApisJson() throws Exception {
+        String[][] cases = {
+                {"/landscape/api", "404", "no API route /landscape/api"},
+                {"/landscape/api/runs?format=%ZZ", "400", "percent-encoding"},
+                {"/landscape/api/runs/" + runId + "/scalars?format=%", "400", "percent-encoding"},
+                {"/landscape/api/runs/%ZZ", "400", ""},
+                {"/landscape/api/runs/" + runId + "/snapshots/%E0%A4%A", "400", ""},
+        };
+        for (String[] c : cases) {
+            String[] answer = raw(c[0]);
+            assertThat(answer[0]).as(c[0] + ": " + answer[1]).startsWith("HTTP/1.1 " + c[1]);
+            JsonObject o = JsonParser.parseString(answer[1]).getAsJsonObject();
+            assertThat(o.get("error").getAsInt()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+            assertThat(o.get("message").getAsString()).as(c[0]).contains(c[2]);
+        }
+    }
+
+    /** A GET written on a socket (java.net.URI refuses bad escapes): the status line and the body. */
+    static String[] raw(String path) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", ui.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int headEnd = answer.indexOf("\r\n\r\n");
+            String body = headEnd < 0 ? "" : answer.substring(headEnd + 4);
+            if (answer.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                body = body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("\r\n0\r\n"));
+            }
+            return new String[]{answer.substring(0, Math.max(0, answer.indexOf("\r\n"))), body.trim()};
+        }
+    }
+
+    @Test
     void thePageAndPlotlyAreServedFromTheClassPath() throws Exception {
         HttpResponse<String> page = get("/landscape");
         assertThat(page.statusCode()).isEqualTo(200);

@@ -40,9 +40,14 @@ public final class PageRoutes {
     public List<Route> routes() {
         return List.of(
                 page,
-                new Route("/landscape/api/*", HttpMethod.GET, (p, rc) -> Responses.error(rc, 404,
-                        "no API route " + rc.request().path() + "; routes: /landscape/api/runs,"
-                                + " /landscape/api/runs/{run}, .../scalars, .../measures, .../archive, .../snapshots/{index},"
-                                + " .../snapshots/{index}/surfaces/{k}, .../snapshots/{index}/slices/{k}")));
+                new Route("/landscape/api/*", HttpMethod.GET, PageRoutes::noRoute),
+                new Route("/landscape/api", HttpMethod.GET, PageRoutes::noRoute));
+    }
+
+    private static void noRoute(List<String> params, io.vertx.ext.web.RoutingContext rc) {
+        Responses.error(rc, 404, "no API route " + rc.request().path() + "; routes: /landscape/api/runs,"
+                + " /landscape/api/runs/{run}, .../scalars, .../measures, .../archive, .../snapshots/{index},"
+                + " .../snapshots/{index}/surfaces/{k}, .../snapshots/{index}/slices/{k}, /landscape/api/studies,"
+                + " /landscape/api/studies/{study}");
     }
 }

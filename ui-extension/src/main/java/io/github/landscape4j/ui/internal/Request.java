@@ -24,13 +24,14 @@ public final class Request {
     public Request(RoutingContext rc, List<String> pathParams, List<String> formats) {
         this.rc = rc;
         this.pathParams = pathParams;
-        for (String name : rc.queryParams().names()) {
+        io.vertx.core.MultiMap query = query(rc);
+        for (String name : query.names()) {
             if (!name.equals("format")) {
                 throw new HttpError(400, "unknown parameter '" + name + "'; allowed: format (" + String.join(", ",
                         formats) + ")");
             }
         }
-        List<String> given = rc.queryParams().getAll("format");
+        List<String> given = query.getAll("format");
         if (given.size() > 1) {
             throw new HttpError(400, "parameter 'format' given " + given.size() + " times; give it once");
         }
@@ -39,6 +40,16 @@ public final class Request {
             throw new HttpError(400, "format=" + f + " is not offered here; allowed: " + String.join(", ", formats));
         }
         this.format = f;
+    }
+
+    /** The query parameters; a query that is not valid percent-encoding is a 400 saying so. */
+    private static io.vertx.core.MultiMap query(RoutingContext rc) {
+        try {
+            return rc.queryParams();
+        } catch (RuntimeException e) {
+            throw new HttpError(400, "the query '" + rc.request().query() + "' is not valid percent-encoding (a '%'"
+                    + " must be followed by two hexadecimal digits)");
+        }
     }
 
     public RoutingContext context() {

@@ -71,9 +71,29 @@ final class RouterPolicy {
         router.route(REMOTE_RECEIVE).order(-3).handler(bodies(options.maxRemoteBodyBytes()));
         router.route().order(-2).handler(bodies(options.maxBodyBytes()));
         router.get(ASSETS + "*").handler(new Assets());
+        router.errorHandler(400, rc -> failed(rc, 400, "bad request " + rc.request().uri() + ": a path or query"
+                + " that is not valid percent-encoding (a '%' must be followed by two hexadecimal digits)"));
+        router.errorHandler(500, rc -> failed(rc, 500, "request " + rc.request().uri() + " failed: "
+                + rc.failure()));
         router.errorHandler(413, rc -> RequestGuard.reject(rc.response(), 413,
                 RequestGuard.tooLarge(rc.normalisedPath(), -1, rc.normalisedPath().equals(REMOTE_RECEIVE)
                         ? options.maxRemoteBodyBytes() : options.maxBodyBytes())));
+    }
+
+    /**
+     * A failure Vert.x's router reports for a request (a path it cannot decode, a handler that threw): the API's
+     * JSON under {@code /landscape}, DL4J's own plain answer elsewhere.
+     */
+    private static void failed(RoutingContext rc, int status, String message) {
+        String path = rc.request().path();
+        if (path != null && path.startsWith("/landscape")) {
+            if (status == 500) {
+                log.warn("landscape4j UI: {}", message, rc.failure());
+            }
+            RequestGuard.reject(rc.response(), status, message);
+        } else if (!rc.response().ended()) {
+            rc.response().setStatusCode(status).end(status == 400 ? "Bad Request" : "Internal Server Error");
+        }
     }
 
     /** Reads bodies up to {@code limit} bytes; multipart file parts are dropped, never written to disk. */
