@@ -175,6 +175,8 @@ class ApiTest {
                 {"/landscape/api/runs/" + runId + "/scalars?format=%", "400", "percent-encoding"},
                 {"/landscape/api/runs/%ZZ", "400", ""},
                 {"/landscape/api/runs/" + runId + "/snapshots/%E0%A4%A", "400", ""},
+                {"/landscape/api/runs/" + "x".repeat(9000), "414", "URI of 9020 characters"},
+                {"/landscape/api/runs?format=" + "j".repeat(20000), "414", "longer than the 8192"},
         };
         for (String[] c : cases) {
             String[] answer = raw(c[0]);

@@ -118,6 +118,12 @@ public final class LocalhostUiServer extends VertxUIServer {
     }
 
     private Object onVertx(Object target, Method m, Object[] args) throws Throwable {
+        if (m.getName().equals("createHttpServer") && (args == null || args.length == 0)) {
+            // request lines up to RequestGuard.MAX_LINE reach the guard, which answers long ones in JSON
+            HttpServer s = ((Vertx) target).createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                    .setMaxInitialLineLength(RequestGuard.MAX_LINE));
+            return proxy(HttpServer.class, s, this::onServer);
+        }
         Object result = invoke(target, m, args);
         if (m.getName().equals("createHttpServer") && result instanceof HttpServer s) {
             return proxy(HttpServer.class, s, this::onServer);

@@ -12,6 +12,8 @@ import java.util.Locale;
  * Internal: screens each request before DL4J's router sees it, on the server {@link LocalhostUiServer} starts, and
  * answers in the API's error format:
  * <ul>
+ *   <li>a request line longer than {@link #MAX_URI} characters: 414 (the server reads lines up to
+ *       {@link #MAX_LINE}, so that such a request reaches this check instead of Vert.x's empty 414);</li>
  *   <li>paths with {@code ..}, backslashes or encoded dots and slashes: 400;</li>
  *   <li>a {@code Host} header this server is not known by ({@link HostCheck}, against DNS rebinding): 403;</li>
  *   <li>a request that is neither GET nor HEAD from a page of another site ({@link SameOrigin}): 403;</li>
@@ -22,6 +24,10 @@ import java.util.Locale;
  * A request announcing {@code Expect: 100-continue} gets its 100 once it has passed.
  */
 final class RequestGuard implements Handler<HttpServerRequest> {
+    /** Longest URI answered (characters); longer ones are 414s in the API's format. */
+    static final int MAX_URI = 8192;
+    /** Longest request line the server reads ({@code HttpServerOptions.maxInitialLineLength}; Vert.x: 4096). */
+    static final int MAX_LINE = 65536;
     private final Handler<HttpServerRequest> next;
     private final HostCheck hosts;
     private final ServerOptions options;
@@ -34,6 +40,12 @@ final class RequestGuard implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
+        String uri = request.uri();
+        if (uri != null && uri.length() > MAX_URI) {
+            reject(request, 414, "URI of " + uri.length() + " characters is longer than the " + MAX_URI
+                    + " this server answers");
+            return;
+        }
         String path = request.path();
         String lower = path == null ? "" : path.toLowerCase(Locale.ROOT);
         if (path == null || lower.contains("..") || lower.contains("\\") || lower.contains("%2e")
