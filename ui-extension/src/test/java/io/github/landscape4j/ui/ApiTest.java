@@ -187,6 +187,51 @@ class ApiTest {
         }
     }
 
+    /**
+     * Fuzz of the API's path and query parameters: run ids, snapshot, surface and slice indices, formats and query
+     * strings that are negative, huge, empty, non-ASCII, badly escaped or repeated, on every route. Every answer is
+     * a 2xx or a 4xx; every 4xx is the API's JSON naming a status; none takes a second.
+     */
+    @Test
+    void fuzzedParametersGetA2xxOr4xxJsonAnswerWithinASecond() throws Exception {
+        String[] ids = {runId, "", "-1", "0", "1", "01", "99999999999", "1e3", "NaN", "null", "%00", "%ZZ", "%",
+                "%C3%BC", "%F0%9F%98%80", "x".repeat(300), "a%20b", "%2e%2e", "..", ";", "%3F"};
+        String[] queries = {"", "?", "?format=json", "?format=csv", "?format=zip", "?format=", "?format=%ZZ",
+                "?format=json&format=csv", "?x=1", "?=", "?&&&", "?format=%C3%BC", "?format=" + "j".repeat(500),
+                "?format=json#frag"};
+        List<String> paths = new java.util.ArrayList<>();
+        for (String id : ids) {
+            paths.add("/landscape/api/runs/" + id);
+            paths.add("/landscape/api/runs/" + id + "/scalars");
+            paths.add("/landscape/api/runs/" + id + "/measures");
+            paths.add("/landscape/api/runs/" + id + "/archive");
+            paths.add("/landscape/api/studies/" + id);
+            paths.add("/landscape/api/runs/" + runId + "/snapshots/" + id);
+            paths.add("/landscape/api/runs/" + runId + "/snapshots/0/surfaces/" + id);
+            paths.add("/landscape/api/runs/" + runId + "/snapshots/1/slices/" + id);
+        }
+        paths.add("/landscape/api/runs");
+        paths.add("/landscape/api/studies");
+        int answered = 0;
+        for (String path : paths) {
+            for (String q : queries) {
+                long start = System.nanoTime();
+                String[] answer = raw(path + q);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                String what = path + q + " -> " + answer[0];
+                assertThat(seconds).as(what).isLessThan(1.0);
+                assertThat(answer[0]).as(what).matches("HTTP/1\\.1 [24]\\d\\d .*");
+                if (answer[0].startsWith("HTTP/1.1 4")) {
+                    JsonObject o = JsonParser.parseString(answer[1]).getAsJsonObject();
+                    assertThat(o.get("error").getAsInt()).as(what).isEqualTo(Integer.parseInt(answer[0].substring(9, 12)));
+                    assertThat(o.get("message").getAsString()).as(what).isNotBlank();
+                }
+                answered++;
+            }
+        }
+        assertThat(answered).isEqualTo(paths.size() * queries.length);
+    }
+
     /** A GET written on a socket (java.net.URI refuses bad escapes): the status line and the body. */
     static String[] raw(String path) throws IOException {
         try (Socket s = new Socket("127.0.0.1", ui.port())) {
