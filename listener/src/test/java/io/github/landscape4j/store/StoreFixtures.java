@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /** Runs written through the real {@link StoreWriter}, for store tests that need many records fast. */
-final class StoreFixtures {
+public final class StoreFixtures {
     static final List<String> TENSORS = List.of("0_W", "0_b");
 
     private StoreFixtures() {
     }
 
-    static StoreWriter writer(StatsStorageRouter router, String runId, int commitEvery, Consumer<Throwable> onFault) {
+    public static StoreWriter writer(StatsStorageRouter router, String runId, int commitEvery, Consumer<Throwable> onFault) {
         StoreWriter w = new StoreWriter(router, runId, "w0", TENSORS, commitEvery, 60_000, onFault);
         w.writeRunInfo(() -> Json.GSON.toJson(new RunInfo(runId, "w0", "fixture", List.of("t"), 7,
                 Instant.parse("2026-01-02T03:04:05Z"), "MultiLayerNetwork", "{}", 6,
@@ -31,13 +31,13 @@ final class StoreFixtures {
         return w;
     }
 
-    static IterationRow row(long i) {
+    public static IterationRow row(long i) {
         return new IterationRow(i, (int) (i / 50), 10 * i, 1.0 / (i + 1), 0.1, Math.sqrt(i), i % 7 == 0 ? Double.NaN
                 : 0.01 * i, 2.0, new double[]{1, i}, new double[]{2, i}, new double[]{3, Double.POSITIVE_INFINITY});
     }
 
     /** A snapshot with NaN and infinite measures, one surface and one slice. */
-    static Snapshot snapshot(int index) {
+    public static Snapshot snapshot(int index) {
         Map<String, Double> measures = new LinkedHashMap<>();
         measures.put("train_loss", 0.5 + index);
         measures.put("val_loss", Double.NaN);

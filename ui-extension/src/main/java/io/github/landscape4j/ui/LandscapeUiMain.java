@@ -88,14 +88,46 @@ public final class LandscapeUiMain {
         return handles;
     }
 
-    /** Opens a store read-only; whatever goes wrong is one StoreException naming the file. */
-    private static LandscapeStore open(Path p) {
+    /** How long a store that another process is writing is retried until it reads consistently. */
+    static final long LIVE_PATIENCE_MILLIS = 10_000;
+
+    /**
+     * Opens a store read-only; whatever goes wrong is one StoreException naming the file. A read-only open refuses a
+     * file caught in the middle of a commit (its header or index is being rewritten); when the file changed (size or
+     * modification time) during a refused attempt, another process is writing it, and the open is retried until a
+     * consistent state is read (at most {@link #LIVE_PATIENCE_MILLIS}). A file that did not change is refused at
+     * once: its damage is real.
+     */
+    static LandscapeStore open(Path p) {
+        long deadline = System.nanoTime() + LIVE_PATIENCE_MILLIS * 1_000_000;
+        while (true) {
+            String before = state(p);
+            try {
+                return LandscapeStore.openExisting(p);
+            } catch (StoreException e) {
+                if (before.equals(state(p)) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                throw new StoreException("cannot open store file " + p.toAbsolutePath() + ": " + e, e);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while opening the live store file " + p.toAbsolutePath());
+            }
+        }
+    }
+
+    /** The file's size and modification time (empty when they cannot be read). */
+    private static String state(Path p) {
         try {
-            return LandscapeStore.openExisting(p);
-        } catch (StoreException e) {
-            throw e;
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-            throw new StoreException("cannot open store file " + p.toAbsolutePath() + ": " + e, e);
+            java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(p,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            return a.size() + "@" + a.lastModifiedTime().toMillis() + "." + a.lastModifiedTime().toInstant().getNano();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
         }
     }
 
