@@ -25,8 +25,11 @@ import java.util.Map;
  * by ND4J ({@code Nd4j.writeAsNumpy}) plus two JSON files. Layout of the directory:
  * <ul>
  *   <li>{@code model.json}: the DL4J configuration; {@code manifest.json}: model class, seed, snapshot index and
- *   iteration, the file of each array below;</li>
- *   <li>{@code params.npy}: the centre {@code θ}, flattened in DL4J's parameter order (its {@code paramTable} order);</li>
+ *   iteration, the file of each array below, and {@code tensors}: each parameter tensor's name, offset and length in
+ *   {@code params.npy}, shape, and the order ({@code c} or {@code f}) in which its values are laid out there;</li>
+ *   <li>{@code params.npy}: the centre {@code θ}, flattened in DL4J's parameter order (its {@code paramTable} order,
+ *   which is not always the configuration's: a convolution layer's bias comes before its weights, and a dense
+ *   layer's weights are in {@code f} order, a convolution's in {@code c} order: read them with {@code tensors});</li>
  *   <li>per plane {@code P} ({@code random}, {@code pca}, {@code hessian}): {@code P_d1.npy}, {@code P_d2.npy}
  *   (the directions, already normalized), {@code P_xs.npy}, {@code P_ys.npy}, {@code P_train_loss.npy} and, with a
  *   validation probe, {@code P_val_loss.npy}: float64 {@code [len(ys), len(xs)]}, entry {@code [j, i]} = mean probe
@@ -45,6 +48,24 @@ public final class SnapshotExport {
     private SnapshotExport() {
     }
 
+    /** Name, offset, length, shape and layout order of each parameter tensor in the flat parameter vector. */
+    private static List<Map<String, Object>> tensors(Model model) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        Map<String, INDArray> table = model.paramTable();
+        for (io.github.landscape4j.store.ParameterTensor t : Models.tensors(model)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.name());
+            m.put("offset", t.offset());
+            m.put("length", t.length());
+            m.put("shape", t.shape());
+            INDArray view = table.get(t.name());
+            m.put("order", view == null || view.rank() <= 1 || view.isVector() ? "c"
+                    : String.valueOf(view.ordering()));
+            out.add(m);
+        }
+        return out;
+    }
+
     static void write(Path dir, Snapshot s, INDArray centre, Map<String, INDArray> directions,
                       SnapshotRequest request, Model model) throws IOException {
         Files.createDirectories(dir);
@@ -54,6 +75,7 @@ public final class SnapshotExport {
         manifest.put("index", s.index());
         manifest.put("iteration", s.iteration());
         manifest.put("params", npy(dir, "params", centre));
+        manifest.put("tensors", tensors(model));
         Files.writeString(dir.resolve("model.json"), Models.configJsonLater(model).get(), StandardCharsets.UTF_8);
         List<Map<String, Object>> planes = new ArrayList<>();
         for (Surface p : s.surfaces()) {

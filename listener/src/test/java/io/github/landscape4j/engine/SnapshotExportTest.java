@@ -44,6 +44,29 @@ class SnapshotExportTest {
                 .withTrajectory(List.of(), new long[0], initial), out);
 
         assertThat(Files.readString(out.resolve("manifest.json"))).contains("random_d1.npy", "train_features_0.npy");
+        // every tensor read back from params.npy by its manifest entry (offset, shape, order) is DL4J's own
+        com.google.gson.JsonObject manifest = com.google.gson.JsonParser.parseString(
+                Files.readString(out.resolve("manifest.json"))).getAsJsonObject();
+        INDArray flat = npy(out, "params").reshape(net.numParams());
+        int checked = 0;
+        boolean biasFirst = false;
+        for (com.google.gson.JsonElement e : manifest.getAsJsonArray("tensors")) {
+            com.google.gson.JsonObject t = e.getAsJsonObject();
+            long offset = t.get("offset").getAsLong();
+            long length = t.get("length").getAsLong();
+            long[] shape = new com.google.gson.Gson().fromJson(t.get("shape"), long[].class);
+            char order = t.get("order").getAsString().charAt(0);
+            INDArray read = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + length)).dup()
+                    .reshape(order, shape);
+            INDArray own = net.getParam(t.get("name").getAsString());
+            assertThat(read.castTo(own.dataType())).as(t.toString()).isEqualTo(own);
+            if (t.get("name").getAsString().equals("0_b") && offset == 0) {
+                biasFirst = true;
+            }
+            checked++;
+        }
+        assertThat(checked).isEqualTo(net.paramTable().size());
+        assertThat(biasFirst).as("the first convolution's bias comes first in params.npy").isTrue();
         MultiLayerNetwork fresh = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(
                 Files.readString(out.resolve("model.json"))));
         fresh.init();
