@@ -30,11 +30,13 @@ import java.util.Locale;
 /**
  * {@code bench.sh hessian-relu}: the engine's top Hessian eigenvalue (Lanczos, 20 products at most, as a
  * snapshot runs it) and Hutchinson trace (10 Rademacher vectors) on a ReLU MLP with a softmax output (Fashion-MNIST
- * pooled to 7x7, 49-16-10, 970 parameters, 1,000-example probe, all parameters), against the exact Hessian built
- * column by column from DL4J's analytic gradient (forward differences along each unit vector with a 1e-8 step,
- * symmetrized). The trace is compared on the same Rademacher vectors ({@code vᵀHv} exact against the engine's), so
- * sampling noise cancels and what is left is the error of the products. The same figures with the step the engine
- * used before 2026-11-24 (1e-3 of ||θ||) are printed beside them.
+ * pooled to 7x7, 49-16-10, 970 parameters, 1,000-example probe, all parameters), against the Hessian built column
+ * by column from DL4J's own backpropagated gradient (forward differences along each unit vector with a 1e-8 step,
+ * symmetrized; no landscape4j product involved). The trace is compared on the same Rademacher vectors ({@code vᵀHv}
+ * of the reference against the engine's), so sampling noise cancels and what is left is the error of the products.
+ * Three product paths: the engine's for this network (the exact R-operator, {@code trace_rel_error},
+ * {@code top_rel_error}); the finite differences of DL4J's gradients that networks without an exact path use, at the
+ * default step ({@code fd_...}); and at the step used before 2026-11-24, 1e-3 of ||θ|| ({@code ..._step_1e-3}).
  */
 public final class HessianReluBench {
     public static void main(String[] args) throws Exception {
@@ -53,23 +55,26 @@ public final class HessianReluBench {
         }
         Probe probe = Probes.of(train, 1000, "fashion-mnist 7x7");
         ProbeModel model = ProbeModel.of(net, DataType.DOUBLE);
+        ProbeModel differences = ProbeModel.of(net, DataType.DOUBLE).withoutExactPath(); // DL4J's gradients
         Directions all = new Directions(Models.tensors(net), Normalization.FILTER, true);
         INDArray theta = net.params().castTo(DataType.DOUBLE).reshape(net.numParams());
         int n = (int) net.numParams();
-        UnitVectorHessian reference = UnitVectorHessian.of(new Hessian(model, all, 1e-8), theta, probe);
+        UnitVectorHessian reference = UnitVectorHessian.of(new Hessian(differences, all, 1e-8), theta, probe);
         RealMatrix exact = reference.matrix();
         double asymmetry = reference.asymmetry();
         double top = reference.top();
 
         double[] now = errors(new Hessian(model, all), theta, probe, exact, top);
-        double[] before = errors(new Hessian(model, all, 1e-3), theta, probe, exact, top);
+        double[] fd = errors(new Hessian(differences, all), theta, probe, exact, top);
+        double[] before = errors(new Hessian(differences, all, 1e-3), theta, probe, exact, top);
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"hessian-relu\",\"trace_rel_error\":%.2e,\"top_rel_error\":%.2e,\"top_hvps\":%d,"
+                        + "\"fd_trace_rel_error\":%.2e,\"fd_top_rel_error\":%.2e,"
                         + "\"exact_top\":%.6f,\"exact_trace\":%.6f,\"relative_step\":%.0e,"
                         + "\"trace_rel_error_step_1e-3\":%.4f,\"top_rel_error_step_1e-3\":%.4f,"
                         + "\"exact_asymmetry\":%.1e,\"params\":%d,\"probe\":%d}",
-                now[0], now[1], (int) now[2], top, exact.getTrace(), Hessian.RELATIVE_STEP, before[0], before[1],
-                asymmetry, n, probe.size()));
+                now[0], now[1], (int) now[2], fd[0], fd[1], top, exact.getTrace(), Hessian.RELATIVE_STEP, before[0],
+                before[1], asymmetry, n, probe.size()));
     }
 
     /** {trace error on the same vectors, top eigenvalue error, products used by Lanczos}. */
