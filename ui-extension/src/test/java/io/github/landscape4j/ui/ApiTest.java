@@ -254,6 +254,9 @@ class ApiTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("/assets/webjars/plotly.js-dist/3.3.1/plotly.js",
                 "/assets/landscape4j/landscape.js");
+        // an icon of its own, inline: browsers then ask for no /favicon.ico (two 404s per load before)
+        assertThat(page.body()).contains("<link rel=\"icon\" href=\"data:image/svg+xml,");
+        assertThat(get("/landscape/study").body()).contains("<link rel=\"icon\" href=\"data:image/svg+xml,");
         assertThat(get("/assets/webjars/plotly.js-dist/3.3.1/plotly.js").statusCode()).isEqualTo(200);
         assertThat(get("/assets/landscape4j/landscape.js").statusCode()).isEqualTo(200);
     }
