@@ -81,8 +81,11 @@ export function surfaceIndex(snap, plane) {
   return snap.surfaces.findIndex((s) => s.plane !== 'pca');
 }
 
-/** {@code <run>-snapshot<k>-<part>}: every download of a snapshot is named so. */
-export const fileName = (run, snap, part) => run + '-snapshot' + snap.index + '-' + part;
+/**
+ * {@code <run>-snapshot<k>-<part>}: every download of a snapshot is named so, {@code k} counted from 1 as the page
+ * counts snapshots (the API's index is {@code k - 1}).
+ */
+export const fileName = (run, snap, part) => run + '-snapshot' + (snap.index + 1) + '-' + part;
 
 function surfaceLinks(base, run, snap, k, s) {
   const part = 'surface' + k + '-' + s.plane;

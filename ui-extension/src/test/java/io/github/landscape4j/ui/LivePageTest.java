@@ -107,23 +107,23 @@ class LivePageTest {
         assertThat(browser.js("return document.getElementById('chart-m-sharpness_loss').layout.yaxis.title.text"))
                 .isEqualTo("loss");
         assertThat(browser.traceNames("chart-m-hessian_top")).containsExactly("top Hessian eigenvalue λ_max");
-        // downloads named <run>-snapshot<k>-<part>.<ext>, images too
+        // downloads named <run>-snapshot<k>-<part>.<ext>, images too, k as the page counts (this is snapshot 2 of 2)
         String run = a.run().runId();
         assertThat(browser.js("return [...document.querySelectorAll('#surface-exports a, #slice-exports a')]"
                 + ".map((a) => a.getAttribute('download')).join(' ')").toString().split(" ")).containsExactly(
-                run + "-snapshot1-surface0-random.csv", run + "-snapshot1-surface0-random.json",
-                run + "-snapshot1-surface0-random.vtk", run + "-snapshot1-slice0-random.csv",
-                run + "-snapshot1-slice0-random.json", run + "-snapshot1-slice1-interpolation.csv",
-                run + "-snapshot1-slice1-interpolation.json");
+                run + "-snapshot2-surface0-random.csv", run + "-snapshot2-surface0-random.json",
+                run + "-snapshot2-surface0-random.vtk", run + "-snapshot2-slice0-random.csv",
+                run + "-snapshot2-slice0-random.json", run + "-snapshot2-slice1-interpolation.csv",
+                run + "-snapshot2-slice1-interpolation.json");
         assertThat(browser.js("return document.getElementById('chart-contour')._context.toImageButtonOptions"
-                + ".filename")).isEqualTo(run + "-snapshot1-contour-random");
+                + ".filename")).isEqualTo(run + "-snapshot2-contour-random");
         assertThat(browser.driver.getCurrentUrl()).endsWith("?run=" + run);
         // one click for everything: metadata, scalars, measures and each snapshot in a ZIP
         assertThat(browser.js("return document.querySelector('#run-exports a:last-child').getAttribute('download')"))
                 .isEqualTo(run + "-archive.zip");
         assertThat(archiveEntries(ui.url() + "/api/runs/" + run + "/archive")).containsExactly(run + "/run.json",
-                run + "/scalars.csv", run + "/measures.csv", run + "/snapshots/" + run + "-snapshot0.json",
-                run + "/snapshots/" + run + "-snapshot1.json");
+                run + "/scalars.csv", run + "/measures.csv", run + "/snapshots/" + run + "-snapshot1.json",
+                run + "/snapshots/" + run + "-snapshot2.json");
         assertThat(browser.driver.findElement(By.id("meta")).getText()).contains(a.run().runId(), "MultiLayerNetwork",
                 "checkpointEvery=10", "user-given train probe");
         browser.screenshot("1-page-two-snapshots");

@@ -17,7 +17,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * Internal: {@code /landscape/api/runs/:run/archive}, one ZIP of everything the page shows of a run, for a
  * one-click download: {@code run.json} (metadata with measure descriptors), {@code scalars.csv}, {@code measures.csv}
- * and each snapshot as {@code <run>-snapshot<k>.json} (surfaces, slices, measures, timings).
+ * and each snapshot as {@code <run>-snapshot<k>.json} (surfaces, slices, measures, timings), {@code k} counted from 1
+ * as the page counts snapshots (the API's index is {@code k - 1}).
  */
 public final class ArchiveRoutes {
     private final StoreRegistry registry;
@@ -42,7 +43,7 @@ public final class ArchiveRoutes {
             put(zip, id + "/scalars.csv", Csv.scalars(at.store().scalars(id)).getBytes(StandardCharsets.UTF_8));
             put(zip, id + "/measures.csv", Csv.measures(Measures.of(snapshots)).getBytes(StandardCharsets.UTF_8));
             for (Snapshot s : snapshots) {
-                put(zip, id + "/snapshots/" + id + "-snapshot" + s.index() + ".json", Answer.json(s).body());
+                put(zip, id + "/snapshots/" + id + "-snapshot" + (s.index() + 1) + ".json", Answer.json(s).body());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the archive of run " + id, e);
