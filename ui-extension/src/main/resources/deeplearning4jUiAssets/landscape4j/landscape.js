@@ -33,7 +33,7 @@ const state = {
   seen: {},           // "runId#count" -> Date.now() when the page first saw that many snapshots (tests read it)
   autoScale: false,
   xAxis: 'iteration',
-  smoothing: 0,
+  smoothing: 0.6, // TensorBoard's default; the raw score stays faint behind the smoothed line
   log: {},            // chart id -> log y axis chosen by the user
   panels: [],
   panelsKey: '',

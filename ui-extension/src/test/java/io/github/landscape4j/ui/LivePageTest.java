@@ -225,6 +225,9 @@ class LivePageTest {
     @Test
     @Order(6)
     void seriesFollowTheXAxisChoiceAndSmoothing() {
+        // TensorBoard's default smoothing, the raw score behind it
+        assertThat(browser.traceNames("chart-score")).containsExactly("score", "score (smoothed 0.6)");
+        assertThat(browser.driver.findElement(By.id("smoothing-value")).getText()).isEqualTo("0.60");
         new Select(browser.driver.findElement(By.id("x-axis"))).selectByValue("wall");
         browser.js("const s = document.getElementById('smoothing'); s.value = '0.9';"
                 + " s.dispatchEvent(new Event('input'));");
