@@ -25,9 +25,8 @@ class SharpnessTest {
 
     @Test
     void epsilonSharpnessIsAtLeastRandomPerturbationSharpness() {
-        MultiLayerNetwork net = TestNets.mlpSgd(0.1);
-        TestNets.train(net, TestNets.data(30, 16, 20, 41), 3);
-        Probe probe = Probes.of(DataSet.merge(TestNets.data(8, 16, 20, 42)), 128, "test");
+        MultiLayerNetwork net = trained();
+        Probe probe = probe();
         ProbeModel model = ProbeModel.of(net, null);
         ProbeModel doubleModel = ProbeModel.of(net, DataType.DOUBLE);
         Directions directions = new Directions(Models.tensors(net), Normalization.FILTER, false);
@@ -52,9 +51,8 @@ class SharpnessTest {
 
     @Test
     void randomSharpnessCarriesTheStandardErrorOfItsMeanOverTheDirections() {
-        MultiLayerNetwork net = TestNets.mlpSgd(0.1);
-        TestNets.train(net, TestNets.data(30, 16, 20, 41), 3);
-        Probe probe = Probes.of(DataSet.merge(TestNets.data(8, 16, 20, 42)), 128, "test");
+        MultiLayerNetwork net = trained();
+        Probe probe = probe();
         ProbeModel model = ProbeModel.of(net, null);
         Directions directions = new Directions(Models.tensors(net), Normalization.FILTER, false);
         INDArray theta = net.params().dup();
@@ -80,5 +78,16 @@ class SharpnessTest {
         assertThat(r.max()).isCloseTo(st.getMax(), org.assertj.core.data.Offset.offset(1e-5 * st.getMax()));
         double se = st.getStandardDeviation() / Math.sqrt(k);
         assertThat(r.meanSe()).isPositive().isCloseTo(se, org.assertj.core.data.Offset.offset(1e-3 * se));
+    }
+
+    /** A small SGD MLP after three epochs. */
+    private static MultiLayerNetwork trained() {
+        MultiLayerNetwork net = TestNets.mlpSgd(0.1);
+        TestNets.train(net, TestNets.data(30, 16, 20, 41), 3);
+        return net;
+    }
+
+    private static Probe probe() {
+        return Probes.of(DataSet.merge(TestNets.data(8, 16, 20, 42)), 128, "test");
     }
 }

@@ -5,7 +5,6 @@ import io.github.landscape4j.direction.internal.Directions;
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.sharpness.internal.Hessian;
-import io.github.landscape4j.store.ParameterTensor;
 import io.github.landscape4j.surface.internal.Curvature;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.surface.internal.Probes;
@@ -27,7 +26,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -89,7 +87,7 @@ class ExactChainTest {
         INDArray v = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(9), net.numParams());
         INDArray hvFloat = single.curvature(probe).orElseThrow().product(v.castTo(DataType.FLOAT), null);
         INDArray hvDouble = dbl.curvature(probe).orElseThrow().product(v.castTo(DataType.DOUBLE), null);
-        assertThat(relative(hvFloat.castTo(DataType.DOUBLE), hvDouble)).isLessThan(1e-5);
+        assertThat(CurvatureChecks.relative(hvFloat.castTo(DataType.DOUBLE), hvDouble)).isLessThan(1e-5);
 
         Directions all = new Directions(Models.tensors(net), Normalization.FILTER, true);
         Hessian hf = new Hessian(single, all);
@@ -154,12 +152,12 @@ class ExactChainTest {
         INDArray reference = dl4j.gradient(probe);
 
         Curvature c = exact.curvature(probe).orElseThrow();
-        assertThat(relative(c.gradient(), reference)).as("centre gradient").isLessThan(1e-10);
+        assertThat(CurvatureChecks.relative(c.gradient(), reference)).as("centre gradient").isLessThan(1e-10);
         INDArray v = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(9), theta.length())
                 .castTo(DataType.DOUBLE);
         INDArray hv = c.product(v, null);
-        INDArray fd = centralDifference(dl4j, theta, v, probe);
-        assertThat(relative(hv, fd)).as("H·v against a central difference of DL4J gradients").isLessThan(1e-6);
+        INDArray fd = CurvatureChecks.centralDifference(dl4j, theta, v, probe, 1e-6);
+        assertThat(CurvatureChecks.relative(hv, fd)).as("H·v against a central difference of DL4J gradients").isLessThan(1e-6);
         assertThat(hv.norm2Number().doubleValue()).isGreaterThan(1e-3);
         INDArray u = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(10), theta.length())
                 .castTo(DataType.DOUBLE);
@@ -167,34 +165,11 @@ class ExactChainTest {
         double vHu = v.mul(c.product(u, null)).sumNumber().doubleValue();
         assertThat(uHv).as("symmetry").isCloseTo(vHu, within(1e-9 * Math.abs(vHu)));
 
-        for (ParameterTensor t : Models.tensors(net)) {
-            INDArray vt = Nd4j.zeros(DataType.DOUBLE, theta.length());
-            vt.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
-                    .assign(v.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length())));
-            INDArray full = c.product(vt, null);
-            INDArray block = c.product(vt, t);
-            INDArray expected = Nd4j.zeros(DataType.DOUBLE, theta.length());
-            expected.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
-                    .assign(full.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length())));
-            assertThat(relative(block, expected)).as("block " + t.name()).isLessThan(1e-12);
-        }
+        CurvatureChecks.assertBlocks(c, Models.tensors(net), v);
         assertThat(exact.params()).isEqualTo(theta);
     }
 
-    /** {@code (g(θ+hv) - g(θ-hv)) / 2h} from DL4J's backpropagation. */
-    private static INDArray centralDifference(ProbeModel dl4j, INDArray theta, INDArray v, Probe probe) {
-        double h = 1e-6 * Math.max(1, theta.norm2Number().doubleValue()) / v.norm2Number().doubleValue();
-        dl4j.load(theta.add(v.mul(h)));
-        INDArray plus = dl4j.gradient(probe);
-        dl4j.load(theta.sub(v.mul(h)));
-        INDArray minus = dl4j.gradient(probe);
-        dl4j.load(theta);
-        return plus.subi(minus).divi(2 * h);
-    }
 
-    private static double relative(INDArray a, INDArray b) {
-        return a.sub(b).norm2Number().doubleValue() / Math.max(b.norm2Number().doubleValue(), 1e-300);
-    }
 
     /** 80 images 10x10 (one channel, flat; or two channels NHWC) whose class is where their bright blob is. */
     private static Probe probe(boolean nhwc, boolean regression) {

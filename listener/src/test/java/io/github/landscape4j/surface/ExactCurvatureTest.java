@@ -5,7 +5,6 @@ import io.github.landscape4j.direction.internal.Directions;
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.sharpness.internal.Hessian;
 import io.github.landscape4j.engine.internal.Models;
-import io.github.landscape4j.store.ParameterTensor;
 import io.github.landscape4j.surface.internal.Curvature;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.surface.internal.Probes;
@@ -69,7 +68,7 @@ class ExactCurvatureTest {
         INDArray v = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(9), net.numParams());
         INDArray hvFloat = single.curvature(probe).orElseThrow().product(v.castTo(DataType.FLOAT), null);
         INDArray hvDouble = dbl.curvature(probe).orElseThrow().product(v.castTo(DataType.DOUBLE), null);
-        assertThat(relative(hvFloat.castTo(DataType.DOUBLE), hvDouble)).isLessThan(1e-5);
+        assertThat(CurvatureChecks.relative(hvFloat.castTo(DataType.DOUBLE), hvDouble)).isLessThan(1e-5);
 
         Directions all = new Directions(Models.tensors(net), Normalization.FILTER, true);
         Hessian hf = new Hessian(single, all);
@@ -117,47 +116,22 @@ class ExactCurvatureTest {
 
         INDArray g = exact.gradient(probe);
         INDArray reference = dl4j.gradient(probe);
-        assertThat(relative(g, reference)).as("gradient").isLessThan(1e-12);
+        assertThat(CurvatureChecks.relative(g, reference)).as("gradient").isLessThan(1e-12);
 
         Curvature c = exact.curvature(probe).orElseThrow();
-        assertThat(relative(c.gradient(), reference)).as("centre gradient").isLessThan(1e-12);
+        assertThat(CurvatureChecks.relative(c.gradient(), reference)).as("centre gradient").isLessThan(1e-12);
         INDArray v = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(9), theta.length())
                 .castTo(DataType.DOUBLE);
         INDArray hv = c.product(v, null);
-        INDArray fd = centralDifference(dl4j, theta, v, probe);
-        assertThat(relative(hv, fd)).as("H·v against a central difference of DL4J gradients").isLessThan(1e-6);
+        INDArray fd = CurvatureChecks.centralDifference(dl4j, theta, v, probe, 1e-4);
+        assertThat(CurvatureChecks.relative(hv, fd)).as("H·v against a central difference of DL4J gradients").isLessThan(1e-6);
         assertThat(hv.norm2Number().doubleValue()).isGreaterThan(1e-3);
 
-        // a product restricted to one tensor is that tensor's block of the full product with v zero elsewhere
-        for (ParameterTensor t : Models.tensors(net)) {
-            INDArray vt = Nd4j.zeros(DataType.DOUBLE, theta.length());
-            INDArray seg = vt.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(t.offset(), t.offset() + t.length()));
-            seg.assign(v.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(t.offset(), t.offset() + t.length())));
-            INDArray full = c.product(vt, null);
-            INDArray block = c.product(vt, t);
-            INDArray expected = Nd4j.zeros(DataType.DOUBLE, theta.length());
-            expected.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
-                    .assign(full.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(t.offset(),
-                            t.offset() + t.length())));
-            assertThat(relative(block, expected)).as("block " + t.name()).isLessThan(1e-12);
-        }
+        CurvatureChecks.assertBlocks(c, Models.tensors(net), v);
         assertThat(exact.params()).isEqualTo(theta);
     }
 
-    /** {@code (g(θ+hv) - g(θ-hv)) / 2h} from DL4J's backpropagation. */
-    private static INDArray centralDifference(ProbeModel dl4j, INDArray theta, INDArray v, Probe probe) {
-        double h = 1e-4 * Math.max(1, theta.norm2Number().doubleValue()) / v.norm2Number().doubleValue();
-        dl4j.load(theta.add(v.mul(h)));
-        INDArray plus = dl4j.gradient(probe);
-        dl4j.load(theta.sub(v.mul(h)));
-        INDArray minus = dl4j.gradient(probe);
-        dl4j.load(theta);
-        return plus.subi(minus).divi(2 * h);
-    }
 
-    private static double relative(INDArray a, INDArray b) {
-        return a.sub(b).norm2Number().doubleValue() / Math.max(b.norm2Number().doubleValue(), 1e-300);
-    }
 
     private static MultiLayerNetwork net(Activation a1, Activation a2, Activation out, LossFunctions.LossFunction loss,
                                          boolean miniBatch) {

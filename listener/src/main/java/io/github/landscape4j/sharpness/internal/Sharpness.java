@@ -41,17 +41,8 @@ public final class Sharpness {
      */
     public record Random2(double mean, double max, double meanSe) {
         static Random2 of(double[] deltas) {
-            int k = deltas.length;
-            double mean = java.util.Arrays.stream(deltas).sum() / k;
-            double max = java.util.Arrays.stream(deltas).max().orElse(0);
-            if (k < 2) {
-                return new Random2(mean, max, Double.NaN);
-            }
-            double ss = 0;
-            for (double d : deltas) {
-                ss += (d - mean) * (d - mean);
-            }
-            return new Random2(mean, max, Math.sqrt(ss / (k - 1) / k));
+            Hessian.Estimate mean = Hessian.Estimate.of(deltas);
+            return new Random2(mean.value(), java.util.Arrays.stream(deltas).max().orElse(0), mean.standardError());
         }
     }
 

@@ -1,7 +1,6 @@
 package io.github.landscape4j.surface.internal;
 
 import io.github.landscape4j.engine.internal.LayerHelpers;
-import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -140,10 +139,4 @@ record ChainSteps(List<ChainSteps.Step> steps, MlpChain.Loss loss) {
         return from;
     }
 
-
-    /** Writes {@code value} (a tensor's shape) into {@code t}'s place of {@code flat}, in DL4J's 'f' order. */
-    static void put(INDArray flat, ParameterTensor t, INDArray value) {
-        flat.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
-                .assign(value.dup('f').reshape('f', new long[]{t.length()}));
-    }
 }

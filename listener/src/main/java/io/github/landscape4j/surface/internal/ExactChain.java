@@ -141,14 +141,12 @@ final class ExactChain {
         INDArray delta;
         if (loss == MlpChain.Loss.SOFTMAX_CROSS_ENTROPY) {
             p = outActivation.getActivation(zOut.dup(), false);
-            delta = p.sub(y);
-        } else {
-            delta = zOut.sub(y).muli(2.0 / zOut.size(1));
         }
+        delta = loss.delta(zOut, p, y);
         INDArray g = Nd4j.create(flat.dataType(), length);
-        ChainSteps.put(g, outW, Nd4j.gemm(outIn, delta, true, false));
+        ExactMlp.put(g, outW, Nd4j.gemm(outIn, delta, true, false));
         if (outB != null) {
-            ChainSteps.put(g, outB, delta.sum(0));
+            ExactMlp.put(g, outB, delta.sum(0));
         }
         INDArray up = Nd4j.gemm(delta, DenseTail.matrix(flat, outW, 0), false, true); // δ of the last step's output
         if (outputPre != null) {
@@ -252,10 +250,7 @@ final class ExactChain {
 
         @Override
         public INDArray hvp(INDArray v, ParameterTensor only) {
-            INDArray hv;
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                hv = Nd4j.create(gradient.dataType(), length);
-            }
+            INDArray hv = ExactMlp.outside(gradient.dataType(), length);
             try (MemoryWorkspace ignored = scratch.open()) {
                 mgr = inScratch;
                 product(v.reshape(v.length()).castTo(gradient.dataType()), hv, layerOf(only));
@@ -263,9 +258,7 @@ final class ExactChain {
                 mgr = OUTSIDE;
             }
             if (only != null) {
-                INDArray kept = hv.get(NDArrayIndex.interval(only.offset(), only.offset() + only.length())).dup();
-                hv.assign(0);
-                hv.get(NDArrayIndex.interval(only.offset(), only.offset() + only.length())).assign(kept);
+                io.github.landscape4j.direction.internal.Directions.restrictTo(hv, only);
             }
             return hv;
         }
@@ -319,21 +312,15 @@ final class ExactChain {
             if (outB != null && outMoves) {
                 rOut.addiRowVector(DenseTail.vector(flat, outB, 0));
             }
-            INDArray rDelta;
-            if (loss == MlpChain.Loss.SOFTMAX_CROSS_ENTROPY) {
-                INDArray pr = probabilities.mul(rOut);
-                rDelta = pr.subi(probabilities.mulColumnVector(pr.sum(true, 1)));
-            } else {
-                rDelta = rOut.mul(2.0 / rOut.size(1));
-            }
+            INDArray rDelta = loss.rDelta(probabilities, rOut);
             INDArray gw = Nd4j.gemm(outIn, rDelta, true, false);
             
             if (r != null) {
                 gw.addi(Nd4j.gemm(r, delta, true, false));
             }
-            ChainSteps.put(hv, outW, gw);
+            ExactMlp.put(hv, outW, gw);
             if (outB != null) {
-                ChainSteps.put(hv, outB, rDelta.sum(0));
+                ExactMlp.put(hv, outB, rDelta.sum(0));
             }
             if (only == outIndex) {
                 return;

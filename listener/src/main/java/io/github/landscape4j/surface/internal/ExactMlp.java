@@ -148,10 +148,8 @@ final class ExactMlp {
         INDArray p = null;
         if (loss == MlpChain.Loss.SOFTMAX_CROSS_ENTROPY) {
             p = steps.get(layers - 1).activation().getActivation(z.dup(), false);
-            delta = p.sub(y);
-        } else {
-            delta = z.sub(y).muli(2.0 / z.size(1));
         }
+        delta = loss.delta(z, p, y);
         INDArray[] d = new INDArray[layers];
         for (int l = layers - 1; l >= 0; l--) {
             MlpChain.Step s = steps.get(l);
@@ -185,7 +183,7 @@ final class ExactMlp {
         }
     }
 
-    private static INDArray outside(org.nd4j.linalg.api.buffer.DataType type, long length) {
+    static INDArray outside(org.nd4j.linalg.api.buffer.DataType type, long length) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return Nd4j.create(type, length);
         }
@@ -237,13 +235,7 @@ final class ExactMlp {
             }
             r = z;
         }
-        INDArray rDelta;
-        if (loss == MlpChain.Loss.SOFTMAX_CROSS_ENTROPY) {
-            INDArray pr = probabilities.mul(r);
-            rDelta = pr.subi(probabilities.mulColumnVector(pr.sum(true, 1)));
-        } else {
-            rDelta = r.mul(2.0 / r.size(1));
-        }
+        INDArray rDelta = loss.rDelta(probabilities, r);
         for (int l = layers - 1; l >= first; l--) {
             MlpChain.Step s = steps.get(l);
             if (only == null || same(only, s.w())) {
@@ -305,7 +297,7 @@ final class ExactMlp {
     }
 
     /** Writes {@code value} (a tensor's shape) into {@code t}'s place of {@code flat}, in DL4J's 'f' order. */
-    private static void put(INDArray flat, ParameterTensor t, INDArray value) {
+    static void put(INDArray flat, ParameterTensor t, INDArray value) {
         flat.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
                 .assign(value.dup('f').reshape('f', new long[]{t.length()}));
     }

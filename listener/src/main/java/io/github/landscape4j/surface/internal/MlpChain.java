@@ -33,7 +33,29 @@ record MlpChain(List<MlpChain.Step> steps, MlpChain.Loss loss) {
     /** How an activation bends: {@code σ'' = 0} almost everywhere, or tanh's or the sigmoid's. */
     enum Curve { PIECEWISE_LINEAR, TANH, SIGMOID }
 
-    enum Loss { SOFTMAX_CROSS_ENTROPY, MEAN_SQUARED }
+    enum Loss {
+        SOFTMAX_CROSS_ENTROPY, MEAN_SQUARED;
+
+        /** {@code ∂L/∂z} of the output's pre-activations {@code z} (softmax outputs {@code p}; null for MSE). */
+        org.nd4j.linalg.api.ndarray.INDArray delta(org.nd4j.linalg.api.ndarray.INDArray z,
+                                                   org.nd4j.linalg.api.ndarray.INDArray p,
+                                                   org.nd4j.linalg.api.ndarray.INDArray y) {
+            return this == SOFTMAX_CROSS_ENTROPY ? p.sub(y) : z.sub(y).muli(2.0 / z.size(1));
+        }
+
+        /**
+         * {@code R(∂L/∂z)} from {@code R(z)}, the loss's second derivative at the centre: {@code P⊙R(z) −
+         * P⊙Σ(P⊙R(z))} for softmax with cross-entropy, {@code 2·R(z)/c} for the mean squared error.
+         */
+        org.nd4j.linalg.api.ndarray.INDArray rDelta(org.nd4j.linalg.api.ndarray.INDArray p,
+                                                    org.nd4j.linalg.api.ndarray.INDArray rz) {
+            if (this == SOFTMAX_CROSS_ENTROPY) {
+                org.nd4j.linalg.api.ndarray.INDArray pr = p.mul(rz);
+                return pr.subi(p.mulColumnVector(pr.sum(true, 1)));
+            }
+            return rz.mul(2.0 / rz.size(1));
+        }
+    }
 
     record Step(ParameterTensor w, ParameterTensor b, IActivation activation, Curve curve) {
     }

@@ -49,7 +49,6 @@ public final class ProbeModel {
      */
     private ExactChain chain;
     private boolean chainChecked;
-    private boolean exactAllowed = true;
     /** Features and labels of the probes the exact path has seen, in the copy's data type. */
     private final Map<Probe, INDArray[]> typed = new IdentityHashMap<>();
 
@@ -328,7 +327,7 @@ public final class ProbeModel {
     private boolean chained(Probe probe) {
         if (!chainChecked) {
             chainChecked = true;
-            chain = exact == null && exactAllowed ? ExactChain.of(copy).orElse(null) : null;
+            chain = exact == null ? ExactChain.of(copy).orElse(null) : null;
         }
         return chain != null && (dataType() == DataType.FLOAT || dataType() == DataType.DOUBLE)
                 && !probe.masked() && probe.features().length == 1 && probe.labels()[0].rank() == 2;
@@ -348,7 +347,7 @@ public final class ProbeModel {
     public ProbeModel withoutExactPath() {
         exact = null;
         chain = null;
-        exactAllowed = false;
+        chainChecked = true; // and never built
         return this;
     }
 
