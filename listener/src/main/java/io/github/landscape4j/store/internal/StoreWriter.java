@@ -378,10 +378,13 @@ public final class StoreWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Finishes a command the writer will not do (it has failed): waiting callers are let go and arrays handed back.
+     * A checkpoint's array is never closed here: it is the caller's (the kept trajectory a snapshot may be reading
+     * at this moment), and the garbage collector frees it once nobody holds it.
+     */
     private void release(Command c) {
-        if (c instanceof Put p && p.floats() != null && !p.floats().wasClosed()) {
-            p.floats().close();
-        } else if (c instanceof Release r) {
+        if (c instanceof Release r) {
             r.to().accept(r.array());
         } else if (c instanceof Flush f) {
             f.done().countDown();
