@@ -11,6 +11,7 @@ import io.github.landscape4j.store.internal.ShutdownOrder;
 import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.store.internal.StoreWriter;
 import org.deeplearning4j.core.storage.StatsStorage;
+import org.mapdb.DBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,12 +148,26 @@ public final class LandscapeStore implements AutoCloseable {
         try {
             return new LandscapeFileStatsStorage(abs.toFile());
         } catch (RuntimeException | Error e) {
-            throw new StoreException("cannot open store file " + abs + ": it is not a landscape4j/DL4J MapDB store,"
-                    + " is corrupt, or is open in another process (" + describe(e) + ")", e);
+            if (causedBy(e, DBException.FileLocked.class)) {
+                throw new StoreException("cannot open store file " + abs + ": it is locked by another process that"
+                        + " has it open for writing (a run recording into it); wait for that process to end, give"
+                        + " this one another file, or read it with LandscapeStore.openExisting", e);
+            }
+            throw new StoreException("cannot open store file " + abs + ": it is damaged or not a landscape4j/DL4J"
+                    + " MapDB store (" + describe(e) + ")", e);
         }
     }
 
     /** An exception and its causes in one line, for messages. */
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> kind) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (kind.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String describe(Throwable e) {
         StringBuilder b = new StringBuilder(String.valueOf(e));
         for (Throwable c = e.getCause(); c != null && c != c.getCause() && b.length() < 400; c = c.getCause()) {

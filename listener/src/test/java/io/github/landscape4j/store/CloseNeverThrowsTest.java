@@ -39,14 +39,53 @@ class CloseNeverThrowsTest {
         listener.flush();
         assertThat(listener.faulted()).isFalse();
         Files.delete(file);
-        TestNets.train(net, data.subList(6, 12), 1);
-        listener.flush();
+        String log = stderrOf(() -> {
+            TestNets.train(net, data.subList(6, 12), 1);
+            listener.flush();
+        });
         assertThat(listener.faulted()).as("the deleted file is noticed").isTrue();
+        assertThat(log).contains("store file " + file.toAbsolutePath() + " was deleted while the run was being"
+                + " recorded");
         assertThatCode(listener::close).doesNotThrowAnyException();
         assertThat(net.params().toFloatVector()).containsExactly(expected);
         try (LandscapeStore again = LandscapeStore.open(file)) {
             assertThat(again.listRuns()).as("a new store at the same path").isEmpty();
         }
+    }
+
+    @Test
+    void storeFileRenamedMidRunIsSaidToBeRenamedNotDeleted() throws Exception {
+        Path file = dir.resolve("renamed.db");
+        Path moved = dir.resolve("moved.db");
+        MultiLayerNetwork net = TestNets.mlpSgd(0.1);
+        LandscapeListener listener = LandscapeListener.builder().store(file).commitEvery(1).snapshot("off").build();
+        net.setListeners(listener);
+        TestNets.train(net, data.subList(0, 4), 1);
+        listener.flush();
+        Files.move(file, moved);
+        String log = stderrOf(() -> {
+            TestNets.train(net, data.subList(4, 8), 1);
+            listener.flush();
+        });
+        assertThat(listener.faulted()).isTrue();
+        assertThat(log).contains("store file " + file.toAbsolutePath() + " was renamed to "
+                + moved.toAbsolutePath() + " while the run was being recorded").doesNotContain("deleted");
+        assertThatCode(listener::close).doesNotThrowAnyException();
+        try (LandscapeStore s = LandscapeStore.openExisting(moved)) {
+            assertThat(s.listRuns()).hasSize(1); // what was committed before the rename, under its new name
+        }
+    }
+
+    private static String stderrOf(Runnable body) {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            body.run();
+        } finally {
+            System.setErr(old);
+        }
+        return err.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

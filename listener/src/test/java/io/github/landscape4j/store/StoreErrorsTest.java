@@ -1,5 +1,6 @@
 package io.github.landscape4j.store;
 
+import io.github.landscape4j.store.internal.StoreWriter;
 import io.github.landscape4j.listener.LandscapeListener;
 import io.github.landscape4j.listener.TestNets;
 import io.github.landscape4j.store.internal.LandscapeRecord;
@@ -94,6 +95,22 @@ class StoreErrorsTest {
         Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 3));
         assertThatThrownBy(() -> LandscapeStore.openExisting(truncated))
                 .isInstanceOf(StoreException.class).hasMessageContaining(truncated.toString());
+    }
+
+    @Test
+    void aFileOpenForWritingIsSaidToBeLockedAndHowToReadIt() {
+        Path file = dir.resolve("busy.db");
+        try (LandscapeStore writing = LandscapeStore.open(file)) {
+            StoreWriter w = StoreFixtures.writer(writing.statsStorage(), "busy", 5, t -> { });
+            StoreFixtures.writeRun(w, 10, 5);
+            w.close();
+            assertThatThrownBy(() -> LandscapeStore.open(file)).isInstanceOf(StoreException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("locked by another process")
+                    .hasMessageContaining("openExisting").hasMessageNotContaining("damaged");
+            try (LandscapeStore reading = LandscapeStore.openExisting(file)) { // what the message proposes
+                assertThat(reading.listRuns()).extracting(RunInfo::runId).containsExactly("busy");
+            }
+        }
     }
 
     @Test

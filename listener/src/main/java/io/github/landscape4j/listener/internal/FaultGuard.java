@@ -73,6 +73,13 @@ public final class FaultGuard {
         }
     }
 
+    /** Trips the guard with one warning line and no stack trace, for a fault whose message says it all. */
+    public void stopWarning(String why) {
+        if (tripped.compareAndSet(false, true)) {
+            LOG.warn("landscape4j: {} of run {} stopped: {}; training goes on without it", what, run, why);
+        }
+    }
+
     public boolean tripped() {
         return tripped.get();
     }

@@ -2,6 +2,7 @@ package io.github.landscape4j.listener.internal;
 
 import io.github.landscape4j.listener.LandscapeConfig;
 import io.github.landscape4j.store.internal.DiscardingRouter;
+import io.github.landscape4j.store.internal.DiskFullException;
 import io.github.landscape4j.store.internal.ShutdownOrder;
 import io.github.landscape4j.store.internal.StoreWriter;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
@@ -45,7 +46,9 @@ final class RunWriters {
      * just as it started, which is said in one line.
      */
     private static void fault(FaultGuard guard, Supplier<String> storeName, Throwable t) {
-        if (ShutdownOrder.storesClosing()) {
+        if (t instanceof DiskFullException full) {
+            guard.stopWarning(full.getMessage());
+        } else if (ShutdownOrder.storesClosing()) {
             guard.stop("the JVM exited before its records were written to " + storeName.get() + " ("
                     + t.getMessage() + ")");
         } else {

@@ -9,12 +9,14 @@ import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -46,6 +48,11 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     private final List<StatsStorageEvent> heldEvents = new ArrayList<>();
     /** Set by {@link #close()} under the write lock; writes check it under the same lock. */
     private boolean closing;
+    /** Records put and not committed yet, and an upper bound of their bytes; guarded by the write lock. */
+    private int heldRecords;
+    private long heldBytes;
+    private FileStore fileStore;
+    private boolean fileStoreUnknown;
 
     public LandscapeFileStatsStorage(File file) {
         super(file);
@@ -109,6 +116,8 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
             } catch (RuntimeException | Error e) {
                 // what the group put before the fault must not be committed by the next write or by close
                 heldEvents.clear();
+                heldRecords = 0;
+                heldBytes = 0;
                 MapDbShutdown.rollback(this);
                 throw e;
             }
@@ -122,7 +131,9 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
      */
     public boolean removeUpdate(String sessionId, String typeId, String workerId, long key) {
         return write(() -> {
+            checkSpace(0); // the hash tree's pages it rewrites
             Map<Long, Persistable> map = getUpdateMap(sessionId, typeId, workerId, false);
+            heldRecords++;
             return map != null && map.remove(key) != null;
         });
     }
@@ -134,9 +145,95 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     public void checkFile() {
         Object now = fileKey(file);
         if (now == null || (fileKey != null && !fileKey.equals(now))) {
-            throw new StoreException("store file " + file + (now == null ? " was deleted" : " was replaced")
+            throw new StoreException("store file " + file + (now == null ? whereItWent() : " was replaced")
                     + " while the run was being recorded; recording into it stops");
         }
+    }
+
+    /**
+     * Whether the file this storage has open was renamed (and to what) or deleted: on Linux, the process's open
+     * file descriptors ({@code /proc/self/fd}) link to the file's current name, or to its old name and
+     * "(deleted)". Elsewhere it cannot be told.
+     */
+    private String whereItWent() {
+        Path fds = Path.of("/proc/self/fd");
+        if (fileKey != null && Files.isDirectory(fds)) {
+            try (var links = Files.list(fds)) {
+                for (Path fd : (Iterable<Path>) links::iterator) {
+                    try {
+                        if (fileKey.equals(Files.readAttributes(fd, BasicFileAttributes.class).fileKey())) {
+                            String target = Files.readSymbolicLink(fd).toString();
+                            return target.endsWith(" (deleted)") ? " was deleted" : " was renamed to " + target;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // a descriptor closed while listing, or not a file
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // fall through
+            }
+        }
+        return " was deleted or moved";
+    }
+
+    /**
+     * Throws a {@link DiskFullException} when the file's disk has less usable space than a commit of what is held
+     * uncommitted plus {@code update} may need ({@link #spaceNeeded}); every put calls it before MapDB writes a byte
+     * of its record. MapDB 3.0.5 writes a transaction's records to its write-ahead log as they are put, then at
+     * commit the new header into the file first and the data after it, and it never replays the log when it opens a
+     * file: a commit cut short by a full disk leaves a header that points at data never written, and the file (its
+     * log included) no longer opens. Not writing what may not fit is what keeps every commit before it: a group
+     * refused half-way is rolled back ({@link #exclusive}). A disk whose free space cannot be read is written to as
+     * before.
+     */
+    private void checkSpace(Persistable update) {
+        checkSpace(bytes(update));
+    }
+
+    private static long bytes(Persistable update) {
+        return update instanceof LandscapeRecord r ? r.sizeBound() : update.encodingLengthBytes();
+    }
+
+    private void checkSpace(long bytes) {
+        FileStore store = fileStore();
+        if (store == null) {
+            return;
+        }
+        long free;
+        try {
+            free = store.getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        long need = spaceNeeded(heldBytes + bytes, heldRecords + 1);
+        if (free < need) {
+            throw new DiskFullException(String.format(Locale.ROOT, "the disk of store file %s has %d KiB free, less"
+                    + " than the %d KiB its next commit may need (%d records of at most %d KiB in all, written twice"
+                    + " by MapDB, plus 1 MiB for the file's growth and its closing): recording into it stops, and"
+                    + " everything committed before is kept", file, free >> 10, need >> 10, heldRecords + 1,
+                    (heldBytes + bytes) >> 10));
+        }
+    }
+
+    /**
+     * What a commit may need on disk: its records twice (MapDB's write-ahead log, then the file), 16 KiB for each
+     * record's index and hash-tree pages and for the header, and one MapDB allocation page (1 MiB), by which the file
+     * may grow at once and which leaves room for the commit of the file's close.
+     */
+    public static long spaceNeeded(long recordBytes, int records) {
+        return 2 * recordBytes + 16_384L * (records + 1) + (1L << 20);
+    }
+
+    /** The file system of the file, looked up once (the lookup reads the mount table); null when unknown. */
+    private FileStore fileStore() {
+        if (fileStore == null && !fileStoreUnknown) {
+            try {
+                fileStore = Files.getFileStore(file);
+            } catch (IOException | RuntimeException e) {
+                fileStoreUnknown = true;
+            }
+        }
+        return fileStore;
     }
 
     private static Object fileKey(Path file) {
@@ -151,7 +248,10 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     @Override
     public void putUpdate(Persistable update) {
         write(() -> {
+            checkSpace(update);
             super.putUpdate(update);
+            heldRecords = 0;
+            heldBytes = 0;
             if (!heldEvents.isEmpty()) { // of the records committed with this one
                 List<StatsStorageEvent> events = new ArrayList<>(heldEvents);
                 heldEvents.clear();
@@ -168,12 +268,15 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
      */
     public void putUpdateUncommitted(Persistable update) {
         write(() -> {
+            checkSpace(update);
             List<StatsStorageEvent> events = checkStorageEvents(update); // null without listeners
             if (events != null) {
                 heldEvents.addAll(events);
             }
             getUpdateMap(update.getSessionID(), update.getTypeID(), update.getWorkerID(), true)
                     .put(update.getTimeStamp(), update);
+            heldRecords++;
+            heldBytes += bytes(update);
             if (!listeners.isEmpty()) {
                 heldEvents.add(new StatsStorageEvent(this, StatsStorageListener.EventType.PostUpdate,
                         update.getSessionID(), update.getTypeID(), update.getWorkerID(), update.getTimeStamp()));
@@ -185,7 +288,10 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     @Override
     public void putStaticInfo(Persistable staticInfo) {
         write(() -> {
+            checkSpace(staticInfo);
             super.putStaticInfo(staticInfo);
+            heldRecords = 0;
+            heldBytes = 0;
             return null;
         });
     }
@@ -193,7 +299,10 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     @Override
     public void putStorageMetaData(StorageMetaData storageMetaData) {
         write(() -> {
+            checkSpace(storageMetaData);
             super.putStorageMetaData(storageMetaData);
+            heldRecords = 0;
+            heldBytes = 0;
             return null;
         });
     }

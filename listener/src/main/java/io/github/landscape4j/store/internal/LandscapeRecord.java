@@ -99,6 +99,11 @@ public final class LandscapeRecord implements Persistable {
         return timestamp;
     }
 
+    /** An upper bound of {@link #encodingLengthBytes()} without encoding: the header, the JSON's UTF-8, the floats. */
+    public long sizeBound() {
+        return 64 + 3L * json.length() + 4L * floats.length;
+    }
+
     @Override
     public int encodingLengthBytes() {
         return encode().length;
