@@ -73,8 +73,14 @@ public final class LandscapeStore implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new StoreException("cannot create the directory of store file " + abs + ": " + e, e);
         }
-        if (Files.exists(abs) ? !Files.isWritable(abs) : !Files.isWritable(abs.getParent())) {
-            throw new StoreException("store file " + abs + " is not writable");
+        if (Files.exists(abs) && !Files.isWritable(abs)) {
+            throw new StoreException("store file " + abs + " is not writable (to read it: LandscapeStore.openExisting,"
+                    + " or examples/ui.sh --store)");
+        }
+        if (abs.getParent() != null && !Files.isWritable(abs.getParent())) {
+            throw new StoreException("store file " + abs + " cannot be written: its directory " + abs.getParent()
+                    + " is not writable, and MapDB writes its log (" + abs.getFileName() + ".wal.N) beside the file"
+                    + " at every commit (to read it: LandscapeStore.openExisting, or examples/ui.sh --store)");
         }
         return owned(new LandscapeStore(openStorage(abs), abs.toString(), true));
     }
@@ -378,6 +384,9 @@ public final class LandscapeStore implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException | Error e) {
                 boolean released = MapDbShutdown.closeDatabase(storage);
+                if (released && storage instanceof LandscapeFileStatsStorage file && file.writeFailed()) {
+                    return; // the same fault as the write's, which its writer has said
+                }
                 LOG.warn("landscape4j: closing store file {} failed; what was committed before is kept{} ({})",
                         description, released ? "" : ", and the file may stay locked until this JVM exits",
                         describe(e));

@@ -41,13 +41,27 @@ final class RunWriters {
         return new Made(writer, late);
     }
 
+    /** The I/O error under a storage fault, if it is one. */
+    private static Throwable ioCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.io.IOException) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /**
      * The writer stopped after {@code t}: a fault, unless the JVM's exit closed the store under a run that began
      * just as it started, which is said in one line.
      */
     private static void fault(FaultGuard guard, Supplier<String> storeName, Throwable t) {
+        Throwable io = ioCause(t);
         if (t instanceof DiskFullException full) {
             guard.stopWarning(full.getMessage());
+        } else if (io != null && !ShutdownOrder.storesClosing()) {
+            // the file system refused (read-only, permissions, I/O error): its message says it, a stack trace not
+            guard.stopWarning("the store writer could not write to " + storeName.get() + ": " + io.getMessage());
         } else if (ShutdownOrder.storesClosing()) {
             guard.stop("the JVM exited before its records were written to " + storeName.get() + " ("
                     + t.getMessage() + ")");

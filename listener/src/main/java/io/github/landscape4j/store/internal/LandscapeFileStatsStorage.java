@@ -52,6 +52,7 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     private int heldRecords;
     private long heldBytes;
     private FileStore fileStore;
+    private volatile boolean writeFailed;
     private boolean fileStoreUnknown;
 
     public LandscapeFileStatsStorage(File file) {
@@ -324,6 +325,11 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
         }
     }
 
+    /** Whether a write to the file failed (a fault its writer reports; closing then fails the same way). */
+    public boolean writeFailed() {
+        return writeFailed;
+    }
+
     private <T> T write(Supplier<T> body) {
         lock.writeLock().lock();
         try {
@@ -331,6 +337,11 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
                 throw new StoreException("store file " + file + " was closed; nothing more is written to it");
             }
             return body.get();
+        } catch (DiskFullException e) {
+            throw e; // nothing was written
+        } catch (RuntimeException | Error e) {
+            writeFailed = true;
+            throw e;
         } finally {
             lock.writeLock().unlock();
         }
