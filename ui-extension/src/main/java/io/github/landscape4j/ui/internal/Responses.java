@@ -29,38 +29,59 @@ public final class Responses {
     }
 
     /**
-     * A GET route handler: validates the request for {@code formats}, computes the answer, writes it or the error.
+     * A GET route handler: validates the request for {@code formats} on the event loop, computes the answer on a
+     * Vert.x worker thread (reading a store decodes records from disk: on the event loop a large snapshot or a busy
+     * machine held every other request up, and Vert.x logged "Thread blocked"), then writes it or the error.
      */
     public static BiConsumer<List<String>, RoutingContext> handler(List<String> formats,
                                                                    Function<Request, Answer> body) {
         return (params, rc) -> {
-            Answer answer;
+            Request request;
             try {
-                answer = body.apply(new Request(rc, params, formats));
+                request = new Request(rc, params, formats);
             } catch (HttpError e) {
                 error(rc, e.status(), e.getMessage());
                 return;
-            } catch (StoreException e) {
-                log.warn("landscape4j UI: reading {} failed: {}", rc.request().path(), e.toString());
-                error(rc, 500, e.getMessage());
-                return;
-            } catch (OutOfMemoryError | StackOverflowError e) {
-                log.warn("landscape4j UI: request {} failed: {}", rc.request().path(), e.toString());
-                error(rc, 500, "request " + rc.request().path() + " failed: " + e);
-                return;
-            } catch (RuntimeException e) {
-                log.warn("landscape4j UI: request {} failed", rc.request().uri(), e);
-                error(rc, 500, "request " + rc.request().path() + " failed: " + e);
-                return;
             }
-            rc.response().setStatusCode(200)
-                    .putHeader("content-type", answer.contentType())
-                    .putHeader("cache-control", "no-store");
-            if (answer.fileName() != null) {
-                rc.response().putHeader("content-disposition", "attachment; filename=\"" + answer.fileName() + "\"");
-            }
-            rc.response().end(Buffer.buffer(answer.body()));
+            rc.vertx().<Outcome>executeBlocking(p -> p.complete(outcome(rc, body, request)), false, done -> {
+                Outcome o = done.succeeded() ? done.result()
+                        : new Outcome(null, 500, "request " + rc.request().path() + " failed: " + done.cause());
+                if (o.answer() == null) {
+                    error(rc, o.status(), o.message());
+                    return;
+                }
+                Answer answer = o.answer();
+                rc.response().setStatusCode(200)
+                        .putHeader("content-type", answer.contentType())
+                        .putHeader("cache-control", "no-store");
+                if (answer.fileName() != null) {
+                    rc.response().putHeader("content-disposition", "attachment; filename=\"" + answer.fileName()
+                            + "\"");
+                }
+                rc.response().end(Buffer.buffer(answer.body()));
+            });
         };
+    }
+
+    /** An answer, or the status and message of an error. */
+    private record Outcome(Answer answer, int status, String message) {
+    }
+
+    private static Outcome outcome(RoutingContext rc, Function<Request, Answer> body, Request request) {
+        try {
+            return new Outcome(body.apply(request), 200, null);
+        } catch (HttpError e) {
+            return new Outcome(null, e.status(), e.getMessage());
+        } catch (StoreException e) {
+            log.warn("landscape4j UI: reading {} failed: {}", rc.request().path(), e.toString());
+            return new Outcome(null, 500, e.getMessage());
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            log.warn("landscape4j UI: request {} failed: {}", rc.request().path(), e.toString());
+            return new Outcome(null, 500, "request " + rc.request().path() + " failed: " + e);
+        } catch (RuntimeException e) {
+            log.warn("landscape4j UI: request {} failed", rc.request().uri(), e);
+            return new Outcome(null, 500, "request " + rc.request().path() + " failed: " + e);
+        }
     }
 
     public static void error(RoutingContext rc, int status, String message) {
