@@ -99,9 +99,13 @@ public final class LandscapeRecord implements Persistable {
         return timestamp;
     }
 
-    /** An upper bound of {@link #encodingLengthBytes()} without encoding: the header, the JSON's UTF-8, the floats. */
+    /**
+     * An upper bound of {@link #encodingLengthBytes()} without encoding: the fixed fields, the ids' and the JSON's
+     * UTF-8 (at most 3 bytes a char), the floats.
+     */
     public long sizeBound() {
-        return 64 + 3L * json.length() + 4L * floats.length;
+        return 48 + 3L * (sessionId.length() + typeId.length() + workerId.length() + json.length())
+                + 4L * floats.length;
     }
 
     @Override
@@ -109,15 +113,46 @@ public final class LandscapeRecord implements Persistable {
         return encode().length;
     }
 
+    /**
+     * The record's bytes, written once into one array of the exact size (a checkpoint is mostly its floats: each
+     * extra copy of them is a copy of the model's parameters on the writer's thread, which shares the machine's
+     * cores with training).
+     */
     @Override
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + json.length() + 4 * floats.length);
+        ByteArrayOutputStream headBytes = new ByteArrayOutputStream(64);
+        DataOutputStream head = new DataOutputStream(headBytes);
+        byte[] text = json.getBytes(StandardCharsets.UTF_8);
         try {
-            encode(bytes);
+            head.writeUTF(sessionId);
+            head.writeUTF(typeId);
+            head.writeUTF(workerId);
+            head.writeLong(timestamp);
+            if (schemaVersion >= 3) {
+                head.writeLong(sequence);
+            }
+            head.writeInt(text.length);
+            head.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        byte[] prefix = headBytes.toByteArray();
+        long bodyLength = prefix.length + (long) text.length + 4 + 4L * floats.length;
+        if (bodyLength + 16 > MAX_RECORD_BYTES) {
+            throw new IllegalArgumentException("landscape4j record of " + bodyLength + " bytes is longer than "
+                    + MAX_RECORD_BYTES);
+        }
+        byte[] out = new byte[12 + (int) bodyLength + 4];
+        ByteBuffer b = ByteBuffer.wrap(out); // big-endian, as DataOutputStream
+        b.putInt(MAGIC).putInt(schemaVersion).putInt((int) bodyLength);
+        b.put(prefix).put(text).putInt(floats.length);
+        int floatsAt = b.position();
+        ByteBuffer.wrap(out, floatsAt, 4 * floats.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(floats);
+        CRC32 crc = new CRC32();
+        crc.update(out, 12, (int) bodyLength);
+        b.position(floatsAt + 4 * floats.length);
+        b.putInt((int) crc.getValue());
+        return out;
     }
 
     @Override
@@ -128,37 +163,13 @@ public final class LandscapeRecord implements Persistable {
     /**
      * Layout (schema 2 and 3): magic, schema version, body length, body, CRC32 of the body. The checksum makes a
      * record damaged on disk fail to decode instead of decoding into wrong values. Schema 3 adds the sequence to the
-     * body, after the timestamp.
+     * body, after the timestamp. The body: session, type and worker ids (DataOutput's UTF), timestamp, sequence,
+     * the JSON's length and UTF-8 bytes, the number of floats and the floats (little-endian).
      */
     @Override
     public void encode(OutputStream outputStream) throws IOException {
-        ByteArrayOutputStream bodyBytes = new ByteArrayOutputStream(64 + json.length() + 4 * floats.length);
-        DataOutputStream body = new DataOutputStream(bodyBytes);
-        body.writeUTF(sessionId);
-        body.writeUTF(typeId);
-        body.writeUTF(workerId);
-        body.writeLong(timestamp);
-        if (schemaVersion >= 3) {
-            body.writeLong(sequence);
-        }
-        byte[] text = json.getBytes(StandardCharsets.UTF_8);
-        body.writeInt(text.length);
-        body.write(text);
-        body.writeInt(floats.length);
-        ByteBuffer blob = ByteBuffer.allocate(4 * floats.length).order(ByteOrder.LITTLE_ENDIAN);
-        blob.asFloatBuffer().put(floats);
-        body.write(blob.array());
-        body.flush();
-        byte[] b = bodyBytes.toByteArray();
-        CRC32 crc = new CRC32();
-        crc.update(b);
-        DataOutputStream out = new DataOutputStream(outputStream);
-        out.writeInt(MAGIC);
-        out.writeInt(schemaVersion);
-        out.writeInt(b.length);
-        out.write(b);
-        out.writeInt((int) crc.getValue());
-        out.flush();
+        outputStream.write(encode());
+        outputStream.flush();
     }
 
     /** Decodes; a record that is not whole and intact is thrown out as {@link CorruptRecordException}. */
