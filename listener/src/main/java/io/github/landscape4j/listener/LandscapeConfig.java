@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * @param runName         run name
  * @param tags            run tags
  * @param seed            seed of the plugin's own random generator
- * @param every           record scalars every {@code every} iterations
+ * @param every           record scalars every {@code every} iterations; {@link #AUTO}: adapted to their cost
  * @param perTensor       whether norms are also recorded per parameter tensor
  * @param tensorEvery     per-tensor norms on every {@code tensorEvery}-th recorded row
  * @param checkpointEvery initial interval between periodic checkpoints, in iterations
@@ -91,7 +91,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         List<String> tags = Arrays.stream(p.string(ConfigOption.TAGS).split(";")).map(String::trim)
                 .filter(t -> !t.isEmpty()).toList();
         long seed = p.integer(ConfigOption.SEED);
-        int every = (int) p.integer(ConfigOption.EVERY);
+        int every = parseEvery(p);
         boolean perTensor = p.bool(ConfigOption.PER_TENSOR);
         int tensorEvery = (int) p.integer(ConfigOption.TENSOR_EVERY);
         int checkpointEvery = (int) p.integer(ConfigOption.CHECKPOINT_EVERY);
@@ -122,6 +122,26 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
                 snapshotThreads, finalSeconds);
     }
 
+    /** {@link #every()} of {@code every=auto}: the cadence adapts to the cost of recording. */
+    public static final int AUTO = 0;
+
+    private static int parseEvery(Parser p) {
+        String v = p.string(ConfigOption.EVERY);
+        if (v.equalsIgnoreCase("auto")) {
+            return AUTO;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n >= 1 && n <= 1_000_000) {
+                return (int) n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        p.bad(ConfigOption.EVERY);
+        return AUTO;
+    }
+
     /** The options as strings by key, as written into the run's metadata. */
     public Map<String, String> asOptions() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -129,7 +149,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         m.put(ConfigOption.RUN.key(), runName);
         m.put(ConfigOption.TAGS.key(), String.join(";", tags));
         m.put(ConfigOption.SEED.key(), Long.toString(seed));
-        m.put(ConfigOption.EVERY.key(), Integer.toString(every));
+        m.put(ConfigOption.EVERY.key(), every == AUTO ? "auto" : Integer.toString(every));
         m.put(ConfigOption.PER_TENSOR.key(), Boolean.toString(perTensor));
         m.put(ConfigOption.TENSOR_EVERY.key(), Integer.toString(tensorEvery));
         m.put(ConfigOption.CHECKPOINT_EVERY.key(), Integer.toString(checkpointEvery));

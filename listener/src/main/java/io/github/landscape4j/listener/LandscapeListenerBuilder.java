@@ -81,7 +81,10 @@ public final class LandscapeListenerBuilder {
         return set(ConfigOption.SEED, seed);
     }
 
-    /** Record scalars every N iterations (default 1). */
+    /**
+     * Record scalars every N iterations. Default {@code auto} (option {@code every=auto}): every iteration while
+     * recording costs under 1% of a training step, else every 2nd, 4th, ... iteration.
+     */
     public LandscapeListenerBuilder every(int iterations) {
         return set(ConfigOption.EVERY, iterations);
     }

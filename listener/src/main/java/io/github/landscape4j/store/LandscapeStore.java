@@ -1,5 +1,6 @@
 package io.github.landscape4j.store;
 
+import io.github.landscape4j.store.internal.Causes;
 import io.github.landscape4j.store.internal.Json;
 import io.github.landscape4j.store.internal.LandscapeFileStatsStorage;
 import io.github.landscape4j.store.internal.LandscapeRecord;
@@ -110,7 +111,7 @@ public final class LandscapeStore implements AutoCloseable {
             storage = new ReadOnlyStatsStorage(abs.toFile());
         } catch (RuntimeException | Error e) {
             throw new StoreException("cannot open store file " + abs + ": it is not a landscape4j/DL4J MapDB store"
-                    + " or is damaged (" + describe(e) + ")", e);
+                    + " or is damaged (" + Causes.describe(e) + ")", e);
         }
         LandscapeStore store = new LandscapeStore(storage, abs.toString(), true);
         try {
@@ -154,32 +155,14 @@ public final class LandscapeStore implements AutoCloseable {
         try {
             return new LandscapeFileStatsStorage(abs.toFile());
         } catch (RuntimeException | Error e) {
-            if (causedBy(e, DBException.FileLocked.class)) {
+            if (Causes.find(e, DBException.FileLocked.class) != null) {
                 throw new StoreException("cannot open store file " + abs + ": it is locked by another process that"
                         + " has it open for writing (a run recording into it); wait for that process to end, give"
                         + " this one another file, or read it with LandscapeStore.openExisting", e);
             }
             throw new StoreException("cannot open store file " + abs + ": it is damaged or not a landscape4j/DL4J"
-                    + " MapDB store (" + describe(e) + ")", e);
+                    + " MapDB store (" + Causes.describe(e) + ")", e);
         }
-    }
-
-    /** An exception and its causes in one line, for messages. */
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> kind) {
-        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (kind.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String describe(Throwable e) {
-        StringBuilder b = new StringBuilder(String.valueOf(e));
-        for (Throwable c = e.getCause(); c != null && c != c.getCause() && b.length() < 400; c = c.getCause()) {
-            b.append("; caused by ").append(c);
-        }
-        return b.toString();
     }
 
     /** The DL4J storage underneath, e.g. to attach DL4J's own {@code StatsListener} or {@code UIServer} to it. */
@@ -361,7 +344,7 @@ public final class LandscapeStore implements AutoCloseable {
             throw e;
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             throw new StoreException("cannot read " + what + " from store " + description
-                    + ": the store is damaged or not a landscape4j store (" + describe(e) + ")", e);
+                    + ": the store is damaged or not a landscape4j store (" + Causes.describe(e) + ")", e);
         }
     }
 
@@ -389,7 +372,7 @@ public final class LandscapeStore implements AutoCloseable {
                 }
                 LOG.warn("landscape4j: closing store file {} failed; what was committed before is kept{} ({})",
                         description, released ? "" : ", and the file may stay locked until this JVM exits",
-                        describe(e));
+                        Causes.describe(e));
             }
         }
     }

@@ -18,7 +18,8 @@ class ConfigTest {
     @Test
     void defaults() {
         LandscapeConfig c = LandscapeConfig.defaults();
-        assertThat(c.every()).isEqualTo(1);
+        assertThat(c.every()).isEqualTo(LandscapeConfig.AUTO);
+        assertThat(c.asOptions().get("every")).isEqualTo("auto");
         assertThat(c.checkpointEvery()).isEqualTo(50);
         assertThat(c.maxCheckpoints()).isEqualTo(64);
         assertThat(c.store()).isEmpty();
@@ -51,7 +52,7 @@ class ConfigTest {
                                 + " ascentSteps, sharpnessBox, hessianIterations, hutchinson, curvature, pca,"
                                 + " perTensorMeasures, ui",
                         "run=my run: must be a non-empty name of letters, digits, '.', '_' or '-'",
-                        "every=0: must be an integer in [1, 1000000]",
+                        "every=0: must be auto or an integer in [1, 1000000]",
                         "perTensor=yes: must be true or false",
                         "maxCheckpoints=lots: must be an integer in [4, 100000]",
                         "snapshot=sometimes: must be off, every:N (N >= 1), epoch or budget:P% (0 < P <= 100)",
@@ -85,7 +86,7 @@ class ConfigTest {
         assertThatThrownBy(() -> LandscapeListener.builder().store(dir.resolve("x.db")).every(-3).commitMillis(0)
                 .build())
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining("every=-3: must be an integer in [1, 1000000]")
+                .hasMessageContaining("every=-3: must be auto or an integer in [1, 1000000]")
                 .hasMessageContaining("commitMillis=0: must be an integer in [1, 3600000]");
         assertThatThrownBy(() -> LandscapeListener.builder().build())
                 .isInstanceOf(InvalidConfigException.class)

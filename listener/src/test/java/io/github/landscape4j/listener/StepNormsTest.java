@@ -60,7 +60,7 @@ class StepNormsTest {
         List<DataSet> data = TestNets.data(ITERATIONS, BATCH, 20, 3);
         GradientSpy spy = new GradientSpy();
         Path file = dir.resolve(name + ".db");
-        try (LandscapeListener listener = LandscapeListener.builder().store(file).tensorEvery(3).snapshot("off")
+        try (LandscapeListener listener = LandscapeListener.builder().store(file).every(1).tensorEvery(3).snapshot("off")
                 .build()) {
             model.setListeners(listener, spy);
             TestNets.train(model, data, 1);

@@ -28,7 +28,7 @@ class LiveReadTest {
         Path file = dir.resolve("live.db");
         List<DataSet> data = TestNets.data(400, 16, 20, 12);
         try (LandscapeStore store = LandscapeStore.open(file);
-             LandscapeListener listener = LandscapeListener.builder().store(store).commitEvery(10).snapshot("off").build()) {
+             LandscapeListener listener = LandscapeListener.builder().store(store).every(1).commitEvery(10).snapshot("off").build()) {
             MultiLayerNetwork net = TestNets.mlpSgd(0.05);
             net.setListeners(listener, new StatsListener(store.statsStorage(), 10));
             AtomicReference<Throwable> failure = new AtomicReference<>();

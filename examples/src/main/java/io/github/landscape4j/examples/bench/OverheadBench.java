@@ -3,6 +3,8 @@ package io.github.landscape4j.examples.bench;
 import io.github.landscape4j.examples.FashionMnist;
 import io.github.landscape4j.examples.Mlp;
 import io.github.landscape4j.listener.LandscapeListener;
+import io.github.landscape4j.listener.LandscapeListenerBuilder;
+import io.github.landscape4j.store.LandscapeStore;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -13,12 +15,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code bench.sh overhead}: the cost of recording (scalars and per-tensor norms every iteration, checkpoints every
- * {@code checkpointEvery} iterations) on training steps of the Fashion-MNIST MLP 784-100-10 at batch 128. Two
- * identical networks, one without and one with the listener, take training steps in alternation, one step each,
- * in one run, so that the machine's drift hits both alike; the overhead is median(step with) / median(step
- * without) - 1. The time spent inside the listener's callbacks is also summed ({@code callback_share}). Measured
- * twice: with the default commit cadence and with a commit every iteration.
+ * {@code bench.sh overhead}: the cost of recording with default options (scalars at the {@code every=auto} cadence,
+ * per-tensor norms on every 10th row, checkpoints every 50 iterations) on training steps of the Fashion-MNIST MLP
+ * 784-100-10 at batch 128. Two identical networks, one without and one with the listener, take training steps in
+ * alternation, one step each, in one run, so that the machine's drift hits both alike; the overhead is
+ * median(step with) / median(step without) - 1. The time spent inside the listener's callbacks is also summed
+ * ({@code callback_share}), and the scalar interval {@code every=auto} settled on is read back from the store.
+ * Measured three times: with the default options, with a row every iteration ({@code every=1}), and with a row and
+ * a commit every iteration.
  */
 public final class OverheadBench {
     public static void main(String[] args) throws Exception {
@@ -26,14 +30,18 @@ public final class OverheadBench {
         List<DataSet> data = FashionMnist.train(12_800, 128);
         Path dir = Files.createTempDirectory("landscape4j-bench");
 
-        double[] batched = measure(data, steps, dir.resolve("batched.db"), 100, 2000);
-        double[] everyCommit = measure(data, steps, dir.resolve("every.db"), 1, 1);
+        double[] defaults = measure(data, steps, dir.resolve("defaults.db"), null, null, null);
+        double[] everyRow = measure(data, steps, dir.resolve("every-row.db"), 1, 100, 2000L);
+        double[] everyCommit = measure(data, steps, dir.resolve("every-commit.db"), 1, 1, 1L);
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"overhead\",\"overhead\":%.4f,\"callback_share\":%.4f,\"callback_us_per_step\":%.1f,"
+                        + "\"scalar_interval\":%d,\"overhead_every_iteration\":%.4f,"
+                        + "\"callback_share_every_iteration\":%.4f,"
                         + "\"overhead_commit_every_iteration\":%.4f,\"callback_share_commit_every_iteration\":%.4f,"
                         + "\"step_ms_without\":%.3f,\"step_ms_with\":%.3f,\"steps\":%d,\"batch\":128,"
                         + "\"params\":79510}",
-                batched[0], batched[3], batched[4], everyCommit[0], everyCommit[3], batched[1], batched[2], steps));
+                defaults[0], defaults[3], defaults[4], (int) defaults[5], everyRow[0], everyRow[3], everyCommit[0],
+                everyCommit[3], defaults[1], defaults[2], steps));
     }
 
     /**
@@ -41,11 +49,16 @@ public final class OverheadBench {
      * callback share is the time spent inside the listener's callbacks over the time of the steps with it: the
      * direct cost, steadier than the wall-time ratio on a noisy machine.
      */
-    private static double[] measure(List<DataSet> data, int steps, Path store, int commitEvery, long commitMillis) {
+    private static double[] measure(List<DataSet> data, int steps, Path store, Integer every, Integer commitEvery,
+                                    Long commitMillis) {
         MultiLayerNetwork bare = Mlp.create(1);
         MultiLayerNetwork watched = Mlp.create(1);
-        try (LandscapeListener listener = LandscapeListener.builder().store(store).commitEvery(commitEvery)
-                .commitMillis(commitMillis).snapshot("off").build()) { // recording only
+        LandscapeListenerBuilder builder = LandscapeListener.builder().store(store).snapshot("off"); // recording only
+        if (every != null) {
+            builder.every(every).commitEvery(commitEvery).commitMillis(commitMillis);
+        }
+        double[] out;
+        try (LandscapeListener listener = builder.build()) {
             TimedListener timed = new TimedListener(listener);
             watched.setListeners(timed);
             for (int i = 0; i < 200; i++) { // warm-up: JIT, workspaces, the store
@@ -72,9 +85,14 @@ public final class OverheadBench {
             double mWith = median(with);
             double sumWith = Arrays.stream(with).sum();
             double inCallbacks = timed.nanos() / 1e9;
-            return new double[]{mWith / mWithout - 1, mWithout * 1e3, mWith * 1e3, inCallbacks / sumWith,
-                    inCallbacks / steps * 1e6};
+            out = new double[]{mWith / mWithout - 1, mWithout * 1e3, mWith * 1e3, inCallbacks / sumWith,
+                    inCallbacks / steps * 1e6, 0};
         }
+        try (LandscapeStore s = LandscapeStore.openExisting(store)) { // the interval the last rows were taken at
+            long[] it = s.scalars(s.listRuns().get(0).runId()).iteration();
+            out[5] = it.length < 2 ? 0 : it[it.length - 1] - it[it.length - 2];
+        }
+        return out;
     }
 
     private static double step(MultiLayerNetwork net, DataSet batch) {

@@ -106,7 +106,7 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
         writer.writeRunInfo(() -> Json.GSON.toJson(info.get())); // made on the writer thread
         this.checkpoints = new RunCheckpoints(writer, config.checkpointEvery(), config.maxCheckpoints(), numParams,
                 config.checkpointBytes(), runId);
-        this.scalars = new RunScalars(config, writer, new NormRecorder(tensors), tensors.size(), startNanos);
+        this.scalars = new RunScalars(config, writer, new NormRecorder(tensors), tensors.size(), startNanos, runId);
         this.snapshots = new RunSnapshots(runId, config, measures, trainProbe, validationProbe, startNanos, this);
         this.liveParams = model.params();
         this.model = RunEnds.watch(model, this);

@@ -38,19 +38,26 @@ final class RunScalars {
     /** Whether the last check found the flattened gradient array to be the gradient's buffer. */
     private boolean direct;
 
-    RunScalars(LandscapeConfig config, StoreWriter writer, NormRecorder norms, int tensorCount, long startNanos) {
+    /** Rows recorded so far (per-tensor norms go on every {@code tensorEvery}-th). */
+    private long recorded;
+    private final Cadence cadence;
+
+    RunScalars(LandscapeConfig config, StoreWriter writer, NormRecorder norms, int tensorCount, long startNanos,
+               String runId) {
         this.config = config;
         this.writer = writer;
         this.norms = norms;
         this.tensorCount = tensorCount;
         this.startNanos = startNanos;
+        this.cadence = new Cadence(config.every(), runId);
     }
 
     /** In {@code onGradientCalculation}: the raw gradient's norm, as the gradient of the mean minibatch loss. */
     void gradient(Model model, int iteration) {
-        if (iteration % config.every() != 0) {
+        if (!cadence.due(iteration)) {
             return;
         }
+        long t0 = System.nanoTime();
         INDArray g = gradientBuffer(model, rows++ % CHECK_EVERY == 0);
         double scale = 1.0 / Models.gradientDivisor(model);
         if (perTensorDue(iteration)) {
@@ -60,15 +67,18 @@ final class RunScalars {
             gradientNorm = NormRecorder.norm(g, scale);
         }
         gradientSeen = true;
+        cadence.spent(System.nanoTime() - t0);
     }
 
     private boolean perTensorDue(long iteration) {
-        return config.perTensor() && (iteration / config.every()) % config.tensorEvery() == 0;
+        return config.perTensor() && recorded % config.tensorEvery() == 0;
     }
 
     /** In {@code iterationDone}: the row of this iteration, when one is due. */
     void iterationDone(Model model, int iteration, int epoch) {
-        if (iteration % config.every() != 0) {
+        long t0 = System.nanoTime();
+        cadence.stepEnded(t0);
+        if (!cadence.due(iteration)) {
             return;
         }
         INDArray params = model.params();
@@ -97,6 +107,13 @@ final class RunScalars {
                 update, weight, g, u, w));
         gradientByTensor = null;
         gradientSeen = false;
+        recorded++;
+        cadence.spent(System.nanoTime() - t0);
+    }
+
+    /** The current recording interval (1 = every iteration). */
+    int interval() {
+        return cadence.interval();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.landscape4j.listener.internal;
 
 import io.github.landscape4j.listener.LandscapeConfig;
+import io.github.landscape4j.store.internal.Causes;
 import io.github.landscape4j.store.internal.DiscardingRouter;
 import io.github.landscape4j.store.internal.DiskFullException;
 import io.github.landscape4j.store.internal.ShutdownOrder;
@@ -41,27 +42,18 @@ final class RunWriters {
         return new Made(writer, late);
     }
 
-    /** The I/O error under a storage fault, if it is one. */
-    private static Throwable ioCause(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof java.io.IOException) {
-                return c;
-            }
-        }
-        return null;
-    }
-
     /**
      * The writer stopped after {@code t}: a fault, unless the JVM's exit closed the store under a run that began
      * just as it started, which is said in one line.
      */
     private static void fault(FaultGuard guard, Supplier<String> storeName, Throwable t) {
-        Throwable io = ioCause(t);
+        Throwable io = Causes.find(t, java.io.IOException.class);
         if (t instanceof DiskFullException full) {
             guard.stopWarning(full.getMessage());
         } else if (io != null && !ShutdownOrder.storesClosing()) {
             // the file system refused (read-only, permissions, I/O error): its message says it, a stack trace not
-            guard.stopWarning("the store writer could not write to " + storeName.get() + ": " + io.getMessage());
+            guard.stopWarning("the store writer could not write to " + storeName.get() + ": "
+                    + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage()));
         } else if (ShutdownOrder.storesClosing()) {
             guard.stop("the JVM exited before its records were written to " + storeName.get() + " ("
                     + t.getMessage() + ")");

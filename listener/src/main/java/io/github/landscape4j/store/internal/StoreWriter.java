@@ -265,10 +265,13 @@ public final class StoreWriter implements AutoCloseable {
             } catch (Throwable t) {
                 failed = true;
                 pending.clear();
-                if (c != null) {
-                    release(c);
+                try {
+                    onFault.accept(t); // said before a waiting flush or close returns
+                } finally {
+                    if (c != null) {
+                        release(c);
+                    }
                 }
-                onFault.accept(t);
             }
             if (c instanceof Stop) {
                 return;
