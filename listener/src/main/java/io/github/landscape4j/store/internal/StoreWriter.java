@@ -268,9 +268,7 @@ public final class StoreWriter implements AutoCloseable {
                 try {
                     onFault.accept(t); // said before a waiting flush or close returns
                 } finally {
-                    if (c != null) {
-                        release(c);
-                    }
+                    release(c);
                 }
             }
             if (c instanceof Stop) {
@@ -382,12 +380,8 @@ public final class StoreWriter implements AutoCloseable {
         }
     }
 
-    /**
-     * Finishes a command the writer will not do (it has failed): waiting callers are let go and arrays handed back.
-     * A checkpoint's array is never closed here: it is the caller's (the kept trajectory a snapshot may be reading
-     * at this moment), and the garbage collector frees it once nobody holds it.
-     */
-    private void release(Command c) {
+    /** Lets go of a command the failed writer will not do; a checkpoint's array is the caller's, never closed here. */
+    private void release(Command c) { // null: nothing (instanceof is false)
         if (c instanceof Release r) {
             r.to().accept(r.array());
         } else if (c instanceof Flush f) {
