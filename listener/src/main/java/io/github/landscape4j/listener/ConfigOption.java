@@ -18,8 +18,8 @@ public enum ConfigOption {
     SEED("seed", "42", OptionValues.integer(Long.MIN_VALUE, Long.MAX_VALUE),
             "seed of the plugin's own random generator (directions, probe sample)"),
     EVERY("every", "auto", OptionValues.text("auto or an integer in [1, 1000000]"),
-            "record scalars every N iterations; auto: every iteration while that costs under 1% of a training step,"
-                    + " else every 2nd, 4th, ... iteration"),
+            "record scalars every N iterations; auto: every iteration while a row costs under 0.25% of the time"
+                    + " between iterations, else every 2nd, 4th, ... iteration"),
     PER_TENSOR("perTensor", "true", OptionValues.bool(),
             "also record norms per parameter tensor"),
     TENSOR_EVERY("tensorEvery", "10", OptionValues.integer(1, 1_000_000),

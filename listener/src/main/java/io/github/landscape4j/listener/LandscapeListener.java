@@ -284,7 +284,11 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
 
     @Override
     public void onGradientCalculation(Model model) {
-        guarded(model, () -> "onGradientCalculation", r -> r.gradient(model));
+        RunRecorder r = last;
+        if (r != null && r.records(model) && !r.gradientWanted(model)) {
+            return; // no row at this iteration: not even a workspace scope
+        }
+        guarded(model, () -> "onGradientCalculation", rec -> rec.gradient(model));
     }
 
     @Override

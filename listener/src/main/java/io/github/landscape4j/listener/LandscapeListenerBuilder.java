@@ -83,7 +83,7 @@ public final class LandscapeListenerBuilder {
 
     /**
      * Record scalars every N iterations. Default {@code auto} (option {@code every=auto}): every iteration while
-     * recording costs under 1% of a training step, else every 2nd, 4th, ... iteration.
+     * a row costs under 0.25% of the wall time between iterations, else every 2nd, 4th, ... iteration.
      */
     public LandscapeListenerBuilder every(int iterations) {
         return set(ConfigOption.EVERY, iterations);

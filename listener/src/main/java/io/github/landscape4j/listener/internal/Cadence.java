@@ -8,19 +8,19 @@ import java.util.Locale;
 
 /**
  * Internal: which iterations get a scalar row. Fixed ({@code every=N}: every N-th), or {@code every=auto}: every
- * iteration while the row costs the training thread under {@link #TARGET} of the training step's wall time, else
- * every 2nd, 4th, ... iteration (back down when it costs under a quarter of that). On a network whose step is a few
- * milliseconds (the 80k-parameter MLP of {@code bench.sh overhead}: 4 ms) the norms' three BLAS dots over the
- * parameters and the gradient buffer alone take ~1.5% of the step, as their arrays come from memory; on a model whose
- * step takes tens of milliseconds every iteration is recorded. Measured over windows of {@link #WINDOW} iterations:
- * the wall time between two {@code iterationDone} calls, and the time spent computing rows in them. The interval
- * changes between rows only, so a row's gradient and update norms come from the same iteration.
+ * iteration while a row costs the training thread under {@link #TARGET} of the wall time between iterations, else
+ * every 2nd, 4th, ... iteration (back down when it costs under a quarter of that). A row is three BLAS dots over
+ * the parameters and the gradient buffer (~35-45 µs for the 80k parameters of {@code bench.sh overhead}, as the
+ * arrays come from memory): 1% of that MLP's 3.5 ms step, so it gets a row every 4th or 8th iteration; a model whose
+ * step takes 16 ms or more gets every iteration. Measured over windows of {@link #WINDOW} iterations, as medians
+ * (the wall time between iterations has a long tail on a busy machine: the mean can be twice the median). The
+ * interval changes between rows only, so a row's gradient and update norms come from the same iteration.
  */
 final class Cadence {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
-    /** Share of the training step recording may take in {@code every=auto}. */
-    static final double TARGET = 0.01;
-    /** Iterations over which cost and step time are summed before the interval may change. */
+    /** Share of the wall time between iterations a row may take in {@code every=auto}. */
+    static final double TARGET = 0.0025;
+    /** Iterations over which cost and step time are taken before the interval may change. */
     static final int WINDOW = 64;
     /** Largest interval {@code every=auto} goes to. */
     static final int MAX_INTERVAL = 64;
@@ -29,9 +29,12 @@ final class Cadence {
     private final String runId;
     private int interval;
     private long lastStepEnd;
-    private long windowSteps;
-    private long windowStepNanos;
-    private long windowCostNanos;
+    private final long[] steps = new long[WINDOW];
+    private int stepCount;
+    private final long[] rowCosts = new long[WINDOW];
+    private int rowCount;
+    /** Cost of the row being made (its gradient part, then its iterationDone part). */
+    private long rowCost;
     private boolean said;
 
     Cadence(int every, String runId) {
@@ -48,9 +51,15 @@ final class Cadence {
         return interval;
     }
 
-    /** Time the training thread spent on rows. */
-    void spent(long nanos) {
-        windowCostNanos += nanos;
+    /** Time the training thread spent on the current row; {@code done}: the row is finished. */
+    void spent(long nanos, boolean done) {
+        rowCost += nanos;
+        if (done) {
+            if (auto && rowCount < WINDOW) {
+                rowCosts[rowCount++] = rowCost;
+            }
+            rowCost = 0;
+        }
     }
 
     /** At each {@code iterationDone}, before its row: the step's wall time since the last one. */
@@ -58,15 +67,16 @@ final class Cadence {
         if (!auto) {
             return;
         }
-        if (lastStepEnd != 0) {
-            windowStepNanos += now - lastStepEnd;
-            windowSteps++;
+        if (lastStepEnd != 0 && stepCount < WINDOW) {
+            steps[stepCount++] = now - lastStepEnd;
         }
         lastStepEnd = now;
-        if (windowSteps < WINDOW || windowSteps % interval != 0) {
+        if (stepCount < WINDOW || rowCount < Math.min(8, WINDOW / interval)) {
             return;
         }
-        double share = (double) windowCostNanos / windowStepNanos;
+        double step = median(steps, stepCount);
+        double row = median(rowCosts, rowCount);
+        double share = row / interval / step;
         int before = interval;
         if (share > TARGET && interval < MAX_INTERVAL) {
             interval *= 2;
@@ -76,13 +86,17 @@ final class Cadence {
         if (interval > 1 && !said) {
             said = true;
             LOG.info(String.format(Locale.ROOT, "landscape4j: run %s: a scalar row took %.1f%% of a training step"
-                    + " (%.0f µs of %.2f ms): scalars are recorded every %d iterations, keeping recording under %.0f%%"
-                    + " (every=auto; every=1 records each iteration; said once per run)", runId, 100 * share * before,
-                    windowCostNanos / 1e3 / Math.max(1, windowSteps / before), windowStepNanos / 1e6 / windowSteps,
-                    interval, 100 * TARGET));
+                    + " (%.0f µs of %.2f ms, medians): scalars are recorded every %d iterations, keeping recording"
+                    + " under %.1f%% (every=auto; every=1 records each iteration; said once per run)", runId,
+                    100 * share * before, row / 1e3, step / 1e6, interval, 100 * TARGET));
         }
-        windowSteps = 0;
-        windowStepNanos = 0;
-        windowCostNanos = 0;
+        stepCount = 0;
+        rowCount = 0;
+    }
+
+    private static double median(long[] v, int n) {
+        long[] s = java.util.Arrays.copyOf(v, n);
+        java.util.Arrays.sort(s);
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
     }
 }

@@ -164,6 +164,11 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
         started = checkpoints.started();
     }
 
+    /** Whether {@link #gradient} has work at this iteration (unlocked, training thread: a row-less one costs nil). */
+    public boolean gradientWanted(Model model) {
+        return !started || snapshots.collecting() || scalars.due(Models.iterationCount(model));
+    }
+
     /** In {@code onGradientCalculation}: the raw gradient, before the updater overwrites the buffer. */
     public synchronized void gradient(Model model) {
         if (ended) {

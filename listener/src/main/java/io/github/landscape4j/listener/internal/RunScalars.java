@@ -52,6 +52,11 @@ final class RunScalars {
         this.cadence = new Cadence(config.every(), runId);
     }
 
+    /** Whether a row is due at this iteration. */
+    boolean due(long iteration) {
+        return cadence.due(iteration);
+    }
+
     /** In {@code onGradientCalculation}: the raw gradient's norm, as the gradient of the mean minibatch loss. */
     void gradient(Model model, int iteration) {
         if (!cadence.due(iteration)) {
@@ -67,7 +72,7 @@ final class RunScalars {
             gradientNorm = NormRecorder.norm(g, scale);
         }
         gradientSeen = true;
-        cadence.spent(System.nanoTime() - t0);
+        cadence.spent(System.nanoTime() - t0, false);
     }
 
     private boolean perTensorDue(long iteration) {
@@ -108,7 +113,7 @@ final class RunScalars {
         gradientByTensor = null;
         gradientSeen = false;
         recorded++;
-        cadence.spent(System.nanoTime() - t0);
+        cadence.spent(System.nanoTime() - t0, true);
     }
 
     /** The current recording interval (1 = every iteration). */

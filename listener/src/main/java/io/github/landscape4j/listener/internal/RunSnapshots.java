@@ -118,6 +118,11 @@ final class RunSnapshots {
         }
     }
 
+    /** Whether the train probe is still being collected from the minibatches {@link #offer}ed. */
+    synchronized boolean collecting() {
+        return collector != null;
+    }
+
     /** The probes collected so far become the run's (validation: held-out minibatches, if any). */
     private void useCollected() {
         train = collector.probe();
