@@ -15,7 +15,7 @@ public class InvalidConfigException extends IllegalArgumentException {
         this.problems = List.copyOf(problems);
     }
 
-    /** One entry per bad option, e.g. {@code every=0: must be an integer in [1, 1000000]}. */
+    /** One entry per bad option, e.g. {@code every=0: must be auto or an integer in [1, 1000000]}. */
     public List<String> problems() {
         return problems;
     }

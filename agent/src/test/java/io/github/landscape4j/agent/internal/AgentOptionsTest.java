@@ -58,7 +58,7 @@ class AgentOptionsTest {
                                 io.github.landscape4j.listener.ConfigOption.values())
                                 .map(io.github.landscape4j.listener.ConfigOption::key)
                                 .collect(java.util.stream.Collectors.joining(", ")),
-                        "every=0: must be an integer in [1, 1000000]",
+                        "every=0: must be auto or an integer in [1, 1000000]",
                         "perTensor=maybe: must be true or false"));
     }
 

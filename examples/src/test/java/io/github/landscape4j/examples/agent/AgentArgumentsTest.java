@@ -25,7 +25,7 @@ class AgentArgumentsTest {
         List<String> message = Runs.newStderrLines(run);
         assertThat(message).hasSize(1);
         assertThat(message.get(0)).startsWith("landscape4j agent: off, the program runs without it")
-                .contains("every=0: must be an integer in [1, 1000000]")
+                .contains("every=0: must be auto or an integer in [1, 1000000]")
                 .contains("colour=blue: unknown option; known options: store, run");
         assertThat(store).doesNotExist();
     }
