@@ -1,5 +1,6 @@
 package io.github.landscape4j.examples.bench;
 
+import io.github.landscape4j.store.Checkpoint;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.RunInfo;
 import io.github.landscape4j.store.ScalarSeries;
@@ -17,8 +18,8 @@ import java.util.List;
  * @param snapshotsDuringTraining snapshots taken before the run's last iteration
  * @param firstIteration          the first snapshot's iteration, or -1 when there is none
  * @param firstMillis             the first snapshot's time, or -1 when there is none
- * @param lastIteration           the run's last recorded iteration, or -1 when it has no scalars
- * @param trainingMillis          the time of its last recorded iteration: how long training ran
+ * @param lastIteration           the run's last iteration (its final checkpoint's, else its last scalar row's), or -1
+ * @param trainingMillis          the time of its last scalar row: how long training ran
  * @param snapshotMillis          what all its snapshots took (their {@code total} timings)
  * @param finalMillis             what the snapshot at the last iteration took, 0 when there is none
  * @param levels                  each snapshot's level, in order
@@ -43,7 +44,10 @@ public record SnapshotTimeline(int snapshots, int snapshotsDuringTraining, long 
             ScalarSeries scalars = s.scalars(run);
             List<Snapshot> snapshots = s.snapshots(run);
             int n = scalars.size();
-            long last = n == 0 ? -1 : scalars.iteration()[n - 1];
+            // the last iteration: the final checkpoint's (every=auto may record a row every few iterations only)
+            long last = Math.max(n == 0 ? -1 : scalars.iteration()[n - 1], s.checkpoints(run).stream()
+                    .filter(c -> c.kind() == Checkpoint.Kind.FINAL).mapToLong(Checkpoint::iteration).max()
+                    .orElse(-1));
             long trainingMillis = n == 0 ? 0 : scalars.wallMillis()[n - 1];
             Snapshot first = snapshots.isEmpty() ? null : snapshots.get(0);
             return new SnapshotTimeline(snapshots.size(),
