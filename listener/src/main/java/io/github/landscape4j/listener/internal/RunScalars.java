@@ -116,10 +116,6 @@ final class RunScalars {
         cadence.spent(System.nanoTime() - t0, true);
     }
 
-    /** The current recording interval (1 = every iteration). */
-    int interval() {
-        return cadence.interval();
-    }
 
     /**
      * The gradient buffer: DL4J's flattened gradient array when it is the one {@code gradient().gradient()} wraps

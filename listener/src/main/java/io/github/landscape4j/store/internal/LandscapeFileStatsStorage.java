@@ -117,8 +117,7 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
             } catch (RuntimeException | Error e) {
                 // what the group put before the fault must not be committed by the next write or by close
                 heldEvents.clear();
-                heldRecords = 0;
-                heldBytes = 0;
+                nothingHeld();
                 MapDbShutdown.rollback(this);
                 throw e;
             }
@@ -177,9 +176,13 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
         return " was deleted or moved";
     }
 
+    private static long bytes(Persistable update) {
+        return update instanceof LandscapeRecord r ? r.sizeBound() : update.encodingLengthBytes();
+    }
+
     /**
      * Throws a {@link DiskFullException} when the file's disk has less usable space than a commit of what is held
-     * uncommitted plus {@code update} may need ({@link #spaceNeeded}); every put calls it before MapDB writes a byte
+     * uncommitted plus a record of {@code bytes} may need ({@link #spaceNeeded}); every put calls it before MapDB writes a byte
      * of its record. MapDB 3.0.5 writes a transaction's records to its write-ahead log as they are put, then at
      * commit the new header into the file first and the data after it, and it never replays the log when it opens a
      * file: a commit cut short by a full disk leaves a header that points at data never written, and the file (its
@@ -187,14 +190,6 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
      * refused half-way is rolled back ({@link #exclusive}). A disk whose free space cannot be read is written to as
      * before.
      */
-    private void checkSpace(Persistable update) {
-        checkSpace(bytes(update));
-    }
-
-    private static long bytes(Persistable update) {
-        return update instanceof LandscapeRecord r ? r.sizeBound() : update.encodingLengthBytes();
-    }
-
     private void checkSpace(long bytes) {
         FileStore store = fileStore();
         if (store == null) {
@@ -225,6 +220,12 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
         return 2 * recordBytes + 16_384L * (records + 1) + (1L << 20);
     }
 
+    /** After a commit or a rollback: no record waits for one. */
+    private void nothingHeld() {
+        heldRecords = 0;
+        heldBytes = 0;
+    }
+
     /** The file system of the file, looked up once (the lookup reads the mount table); null when unknown. */
     private FileStore fileStore() {
         if (fileStore == null && !fileStoreUnknown) {
@@ -249,10 +250,9 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     @Override
     public void putUpdate(Persistable update) {
         write(() -> {
-            checkSpace(update);
+            checkSpace(bytes(update));
             super.putUpdate(update);
-            heldRecords = 0;
-            heldBytes = 0;
+            nothingHeld();
             if (!heldEvents.isEmpty()) { // of the records committed with this one
                 List<StatsStorageEvent> events = new ArrayList<>(heldEvents);
                 heldEvents.clear();
@@ -269,7 +269,8 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
      */
     public void putUpdateUncommitted(Persistable update) {
         write(() -> {
-            checkSpace(update);
+            long bytes = bytes(update);
+            checkSpace(bytes);
             List<StatsStorageEvent> events = checkStorageEvents(update); // null without listeners
             if (events != null) {
                 heldEvents.addAll(events);
@@ -277,7 +278,7 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
             getUpdateMap(update.getSessionID(), update.getTypeID(), update.getWorkerID(), true)
                     .put(update.getTimeStamp(), update);
             heldRecords++;
-            heldBytes += bytes(update);
+            heldBytes += bytes;
             if (!listeners.isEmpty()) {
                 heldEvents.add(new StatsStorageEvent(this, StatsStorageListener.EventType.PostUpdate,
                         update.getSessionID(), update.getTypeID(), update.getWorkerID(), update.getTimeStamp()));
@@ -289,10 +290,9 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     @Override
     public void putStaticInfo(Persistable staticInfo) {
         write(() -> {
-            checkSpace(staticInfo);
+            checkSpace(bytes(staticInfo));
             super.putStaticInfo(staticInfo);
-            heldRecords = 0;
-            heldBytes = 0;
+            nothingHeld();
             return null;
         });
     }
@@ -300,10 +300,9 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     @Override
     public void putStorageMetaData(StorageMetaData storageMetaData) {
         write(() -> {
-            checkSpace(storageMetaData);
+            checkSpace(bytes(storageMetaData));
             super.putStorageMetaData(storageMetaData);
-            heldRecords = 0;
-            heldBytes = 0;
+            nothingHeld();
             return null;
         });
     }
@@ -336,12 +335,14 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
             if (closing) {
                 throw new StoreException("store file " + file + " was closed; nothing more is written to it");
             }
-            return body.get();
-        } catch (DiskFullException e) {
-            throw e; // nothing was written
-        } catch (RuntimeException | Error e) {
-            writeFailed = true;
-            throw e;
+            try {
+                return body.get();
+            } catch (DiskFullException e) {
+                throw e; // nothing was written
+            } catch (RuntimeException | Error e) {
+                writeFailed = true;
+                throw e;
+            }
         } finally {
             lock.writeLock().unlock();
         }

@@ -353,7 +353,6 @@ public final class StoreWriter implements AutoCloseable {
         pending.clear();
         checkFile();
         if (router instanceof LandscapeFileStatsStorage file) {
-            LandscapeRecord manifest = records.manifest();
             file.exclusive(() -> {
                 for (Object w : writes) {
                     if (w instanceof Removal r) {
@@ -362,7 +361,7 @@ public final class StoreWriter implements AutoCloseable {
                         file.putUpdateUncommitted((LandscapeRecord) w);
                     }
                 }
-                file.putUpdate(manifest); // commits the group
+                file.putUpdate(records.manifest()); // commits the group
             });
         } else {
             for (Object w : writes) {
