@@ -1,6 +1,7 @@
 package io.github.landscape4j.store;
 
 import io.github.landscape4j.listener.LandscapeListener;
+import io.github.landscape4j.listener.Stderr;
 import io.github.landscape4j.listener.TestNets;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -28,18 +29,24 @@ class CloseNeverThrowsTest {
 
     private final List<DataSet> data = TestNets.data(12, 8, 20, 6);
 
+    /** A listener recording {@code net} into {@code file}, committed after its first {@code batches} steps. */
+    private LandscapeListener recording(Path file, MultiLayerNetwork net, int batches) {
+        LandscapeListener listener = LandscapeListener.builder().store(file).commitEvery(1).snapshot("off").build();
+        net.setListeners(listener);
+        TestNets.train(net, data.subList(0, batches), 1);
+        listener.flush();
+        return listener;
+    }
+
     @Test
     void storeFileDeletedMidRunIsNoticedAndCloseReturns() throws Exception {
         Path file = dir.resolve("deleted.db");
         float[] expected = trained();
         MultiLayerNetwork net = TestNets.mlpSgd(0.1);
-        LandscapeListener listener = LandscapeListener.builder().store(file).commitEvery(1).snapshot("off").build();
-        net.setListeners(listener);
-        TestNets.train(net, data.subList(0, 6), 1);
-        listener.flush();
+        LandscapeListener listener = recording(file, net, 6);
         assertThat(listener.faulted()).isFalse();
         Files.delete(file);
-        String log = stderrOf(() -> {
+        String log = Stderr.of(() -> {
             TestNets.train(net, data.subList(6, 12), 1);
             listener.flush();
         });
@@ -58,12 +65,9 @@ class CloseNeverThrowsTest {
         Path file = dir.resolve("renamed.db");
         Path moved = dir.resolve("moved.db");
         MultiLayerNetwork net = TestNets.mlpSgd(0.1);
-        LandscapeListener listener = LandscapeListener.builder().store(file).commitEvery(1).snapshot("off").build();
-        net.setListeners(listener);
-        TestNets.train(net, data.subList(0, 4), 1);
-        listener.flush();
+        LandscapeListener listener = recording(file, net, 4);
         Files.move(file, moved);
-        String log = stderrOf(() -> {
+        String log = Stderr.of(() -> {
             TestNets.train(net, data.subList(4, 8), 1);
             listener.flush();
         });
@@ -76,26 +80,11 @@ class CloseNeverThrowsTest {
         }
     }
 
-    private static String stderrOf(Runnable body) {
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream old = System.err;
-        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setErr(old);
-        }
-        return err.toString(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     @Test
     void storeFileReplacedByADirectoryIsNoticedAndCloseReturns() throws Exception {
         Path file = dir.resolve("replaced.db");
         MultiLayerNetwork net = TestNets.mlpSgd(0.1);
-        LandscapeListener listener = LandscapeListener.builder().store(file).commitEvery(1).snapshot("off").build();
-        net.setListeners(listener);
-        TestNets.train(net, data.subList(0, 4), 1);
-        listener.flush();
+        LandscapeListener listener = recording(file, net, 4);
         Files.delete(file);
         Files.createDirectory(file);
         TestNets.train(net, data.subList(4, 8), 1);
@@ -109,10 +98,7 @@ class CloseNeverThrowsTest {
         Path file = dir.resolve("closed-volume.db");
         float[] expected = trained();
         MultiLayerNetwork net = TestNets.mlpSgd(0.1);
-        LandscapeListener listener = LandscapeListener.builder().store(file).commitEvery(1).snapshot("off").build();
-        net.setListeners(listener);
-        TestNets.train(net, data.subList(0, 6), 1);
-        listener.flush();
+        LandscapeListener listener = recording(file, net, 6);
         try (LandscapeStore reader = LandscapeStore.openExisting(file)) {
             assertThat(reader.listRuns()).hasSize(1);
         }

@@ -1,6 +1,7 @@
 package io.github.landscape4j.store;
 
 import io.github.landscape4j.listener.LandscapeListener;
+import io.github.landscape4j.listener.Stderr;
 import io.github.landscape4j.listener.TestNets;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterEach;
@@ -8,9 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,17 +49,12 @@ class ReadOnlyDirectoryTest {
         listener.flush();
         assumeTrue(chattr("+i"), "chattr +i needs root and a file system that has it (ext4, xfs, btrfs)");
 
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
+        String log = Stderr.of(() -> {
             TestNets.train(net, data.subList(10, 20), 1);
             listener.flush();
             listener.close();
-        } finally {
-            System.setErr(oldErr);
-        }
-        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        });
+        List<String> lines = log.lines().filter(l -> !l.isBlank()).toList();
         assertThat(listener.faulted()).isTrue();
         assertThat(lines).as(String.join("\n", lines)).filteredOn(l -> l.contains(file.toString())).hasSize(1)
                 .allMatch(l -> l.contains("could not write to") && l.contains("Operation not permitted"));

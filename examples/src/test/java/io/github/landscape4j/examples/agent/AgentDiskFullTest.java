@@ -4,6 +4,7 @@ import io.github.landscape4j.examples.bench.ChildJvm;
 import io.github.landscape4j.store.Checkpoint;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.RunInfo;
+import io.github.landscape4j.store.SmallDisk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,10 +12,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A program under the agent fills the disk of its store (a 2 MiB tmpfs the test mounts; root only, as CI runs):
@@ -23,28 +22,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class AgentDiskFullTest {
     private static final int ITERATIONS = 300;
-    private Path mount;
+    private SmallDisk disk;
 
     @BeforeEach
     void mountSmallDisk() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root (CI runs as root)");
-        mount = Files.createTempDirectory("landscape4j-agent-full");
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        assumeTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "mount -t tmpfs failed");
+        disk = SmallDisk.mount("2m");
     }
 
     @AfterEach
     void unmount() throws Exception {
-        if (mount != null) {
-            new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(30, TimeUnit.SECONDS);
-            Files.deleteIfExists(mount);
+        if (disk != null) {
+            disk.close();
         }
     }
 
     @Test
     void aFullDiskStopsEachRunCleanlyAndTheStoreKeepsWhatWasCommitted() throws Exception {
-        Path store = mount.resolve("agent.db");
+        Path store = disk.path().resolve("agent.db");
         List<String> args = List.of(Integer.toString(ITERATIONS));
         ChildJvm.Result bare = ChildJvm.run(Files.createTempDirectory("landscape4j-full-bare"), List.of("-Xmx1g"),
                 Runs.plainClasspath(), Runs.PLAIN_MAIN, args, Runs.TIMEOUT_S);
