@@ -87,7 +87,7 @@ final class Cadence {
             said = true;
             LOG.info(String.format(Locale.ROOT, "landscape4j: run %s: a scalar row took %.1f%% of a training step"
                     + " (%.0f µs of %.2f ms, medians): scalars are recorded every %d iterations, keeping recording"
-                    + " under %.1f%% (every=auto; every=1 records each iteration; said once per run)", runId,
+                    + " under %.2f%% (every=auto; every=1 records each iteration; said once per run)", runId,
                     100 * share * before, row / 1e3, step / 1e6, interval, 100 * TARGET));
         }
         stepCount = 0;
