@@ -11,6 +11,7 @@ import io.github.landscape4j.store.internal.StudyRecords;
 import io.github.landscape4j.store.internal.ShutdownOrder;
 import io.github.landscape4j.store.internal.RecordTypes;
 import io.github.landscape4j.store.internal.StoreWriter;
+import io.github.landscape4j.store.internal.UndoJournal;
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.mapdb.DBException;
 import org.slf4j.Logger;
@@ -95,7 +96,9 @@ public final class LandscapeStore implements AutoCloseable {
 
     /**
      * Opens an existing store file for reading only, e.g. one copied from a run. The file is never written (MapDB's
-     * read-only mode), so a copy of a file that was being written opens as it was copied, or fails.
+     * read-only mode), so a copy of a file that was being written opens as it was copied, or fails; the one
+     * exception is a file whose writer died in the middle of a commit, which is first put back to its last finished
+     * commit from its undo journal ({@code FILE.undo}), as opening it for writing would.
      *
      * @throws StoreException naming the file when it does not exist, is a directory or other non-file, cannot be
      *                        read, or is not a landscape4j store (truncated, damaged, another program's file)
@@ -106,6 +109,7 @@ public final class LandscapeStore implements AutoCloseable {
         if (!Files.isReadable(abs)) {
             throw new StoreException("store file " + abs + " is not readable");
         }
+        UndoJournal.recover(abs);
         StatsStorage storage;
         try {
             storage = new ReadOnlyStatsStorage(abs.toFile());

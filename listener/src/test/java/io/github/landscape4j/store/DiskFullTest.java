@@ -84,7 +84,7 @@ class DiskFullTest {
         assertThat(seen[0].checkpoints()).as("checkpoints committed before the disk filled").isGreaterThan(3);
         assertThat(seen[0].snapshots()).as("snapshots committed before the disk filled").isGreaterThan(0);
         assertThat(Files.getFileStore(disk.path()).getUsableSpace()).as("recording stopped once the disk was filling up")
-                .isLessThan(LandscapeFileStatsStorage.spaceNeeded(0, 1) * 3 / 2);
+                .isLessThan(LandscapeFileStatsStorage.spaceNeeded(4L * net.numParams(), 2) * 3 / 2);
 
         try (LandscapeStore reopened = LandscapeStore.openExisting(file)) { // on the full disk
             RunInfo run = reopened.listRuns().get(0);

@@ -36,6 +36,22 @@ public final class StoreFixtures {
                 : 0.01 * i, 2.0, new double[]{1, i}, new double[]{2, i}, new double[]{3, Double.POSITIVE_INFINITY});
     }
 
+    /** A snapshot whose surface is a {@code grid} x {@code grid} plane of distinct losses (a large record). */
+    public static Snapshot bigSnapshot(int index, int grid) {
+        double[] xs = new double[grid];
+        double[][] loss = new double[grid][grid];
+        for (int i = 0; i < grid; i++) {
+            xs[i] = i - grid / 2;
+            for (int j = 0; j < grid; j++) {
+                loss[i][j] = index + 1e-3 * i + 1e-7 * j;
+            }
+        }
+        Surface surface = new Surface("random", "filter", xs, xs, loss, loss, loss, loss, List.of("d1", "d2"),
+                new double[0], new double[0][], new long[0]);
+        return new Snapshot(index, 10L * index, 0, 100L * index, 7, Map.of("train", "32 examples"),
+                List.of(surface), List.of(), Map.of("train_loss", (double) index), Map.of(), Map.of("total", 1.5));
+    }
+
     /** A snapshot with NaN and infinite measures, one surface and one slice. */
     public static Snapshot snapshot(int index) {
         Map<String, Double> measures = new LinkedHashMap<>();

@@ -16,7 +16,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A program under the agent fills the disk of its store (a 2 MiB tmpfs the test mounts; root only, as CI runs):
+ * A program under the agent fills the disk of its store (a 3 MiB tmpfs the test mounts; root only, as CI runs):
  * each run stops recording with one line, the program prints what it prints without the agent, and the store opens
  * on the full disk with every run's records readable.
  */
@@ -26,7 +26,7 @@ class AgentDiskFullTest {
 
     @BeforeEach
     void mountSmallDisk() throws Exception {
-        disk = SmallDisk.mount("2m");
+        disk = SmallDisk.mount("3m");
     }
 
     @AfterEach

@@ -56,9 +56,16 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     private boolean fileStoreUnknown;
 
     public LandscapeFileStatsStorage(File file) {
-        super(file);
+        super(recovered(file));
         this.file = file.toPath().toAbsolutePath();
+        UndoJournal.install(this, this.file);
         this.fileKey = fileKey(this.file);
+    }
+
+    /** The file, after rolling back a commit its last writer did not finish ({@link UndoJournal}). */
+    private static File recovered(File file) {
+        UndoJournal.recover(file.toPath().toAbsolutePath());
+        return file;
     }
 
     /** Runs a read under the read lock: it sees whole commits only. */
@@ -186,9 +193,10 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
      * of its record. MapDB 3.0.5 writes a transaction's records to its write-ahead log as they are put, then at
      * commit the new header into the file first and the data after it, and it never replays the log when it opens a
      * file: a commit cut short by a full disk leaves a header that points at data never written, and the file (its
-     * log included) no longer opens. Not writing what may not fit is what keeps every commit before it: a group
-     * refused half-way is rolled back ({@link #exclusive}). A disk whose free space cannot be read is written to as
-     * before.
+     * log included) no longer opens until the {@link UndoJournal} rolls it back (which needs room for its journal).
+     * Not writing what may not fit is what keeps every commit before it without a roll-back: a group refused
+     * half-way is rolled back in memory ({@link #exclusive}). A disk whose free space cannot be read is written to
+     * as before.
      */
     private void checkSpace(long bytes) {
         FileStore store = fileStore();
@@ -204,20 +212,21 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
         long need = spaceNeeded(heldBytes + bytes, heldRecords + 1);
         if (free < need) {
             throw new DiskFullException(String.format(Locale.ROOT, "the disk of store file %s has %d KiB free, less"
-                    + " than the %d KiB its next commit may need (%d records of at most %d KiB in all, written twice"
-                    + " by MapDB, plus 1 MiB for the file's growth and its closing): recording into it stops, and"
-                    + " everything committed before is kept", file, free >> 10, need >> 10, heldRecords + 1,
+                    + " than the %d KiB its next commit may need (%d records of at most %d KiB in all, written three"
+                    + " times with MapDB's log and the undo journal, plus 1 MiB for the file's growth and its"
+                    + " closing): recording into it stops, and everything committed before is kept", file, free >> 10, need >> 10, heldRecords + 1,
                     (heldBytes + bytes) >> 10));
         }
     }
 
     /**
-     * What a commit may need on disk: its records twice (MapDB's write-ahead log, then the file), 16 KiB for each
-     * record's index and hash-tree pages and for the header, and one MapDB allocation page (1 MiB), by which the file
+     * What a commit may need on disk: its records three times (MapDB's write-ahead log, the file, and the old bytes
+     * of the blocks it overwrites in the {@link UndoJournal}), 16 KiB for each record's index and hash-tree pages and
+     * for the header (and as much again for their journal), and one MapDB allocation page (1 MiB), by which the file
      * may grow at once and which leaves room for the commit of the file's close.
      */
     public static long spaceNeeded(long recordBytes, int records) {
-        return 2 * recordBytes + 16_384L * (records + 1) + (1L << 20);
+        return 3 * recordBytes + 32_768L * (records + 1) + (1L << 20);
     }
 
     /** After a commit or a rollback: no record waits for one. */

@@ -1,0 +1,190 @@
+package io.github.landscape4j.store.internal;
+
+import org.mapdb.DataInput2;
+import org.mapdb.volume.Volume;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+
+/**
+ * Internal: MapDB's file volume with an {@link UndoJournal} in front of every write. Before a byte of the file that
+ * existed at the start of a commit is overwritten, the block holding it is copied to the journal; MapDB's
+ * {@code sync()} at the end of its commit empties the journal. Reads go straight to the file.
+ */
+final class JournaledVolume extends Volume {
+    /** Crash tests only: runs after each write reached the file (e.g. halts the JVM there). */
+    static volatile Runnable afterWrite;
+
+    private final Volume file;
+    private final UndoJournal journal;
+
+    JournaledVolume(Volume file, UndoJournal journal) {
+        this.file = file;
+        this.journal = journal;
+    }
+
+    private static void wrote() {
+        Runnable hook = afterWrite;
+        if (hook != null) {
+            hook.run();
+        }
+    }
+
+    private void before(long offset, long length) {
+        journal.before(file, offset, length);
+    }
+
+    @Override
+    public synchronized void ensureAvailable(long offset) {
+        journal.begin(file);
+        file.ensureAvailable(offset);
+        wrote();
+    }
+
+    @Override
+    public synchronized void truncate(long size) {
+        before(size, Math.max(0, file.length() - size));
+        file.truncate(size);
+        wrote();
+    }
+
+    @Override
+    public synchronized void putLong(long offset, long value) {
+        before(offset, 8);
+        file.putLong(offset, value);
+        wrote();
+    }
+
+    @Override
+    public synchronized void putInt(long offset, int value) {
+        before(offset, 4);
+        file.putInt(offset, value);
+        wrote();
+    }
+
+    @Override
+    public synchronized void putByte(long offset, byte value) {
+        before(offset, 1);
+        file.putByte(offset, value);
+        wrote();
+    }
+
+    @Override
+    public synchronized void putData(long offset, byte[] src, int srcPos, int srcSize) {
+        before(offset, srcSize);
+        file.putData(offset, src, srcPos, srcSize);
+        wrote();
+    }
+
+    @Override
+    public synchronized void putData(long offset, ByteBuffer buf) {
+        before(offset, buf.remaining());
+        file.putData(offset, buf);
+        wrote();
+    }
+
+    @Override
+    public synchronized void clear(long startOffset, long endOffset) {
+        before(startOffset, endOffset - startOffset);
+        file.clear(startOffset, endOffset);
+        wrote();
+    }
+
+    /** MapDB's commit ends with this: the file holds the commit whole, so the journal of its blocks is dropped. */
+    @Override
+    public synchronized void sync() {
+        file.sync();
+        journal.committed();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                file.close();
+            } finally {
+                journal.close();
+            }
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get() || file.isClosed();
+    }
+
+    @Override
+    public long getLong(long offset) {
+        return file.getLong(offset);
+    }
+
+    @Override
+    public int getInt(long offset) {
+        return file.getInt(offset);
+    }
+
+    @Override
+    public byte getByte(long offset) {
+        return file.getByte(offset);
+    }
+
+    @Override
+    public DataInput2 getDataInput(long offset, int size) {
+        return file.getDataInput(offset, size);
+    }
+
+    @Override
+    public void getData(long offset, byte[] bytes, int bytesPos, int size) {
+        file.getData(offset, bytes, bytesPos, size);
+    }
+
+    @Override
+    public int getUnsignedShort(long offset) {
+        return file.getUnsignedShort(offset);
+    }
+
+    @Override
+    public long getSixLong(long pos) {
+        return file.getSixLong(pos);
+    }
+
+    @Override
+    public long getPackedLong(long position) {
+        return file.getPackedLong(position);
+    }
+
+    @Override
+    public int sliceSize() {
+        return file.sliceSize();
+    }
+
+    @Override
+    public boolean isSliced() {
+        return file.isSliced();
+    }
+
+    @Override
+    public long length() {
+        return file.length();
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return file.isReadOnly();
+    }
+
+    @Override
+    public File getFile() {
+        return file.getFile();
+    }
+
+    @Override
+    public boolean getFileLocked() {
+        return file.getFileLocked();
+    }
+
+    @Override
+    public boolean fileLoad() {
+        return file.fileLoad();
+    }
+}

@@ -1,0 +1,286 @@
+package io.github.landscape4j.store.internal;
+
+import io.github.landscape4j.store.StoreException;
+import org.mapdb.volume.Volume;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
+
+/**
+ * Internal: a rollback journal that makes a store file survive its writer dying in the middle of a commit.
+ *
+ * <p>MapDB 3.0.5 (DL4J's) puts a transaction's records into its write-ahead log, but at commit it writes the new
+ * header into the file first and the index, free lists and records after it, and it never replays its log when it
+ * opens a file. A process killed between the two (kill -9, the OOM killer, a JVM crash) leaves a header that points
+ * at data never written, and the file no longer opens: every run in it is lost. So before MapDB overwrites a block
+ * (4 KiB) of the file as it was at the start of the commit, the block's old bytes go to {@code FILE.undo}; the
+ * commit's closing {@code sync()} empties the journal. Opening a file with a non-empty journal and no live writer
+ * (nobody holds the file's lock) writes the old blocks back and cuts the file to its old length: the file is the
+ * last commit that finished. The journal is written before each overwrite but not forced to disk block by block, so
+ * this covers the process dying, not the machine losing power mid-commit (there MapDB's own behaviour stands).
+ *
+ * <p>Journal layout: a header (magic, the file's length at the start of the commit, CRC-32), then entries (offset,
+ * length, the old bytes, CRC-32). An entry cut short by the crash is ignored: its block was not overwritten yet.
+ */
+public final class UndoJournal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
+    static final int BLOCK = 4096;
+    private static final long MAGIC = 0x4c344a554e444f31L; // "L4JUNDO1"
+    private static final int HEADER = 24;
+    /** Journals this JVM writes: a reader in the same JVM must not roll back a commit in progress. */
+    private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
+
+    private final Path path;
+    private FileChannel channel;
+    /** The file's length when the commit began; -1 between commits. */
+    private long base = -1;
+    private final BitSet saved = new BitSet();
+    /** A journal or file write failed in this commit: the journal is kept for the next open to roll back. */
+    private boolean broken;
+
+    private UndoJournal(Path path) {
+        this.path = path;
+    }
+
+    /** The journal of a store file: {@code FILE.undo} beside it. */
+    public static Path of(Path file) {
+        return file.resolveSibling(file.getFileName() + ".undo");
+    }
+
+    /**
+     * Puts a journal in front of the file volume of the storage's MapDB database (MapDB 3.0.x's
+     * {@code StoreWAL.realVolume}). Returns false, changing nothing and saying so once, when the database is not laid
+     * out as expected.
+     */
+    public static boolean install(Object mapDbStatsStorage, Path file) {
+        try {
+            Object db = MapDbShutdown.field(mapDbStatsStorage.getClass(), "db").get(mapDbStatsStorage);
+            Object store = db.getClass().getMethod("getStore").invoke(db);
+            // StoreWAL writes through realVolume; its reads go through a read-only view of the same file
+            Field real = MapDbShutdown.field(store.getClass(), "realVolume");
+            if (!(real.get(store) instanceof Volume v) || v.isReadOnly()) {
+                throw new IllegalStateException("MapDB's store " + store.getClass().getName() + " has no writable"
+                        + " file volume");
+            }
+            Path journalPath = of(file.toAbsolutePath());
+            real.set(store, new JournaledVolume(v, new UndoJournal(journalPath)));
+            OPEN.add(journalPath);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("landscape4j: store file {}: no crash journal ({}); a crash in the middle of a commit may"
+                    + " leave the file unreadable", file, Causes.describe(e));
+            return false;
+        }
+    }
+
+    /** Called before every write of the volume: opens the commit's journal at its first write. */
+    void begin(Volume file) {
+        if (base >= 0) {
+            return;
+        }
+        try {
+            if (channel == null) {
+                channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.READ);
+            }
+            long length = file.length();
+            channel.truncate(0);
+            ByteBuffer header = ByteBuffer.allocate(HEADER).putLong(MAGIC).putLong(length);
+            header.putLong(crc(header.array(), 0, 16));
+            writeAt(header.flip(), 0);
+            base = length;
+        } catch (IOException e) {
+            broken = true;
+            throw new UncheckedIOException("cannot write the undo journal " + path + " of the store file", e);
+        }
+    }
+
+    /** Saves the blocks of {@code [offset, offset + length)} the commit has not changed yet. */
+    void before(Volume file, long offset, long length) {
+        begin(file);
+        long end = Math.min(offset + length, base);
+        try {
+            for (long block = offset / BLOCK; block * BLOCK < end; block++) {
+                if (block > Integer.MAX_VALUE) {
+                    throw new IOException("file offset " + offset + " beyond the journal's reach");
+                }
+                if (!saved.get((int) block)) {
+                    save(file, block);
+                    saved.set((int) block);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            broken = true;
+            throw e instanceof IOException io ? new UncheckedIOException("cannot write the undo journal " + path
+                    + " of the store file", io) : (RuntimeException) e;
+        }
+    }
+
+    private void save(Volume file, long block) throws IOException {
+        long at = block * BLOCK;
+        int n = (int) Math.min(BLOCK, base - at);
+        ByteBuffer entry = ByteBuffer.allocate(12 + n + 8).putLong(at).putInt(n);
+        file.getData(at, entry.array(), 12, n);
+        entry.position(12 + n);
+        entry.putLong(crc(entry.array(), 0, 12 + n));
+        writeAt(entry.flip(), channel.size());
+    }
+
+    /** The file holds the commit whole (MapDB synced it): the journal is emptied, unless a write failed. */
+    void committed() {
+        if (base < 0 || broken) {
+            return;
+        }
+        try {
+            channel.truncate(0);
+        } catch (IOException e) {
+            broken = true;
+            throw new UncheckedIOException("cannot empty the undo journal " + path + " of the store file", e);
+        }
+        base = -1;
+        saved.clear();
+    }
+
+    /** Closes the journal; an empty one is deleted, one of a commit that did not finish stays for the next open. */
+    @Override
+    public void close() {
+        OPEN.remove(path);
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+            if (base < 0 && !broken) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            LOG.warn("landscape4j: cannot close the undo journal {}: {}", path, e.toString());
+        }
+    }
+
+    /**
+     * Before a store file is opened: when its journal holds an interrupted commit and no process writes the file,
+     * puts the file back as it was before that commit. A journal of a file written in this JVM, or locked by
+     * another process, belongs to a live commit and is left alone.
+     *
+     * @throws StoreException naming the file when it needs rolling back and cannot be written
+     */
+    public static void recover(Path file) {
+        Path journal = of(file.toAbsolutePath());
+        try {
+            if (OPEN.contains(journal) || !Files.isRegularFile(journal) || Files.size(journal) == 0) {
+                return;
+            }
+        } catch (IOException e) {
+            return; // gone meanwhile
+        }
+        if (!Files.isWritable(file)) {
+            if (writerAlive(file)) {
+                return;
+            }
+            throw new StoreException("store file " + file + " holds a commit cut short when its writer died, and it"
+                    + " cannot be rolled back: the file is not writable (" + journal.getFileName() + " has its old"
+                    + " blocks); open it once with write access");
+        }
+        try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = f.tryLock();
+            } catch (OverlappingFileLockException e) {
+                return;
+            }
+            if (lock == null) {
+                return; // a live writer's commit in progress
+            }
+            try {
+                int blocks = rollBack(f, journal);
+                Files.deleteIfExists(journal);
+                if (blocks >= 0) {
+                    LOG.warn("landscape4j: store file {}: rolled back a commit cut short when its writer died ({}"
+                            + " blocks from {}); every commit before it is kept", file, blocks, journal.getFileName());
+                }
+            } finally {
+                lock.release();
+            }
+        } catch (NoSuchFileException e) {
+            // nothing to roll back
+        } catch (IOException e) {
+            throw new StoreException("store file " + file + ": cannot roll back the commit cut short when its writer"
+                    + " died, from " + journal + ": " + e, e);
+        }
+    }
+
+    /** Whether another process holds the file's lock (MapDB's writers lock their file), seen by a shared lock. */
+    private static boolean writerAlive(Path file) {
+        try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
+            FileLock lock = f.tryLock(0, Long.MAX_VALUE, true);
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Writes the journal's blocks back; returns how many, or -1 when its header was never finished. */
+    private static int rollBack(FileChannel f, Path journal) throws IOException {
+        byte[] all = Files.readAllBytes(journal);
+        ByteBuffer in = ByteBuffer.wrap(all);
+        if (all.length < HEADER || in.getLong(0) != MAGIC || in.getLong(16) != crc(all, 0, 16)) {
+            return -1; // cut short before its header: the file was not written yet
+        }
+        long base = in.getLong(8);
+        int blocks = 0;
+        int at = HEADER;
+        while (at + 12 <= all.length) {
+            long offset = in.getLong(at);
+            int n = in.getInt(at + 8);
+            if (n < 0 || n > BLOCK || at + 12L + n + 8 > all.length
+                    || in.getLong(at + 12 + n) != crc(all, at, 12 + n)) {
+                break; // an entry cut short: its block was not overwritten
+            }
+            ByteBuffer old = ByteBuffer.wrap(all, at + 12, n);
+            for (long p = offset; old.hasRemaining(); ) {
+                p += f.write(old, p);
+            }
+            blocks++;
+            at += 12 + n + 8;
+        }
+        if (f.size() > base) {
+            f.truncate(base);
+        }
+        f.force(true);
+        return blocks;
+    }
+
+    private void writeAt(ByteBuffer b, long position) throws IOException {
+        long p = position;
+        while (b.hasRemaining()) {
+            p += channel.write(b, p);
+        }
+    }
+
+    private static long crc(byte[] b, int off, int len) {
+        CRC32 c = new CRC32();
+        c.update(b, off, len);
+        return c.getValue();
+    }
+}

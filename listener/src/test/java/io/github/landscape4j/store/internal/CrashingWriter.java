@@ -1,0 +1,58 @@
+package io.github.landscape4j.store.internal;
+
+import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.StoreFixtures;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A writer that dies in the middle of a commit, for {@code CrashMidCommitTest}: it commits {@link #SNAPSHOTS}
+ * snapshots (large planes) and rows one by one, then halts the JVM (no shutdown hook, no close: as kill -9 leaves
+ * it) right after the {@code k}-th write of the next row's and snapshot's commits reached the file. Arguments: the store file, k, and
+ * "journal" or "no-journal" (the undo journal is deleted just before the halt: the file as MapDB alone leaves it).
+ * Prints "committed", then "writes N" when the commit finished before its k-th write.
+ */
+public final class CrashingWriter {
+    static final int SNAPSHOTS = 4;
+    static final int GRID = 61;
+
+    private CrashingWriter() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args[0]);
+        int k = Integer.parseInt(args[1]);
+        boolean journal = args[2].equals("journal");
+        LandscapeStore store = LandscapeStore.open(file);
+        StoreWriter w = StoreFixtures.writer(store.statsStorage(), "run-crash", 1, Throwable::printStackTrace);
+        for (int i = 0; i < SNAPSHOTS; i++) {
+            w.addRow(StoreFixtures.row(i));
+            w.writeRecord(RecordTypes.SNAPSHOT, Json.GSON.toJson(StoreFixtures.bigSnapshot(i, GRID)));
+            w.flush();
+        }
+        System.out.println("committed");
+        System.out.flush();
+        AtomicInteger writes = new AtomicInteger();
+        JournaledVolume.afterWrite = () -> {
+            if (writes.incrementAndGet() == k) {
+                if (!journal) {
+                    try {
+                        Files.deleteIfExists(UndoJournal.of(file.toAbsolutePath()));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                Runtime.getRuntime().halt(137);
+            }
+        };
+        w.addRow(StoreFixtures.row(SNAPSHOTS));
+        w.writeRecord(RecordTypes.SNAPSHOT, Json.GSON.toJson(StoreFixtures.bigSnapshot(SNAPSHOTS, GRID)));
+        w.flush();
+        JournaledVolume.afterWrite = null;
+        System.out.println("writes " + writes.get());
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+}
