@@ -5,6 +5,8 @@
 #   surface-linear  the same with the first-layer linearity path (and its difference to the generic path)
 #   hessian         power-iteration top eigenvalue vs the exact Hessian of a small network
 #   hessian-relu    top eigenvalue and Hutchinson trace vs the exact Hessian of a ReLU MLP with softmax output
+#   curvature       a default snapshot's trace, top eigenvalue and ε-sharpness on the demo MLP vs exact/converged
+#                   values (the trace's closed form, a long Lanczos run, a 200-evaluation ascent; and a tanh/MSE MLP)
 #   snapshot        one whole default snapshot vs one bare forward pass on the same probe (goal: <= 400)
 #   snapshot-cnn    the same for a LeNet-like CNN on Fashion-MNIST (optional --snapshots N, --steps N)
 #   snapshot-graph  the same for a residual ComputationGraph with batch norm on Fashion-MNIST
@@ -20,6 +22,7 @@ declare -A mains=(
   [surface-linear]="io.github.landscape4j.examples.bench.SurfaceBench linear"
   [hessian]=io.github.landscape4j.examples.bench.HessianBench
   [hessian-relu]=io.github.landscape4j.examples.bench.HessianReluBench
+  [curvature]=io.github.landscape4j.examples.bench.CurvatureBench
   [agent]=io.github.landscape4j.examples.bench.AgentStartupBench
   [snapshot]=io.github.landscape4j.examples.bench.SnapshotBench
   [snapshot-cnn]="io.github.landscape4j.examples.bench.ModelSnapshotBench cnn"

@@ -24,17 +24,36 @@ import java.util.Set;
  * @param curvatureAll      top eigenvalue, trace and probe gradient norm of every trainable parameter rather than
  *                          the weights-only block
  * @param pcaCentred        PCA of the trajectory centred (Li et al.'s code) rather than uncentred
+ * @param traceSe           Hutchinson samples beyond {@code hutchinson} (up to 4x) until the trace's standard error
+ *                          is at most this fraction of it; 0: exactly {@code hutchinson}
  */
 public record SnapshotConfig(int grid, double range, Normalization normalization,
                              boolean biasBn, Set<String> planes, boolean slices, double epsilon, int sharpnessK,
                              int ascentSteps, int hessianIterations, int hutchinson, boolean perTensorMeasures,
-                             boolean sharpnessBoxAll, boolean curvatureAll, boolean pcaCentred) {
+                             boolean sharpnessBoxAll, boolean curvatureAll, boolean pcaCentred, double traceSe) {
+
+    /** The default {@link #traceSe}. */
+    public static final double DEFAULT_TRACE_SE = 0.05;
+    /** At most this many times {@link #hutchinson} samples when {@link #traceSe} asks for more. */
+    public static final int TRACE_SAMPLES_FACTOR = 4;
 
     /** The planes a snapshot can compute, in the order they are computed. */
     public static final java.util.List<String> PLANE_NAMES = java.util.List.of("random", "pca", "hessian");
 
+    /** As the canonical constructor with the default {@link #traceSe}. */
+    public SnapshotConfig(int grid, double range, Normalization normalization, boolean biasBn, Set<String> planes,
+                          boolean slices, double epsilon, int sharpnessK, int ascentSteps, int hessianIterations,
+                          int hutchinson, boolean perTensorMeasures, boolean sharpnessBoxAll, boolean curvatureAll,
+                          boolean pcaCentred) {
+        this(grid, range, normalization, biasBn, planes, slices, epsilon, sharpnessK, ascentSteps, hessianIterations,
+                hutchinson, perTensorMeasures, sharpnessBoxAll, curvatureAll, pcaCentred, DEFAULT_TRACE_SE);
+    }
+
     public SnapshotConfig {
         planes = Set.copyOf(planes);
+        if (!(traceSe >= 0 && traceSe < 1)) {
+            throw new IllegalArgumentException("traceSe=" + traceSe + ": must be 0 or a number in (0, 1)");
+        }
         if (!PLANE_NAMES.containsAll(planes)) {
             throw new IllegalArgumentException("planes " + planes + ": allowed are " + PLANE_NAMES);
         }
@@ -46,13 +65,13 @@ public record SnapshotConfig(int grid, double range, Normalization normalization
     /** The same options with {@code grid} points per side (e.g. 51, Li et al.'s default, for an offline surface). */
     public SnapshotConfig withGrid(int grid) {
         return new SnapshotConfig(grid, range, normalization, biasBn, planes, slices, epsilon, sharpnessK, ascentSteps,
-                hessianIterations, hutchinson, perTensorMeasures, sharpnessBoxAll, curvatureAll, pcaCentred);
+                hessianIterations, hutchinson, perTensorMeasures, sharpnessBoxAll, curvatureAll, pcaCentred, traceSe);
     }
 
     /** The same options with only {@code planes} as 2D surfaces. */
     public SnapshotConfig withPlanes(Set<String> planes) {
         return new SnapshotConfig(grid, range, normalization, biasBn, planes, slices, epsilon, sharpnessK, ascentSteps,
-                hessianIterations, hutchinson, perTensorMeasures, sharpnessBoxAll, curvatureAll, pcaCentred);
+                hessianIterations, hutchinson, perTensorMeasures, sharpnessBoxAll, curvatureAll, pcaCentred, traceSe);
     }
 
     /** The planes as their option value: names joined by '+' in computing order, or {@code none}. */

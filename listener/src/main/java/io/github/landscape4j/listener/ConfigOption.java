@@ -79,7 +79,10 @@ public enum ConfigOption {
     HESSIAN_ITERATIONS("hessianIterations", "20", OptionValues.integer(0, 1000),
             "Hessian-vector products at most for the top Hessian eigenvalue (Lanczos steps)"),
     HUTCHINSON("hutchinson", "10", OptionValues.integer(0, 1000),
-            "Rademacher samples of Hutchinson's trace estimate"),
+            "Rademacher samples of Hutchinson's trace estimate (at least; see traceSe)"),
+    TRACE_SE("traceSe", "0.05", OptionValues.text("0 or a number in (0, 1)"),
+            "more Hutchinson samples, up to 4 x hutchinson, until the trace's standard error is at most this fraction "
+            + "of it; 0: exactly hutchinson samples"),
     CURVATURE("curvature", "all", OptionValues.choice("all", "weights"),
             "parameters of the top Hessian eigenvalue, the trace and the probe gradient norm: all (every trainable "
             + "parameter, as PyHessian) or weights (the weights-only block)"),

@@ -279,6 +279,14 @@ public final class LandscapeListenerBuilder {
         return set(ConfigOption.HUTCHINSON, samples);
     }
 
+    /**
+     * More Hutchinson samples (up to 4x {@link #hutchinson}) until the trace's standard error is at most this fraction
+     * of it; 0 for exactly {@code hutchinson} samples (default 0.05).
+     */
+    public LandscapeListenerBuilder traceSe(double fraction) {
+        return set(ConfigOption.TRACE_SE, fraction);
+    }
+
     /** Whether sharpness and top eigenvalue are also computed per weight tensor (default true). */
     public LandscapeListenerBuilder perTensorMeasures(boolean on) {
         return set(ConfigOption.PER_TENSOR_MEASURES, on);

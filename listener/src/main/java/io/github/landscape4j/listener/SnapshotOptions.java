@@ -39,13 +39,23 @@ final class SnapshotOptions {
         int steps = (int) p.integer(ConfigOption.ASCENT_STEPS);
         int power = (int) p.integer(ConfigOption.HESSIAN_ITERATIONS);
         int hutchinson = (int) p.integer(ConfigOption.HUTCHINSON);
+        double traceSe = SnapshotConfig.DEFAULT_TRACE_SE;
+        try {
+            traceSe = Double.parseDouble(p.string(ConfigOption.TRACE_SE));
+            if (!(traceSe >= 0 && traceSe < 1)) {
+                p.bad(ConfigOption.TRACE_SE);
+                traceSe = SnapshotConfig.DEFAULT_TRACE_SE;
+            }
+        } catch (NumberFormatException e) {
+            p.bad(ConfigOption.TRACE_SE);
+        }
         boolean perTensorMeasures = p.bool(ConfigOption.PER_TENSOR_MEASURES);
         boolean boxAll = p.choice(ConfigOption.SHARPNESS_BOX).equals("all");
         boolean curvatureAll = p.choice(ConfigOption.CURVATURE).equals("all");
         boolean centred = p.choice(ConfigOption.PCA).equals("centred");
         return new SnapshotConfig(grid, range, normalization,
                 biasBn, planes, slices, epsilon, k, steps, power, hutchinson, perTensorMeasures, boxAll, curvatureAll,
-                centred);
+                centred, traceSe);
     }
 
     static Map<String, String> asOptions(SnapshotConfig c) {
@@ -61,6 +71,7 @@ final class SnapshotOptions {
         m.put(ConfigOption.ASCENT_STEPS.key(), Integer.toString(c.ascentSteps()));
         m.put(ConfigOption.HESSIAN_ITERATIONS.key(), Integer.toString(c.hessianIterations()));
         m.put(ConfigOption.HUTCHINSON.key(), Integer.toString(c.hutchinson()));
+        m.put(ConfigOption.TRACE_SE.key(), Double.toString(c.traceSe()));
         m.put(ConfigOption.PER_TENSOR_MEASURES.key(), Boolean.toString(c.perTensorMeasures()));
         m.put(ConfigOption.SHARPNESS_BOX.key(), c.sharpnessBoxAll() ? "all" : "weights");
         m.put(ConfigOption.CURVATURE.key(), c.curvatureAll() ? "all" : "weights");

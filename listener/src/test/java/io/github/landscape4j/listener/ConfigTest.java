@@ -43,13 +43,14 @@ class ConfigTest {
         bad.put("sharpnessBox", "box");
         bad.put("curvature", "biases");
         bad.put("pca", "whitened");
+        bad.put("traceSe", "1.5");
         assertThatThrownBy(() -> LandscapeConfig.parse(bad))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         "colour=blue: unknown option; known options: store, run, tags, seed, every, perTensor,"
                                 + " tensorEvery, checkpointEvery, maxCheckpoints, commitEvery, commitMillis, snapshot,"
                                 + " finalSeconds, probeSize, probeMin, holdout, checkpointMB, snapshotThreads, grid, range, normalization, biasbn,"
                                 + " planes, slices, epsilon, sharpnessK,"
-                                + " ascentSteps, sharpnessBox, hessianIterations, hutchinson, curvature, pca,"
+                                + " ascentSteps, sharpnessBox, hessianIterations, hutchinson, traceSe, curvature, pca,"
                                 + " perTensorMeasures, ui",
                         "run=my run: must be a non-empty name of letters, digits, '.', '_' or '-'",
                         "every=0: must be auto or an integer in [1, 1000000]",
@@ -57,9 +58,21 @@ class ConfigTest {
                         "maxCheckpoints=lots: must be an integer in [4, 100000]",
                         "snapshot=sometimes: must be off, every:N (N >= 1), epoch or budget:P% (0 < P <= 100)",
                         "planes=random+diagonal: must be none or names from random, pca, hessian joined by '+'",
+                        "traceSe=1.5: must be 0 or a number in (0, 1)",
                         "sharpnessBox=box: must be all or weights",
                         "curvature=biases: must be all or weights",
                         "pca=whitened: must be centred or uncentred"));
+    }
+
+    @Test
+    void traceSeIsZeroOrAFraction() {
+        assertThat(LandscapeConfig.parse(Map.of()).snapshots().traceSe()).isEqualTo(0.05);
+        assertThat(LandscapeConfig.parse(Map.of("traceSe", "0")).snapshots().traceSe()).isZero();
+        assertThat(LandscapeConfig.parse(Map.of("traceSe", "0.02")).snapshots().traceSe()).isEqualTo(0.02);
+        for (String bad : new String[]{"-0.1", "1", "NaN", "some"}) {
+            assertThatThrownBy(() -> LandscapeConfig.parse(Map.of("traceSe", bad)))
+                    .hasMessageContaining("traceSe=" + bad + ": must be 0 or a number in (0, 1)");
+        }
     }
 
     @Test

@@ -88,6 +88,9 @@ class RunEndTest {
         Object db = field(storage, "db");
         Object store = db.getClass().getMethod("getStore").invoke(db);
         Object volume = field(store, "realVolume");
+        if (!(volume instanceof org.mapdb.volume.RandomAccessFileVol)) {
+            volume = field(volume, "file"); // under the store's undo journal
+        }
         ((RandomAccessFile) field(volume, "raf")).close();
     }
 

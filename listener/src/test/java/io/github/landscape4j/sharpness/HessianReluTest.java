@@ -132,7 +132,7 @@ class HessianReluTest {
     @Test
     void traceMatchesExactOnTheSameRademacherVectors() {
         int samples = 30;
-        double estimate = hessian.trace(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9), samples);
+        double estimate = fresh().trace(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9), samples);
         org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(9);
         double sameVectors = 0;
         for (int i = 0; i < samples; i++) {
@@ -148,7 +148,7 @@ class HessianReluTest {
     @Test
     void traceStandardErrorIsTheSpreadOfTheSameSamplesAndCoversTheExactTrace() {
         int samples = 30;
-        Hessian.Estimate e = hessian.traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9),
+        Hessian.Estimate e = fresh().traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9),
                 samples);
         org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(9);
         double[] values = new double[samples];
@@ -163,7 +163,56 @@ class HessianReluTest {
         assertThat(e.standardError()).isPositive();
         // an unbiased estimate: the exact trace within 4 standard errors (fixed draws: deterministic)
         assertThat(Math.abs(e.value() - exact.getTrace())).isLessThan(4 * e.standardError());
-        assertThat(hessian.traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9), 1)
+        assertThat(fresh().traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9), 1)
                 .standardError()).isNaN();
+    }
+
+    @Test
+    void theTraceDeflatedByTheLanczosBasisIsUnbiasedAndTighter() {
+        Hessian h = fresh();
+        Hessian.Estimate plain = h.traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9), 30);
+        assertThat(plain.exactDirections()).isZero();
+        Hessian.Top top = h.top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(4), 20, 1e-3, null, null);
+        Hessian.Estimate deflated = h.traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9),
+                30);
+        assertThat(deflated.exactDirections()).isEqualTo(top.hvps());
+        assertThat(Math.abs(deflated.value() - exact.getTrace())).isLessThan(4 * deflated.standardError());
+        assertThat(deflated.standardError()).as("the top directions' part of the spread is gone")
+                .isLessThan(plain.standardError() / 2);
+        // another centre or probe: the basis does not apply
+        assertThat(h.traceEstimate(theta.dup(), probe, Nd4j.getRandomFactory().getNewRandomInstance(9), 2)
+                .exactDirections()).isZero();
+
+        // a basis of the whole space: the trace is the sum of Lanczos's α, nothing left to sample
+        Hessian whole = fresh();
+        whole.top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(4), (int) theta.length(), -1, null, null);
+        Hessian.Estimate all = whole.traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9), 5);
+        assertThat(all.value()).isCloseTo(exact.getTrace(), within(1e-4 * Math.abs(exact.getTrace())));
+        assertThat(all.standardError()).isLessThan(1e-4 * Math.abs(exact.getTrace()));
+    }
+
+    @Test
+    void moreSamplesUntilTheStandardErrorIsSmallEnough() {
+        Hessian.Estimate fixed = fresh().traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9),
+                5, 5, 0);
+        assertThat(fixed.samples()).isEqualTo(5);
+        double target = 0.5 * fixed.standardError() / Math.abs(fixed.value()); // about 4x the samples
+        Hessian.Estimate more = fresh().traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9),
+                5, 200, target);
+        assertThat(more.samples()).isGreaterThan(5).isLessThan(200);
+        assertThat(more.standardError()).isLessThanOrEqualTo(target * Math.abs(more.value()));
+        Hessian.Estimate fewer = fresh().traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9),
+                5, 200, target);
+        assertThat(fewer.samples()).as("the same draws: the same stop").isEqualTo(more.samples());
+        assertThat(Math.abs(more.value() - exact.getTrace())).isLessThan(4 * more.standardError());
+        Hessian.Estimate capped = fresh().traceEstimate(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9),
+                5, 8, 1e-9);
+        assertThat(capped.samples()).isEqualTo(8);
+    }
+
+    /** A product engine with no Lanczos basis kept yet: plain Hutchinson. */
+    private static Hessian fresh() {
+        return new Hessian(ProbeModel.of(net, DataType.DOUBLE),
+                new Directions(Models.tensors(net), Normalization.FILTER, true));
     }
 }

@@ -115,7 +115,8 @@ public final class SnapshotCosts {
             e += sides * (n + (interpolation ? 4 * Math.max(1, Math.round((n - 1) / 4f)) + 1 : 0));
         }
         e += (double) c.sharpnessK() * (1 + weights);
-        double gradients = 1 + 4.0 * c.ascentSteps() + c.hutchinson() // a Hessian-vector product is one gradient
+        double samples = c.traceSe() > 0 ? 2.0 * c.hutchinson() : c.hutchinson(); // more until its SE is small
+        double gradients = 1 + 4.0 * c.ascentSteps() + samples // a Hessian-vector product is one gradient
                 + c.hessianIterations() * (1 + weights + (c.planes().contains("hessian") ? 1 : 0));
         return e + 3 * gradients;
     }
