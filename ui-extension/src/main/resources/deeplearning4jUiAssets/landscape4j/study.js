@@ -2,7 +2,7 @@
 // setting, error bars from the probes' standard errors) with τ, ρ and p printed on it, and the correlation table.
 (function () {
   'use strict';
-  const state = { studies: [], study: null, store: '', polls: 0 };
+  const state = { studies: [], study: null, answer: null, store: '', polls: 0 };
   window.landscape4jStudy = state;
   const $ = (id) => document.getElementById(id);
   const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
@@ -73,6 +73,10 @@
     if (wanted && keys.includes(wanted) && !state.measureSet) {
       $('measure').value = wanted;
       state.measureSet = true;
+    } else if (!state.measureSet && state.answer && state.answer.verdicts.length) {
+      // open on the flatness measure the answer leads with, not on whatever comes first
+      const lead = state.answer.verdicts.find((v) => v.gap === $('gap').value) || state.answer.verdicts[0];
+      if (keys.includes(lead.measure)) $('measure').value = lead.measure;
     }
     const axes = varyingAxes();
     fillSelect($('colour'), (axes.length ? axes : Object.keys(state.study.axes || {})).map((a) => [a, a]), true);
@@ -103,9 +107,11 @@
         text: runs.map((r) => r.key), hovertemplate: '%{text}<br>x %{x:.4g}<br>y %{y:.4g}<extra></extra>',
         marker: { size: 10, color: COLOURS[i % COLOURS.length] },
       };
-      if (gapSe) t.error_y = { type: 'data', array: runs.map((r) => r.measures[gapSe]), visible: true, thickness: 1 };
-      if (d.errorKey) t.error_x = { type: 'data', array: runs.map((r) => r.measures[d.errorKey]), visible: true,
-        thickness: 1 };
+      // ±2 standard errors, the Runs page's convention
+      const twice = (key) => runs.map((r) => (r.measures[key] === null || r.measures[key] === undefined
+        ? null : 2 * r.measures[key]));
+      if (gapSe) t.error_y = { type: 'data', array: twice(gapSe), visible: true, thickness: 1 };
+      if (d.errorKey) t.error_x = { type: 'data', array: twice(d.errorKey), visible: true, thickness: 1 };
       traces.push(t);
     });
     const c = correlation(measure, gap);
@@ -130,18 +136,22 @@
     const table = $('correlations');
     table.innerHTML = '';
     const head = el('tr');
-    ['measure', 'n', 'τ', 'p(τ)', 'τ 95% CI', 'ρ', 'p(ρ)', 'ρ 95% CI', 'granulated τ', 'scale-invariant', 'note']
-      .forEach((h, i) => head.appendChild(el('th', h, i === 0 || i === 10 ? 'text' : '')));
+    ['measure', 'n', 'τ', 'p(τ)', 'Holm p(τ)', 'τ 95% CI', 'ρ', 'p(ρ)', 'ρ 95% CI', 'granulated τ',
+      'scale-invariant', 'note'].forEach((h, i) => head.appendChild(el('th', h, i === 0 || i === 11 ? 'text' : '')));
     table.appendChild(head);
-    (state.study.correlations || []).filter((c) => c.gap === gap).forEach((c) => {
+    const holm = new Map(((state.answer && state.answer.adjusted) || []).map((a) => [a.measure + '|' + a.gap,
+      a.holmP]));
+    // n = 0: a measure not computed for this study's model has no row
+    (state.study.correlations || []).filter((c) => c.gap === gap && c.n > 0).forEach((c) => {
       const tr = el('tr');
-      if (c.tauP !== null && c.tauP < 0.05) tr.className = 'strong';
+      const adjusted = holm.get(c.measure + '|' + c.gap);
+      if (adjusted !== undefined && adjusted < 0.05) tr.className = 'strong';
       if (c.measure === $('measure').value) tr.classList.add('selected');
       [descriptor(c.measure).label + ' (' + c.measure + ')', String(c.n), fmt(c.tau, 2), fmtP(c.tauP),
-        '[' + fmt(c.tauLow, 2) + ', ' + fmt(c.tauHigh, 2) + ']', fmt(c.rho, 2), fmtP(c.rhoP),
+        fmtP(adjusted), '[' + fmt(c.tauLow, 2) + ', ' + fmt(c.tauHigh, 2) + ']', fmt(c.rho, 2), fmtP(c.rhoP),
         '[' + fmt(c.rhoLow, 2) + ', ' + fmt(c.rhoHigh, 2) + ']', fmt(c.granulatedTau, 2),
         c.scaleInvariant ? 'yes' : 'no', c.note]
-        .forEach((v, i) => tr.appendChild(el('td', v, i === 0 || i === 10 ? 'text' : '')));
+        .forEach((v, i) => tr.appendChild(el('td', v, i === 0 || i === 11 ? 'text' : '')));
       tr.addEventListener('click', () => { $('measure').value = c.measure; drawAll(); });
       table.appendChild(tr);
     });
@@ -171,7 +181,39 @@
     });
   }
 
+  function drawAnswer() {
+    const a = state.answer;
+    const list = $('verdicts');
+    list.innerHTML = '';
+    $('warnings').innerHTML = '';
+    if (!a || !state.study.correlations.length) {
+      list.appendChild(el('li', 'The verdicts come when the study has finished (the analysis runs after its last run).'));
+      $('correction').textContent = '';
+      return;
+    }
+    a.verdicts.forEach((v) => {
+      const li = el('li', '', v.significant ? 'verdict significant' : 'verdict');
+      const name = el('a', v.label);
+      name.href = '#';
+      name.addEventListener('click', (e) => {
+        e.preventDefault();
+        $('measure').value = v.measure;
+        $('gap').value = v.gap;
+        drawAll();
+      });
+      li.appendChild(name);
+      li.appendChild(document.createTextNode(' against the ' + (v.gap === 'gap' ? 'loss gap' : 'accuracy gap')
+        + ': ' + v.finding + ' (τ = ' + fmt(v.tau, 2) + ', Holm p = ' + fmtP(v.holmP) + ', n = ' + v.n
+        + (v.scaleInvariant ? '' : '; not scale-invariant') + ')'));
+      list.appendChild(li);
+    });
+    if (!a.verdicts.length) list.appendChild(el('li', 'No sharpness or curvature measure has values in enough runs.'));
+    $('correction').textContent = a.correction.charAt(0).toUpperCase() + a.correction.slice(1) + '.';
+    a.warnings.forEach((w) => $('warnings').appendChild(el('p', 'Warning: ' + w + '.', 'warning')));
+  }
+
   function drawAll() {
+    drawAnswer();
     drawScatter();
     drawCorrelations();
   }
@@ -181,6 +223,7 @@
     const changed = !state.study || state.study.name !== body.study.name
       || state.study.updated !== body.study.updated;
     state.study = body.study;
+    state.answer = body.answer;
     state.store = body.store;
     if (changed) {
       drawSummary();

@@ -83,14 +83,15 @@ public final class StudyReport {
     /** One row per measure and gap. */
     public static String correlationsCsv(StudyRecord study) {
         StringBuilder b = new StringBuilder("measure,gap,n,tau,tau_p,tau_low,tau_high,rho,rho_p,rho_low,rho_high,"
-                + "granulated_tau,tau_by_axis,scale_invariant,note\n");
+                + "granulated_tau,tau_by_axis,scale_invariant,note,tau_p_holm\n");
         for (StudyRecord.Correlation c : study.correlations()) {
             List<String> axes = new ArrayList<>();
             c.tauByAxis().forEach((k, v) -> axes.add(k + "=" + num(v)));
             b.append(String.join(",", c.measure(), c.gap(), Integer.toString(c.n()), num(c.tau()), num(c.tauP()),
                     num(c.tauLow()), num(c.tauHigh()), num(c.rho()), num(c.rhoP()), num(c.rhoLow()),
                     num(c.rhoHigh()), num(c.granulatedTau()), csv(String.join(" ", axes)),
-                    Boolean.toString(c.scaleInvariant()), csv(c.note()))).append('\n');
+                    Boolean.toString(c.scaleInvariant()), csv(c.note()), num(StudyAnswer.holmP(study, c))))
+                    .append('\n');
         }
         return b.toString();
     }
@@ -108,21 +109,23 @@ public final class StudyReport {
         List<String> opts = new ArrayList<>();
         study.options().forEach((k, v) -> opts.add(k + " " + v));
         b.append(String.join(", ", opts)).append(".\n\n");
+        answer(study, b);
         b.append("A positive τ or ρ means: the larger the measure, the larger the gap (the worse the model"
                 + " generalizes). p is a two-sided permutation p-value; [low, high] a 95% bootstrap interval."
                 + " Loss gap = validation loss − train loss on probes of equal size; accuracy gap = train accuracy"
                 + " − validation accuracy.\n\n");
         for (String gap : StudyAnalysis.GAPS) {
             b.append("## Against the ").append(gap.equals("gap") ? "loss gap" : "accuracy gap").append("\n\n");
-            b.append("| measure | n | τ | p(τ) | τ 95% CI | ρ | p(ρ) | ρ 95% CI |")
+            b.append("| measure | n | τ | p(τ) | Holm p(τ) | τ 95% CI | ρ | p(ρ) | ρ 95% CI |")
                     .append(study.grid() ? " granulated τ |" : "").append(" scale-invariant | note |\n");
-            b.append("|---|---|---|---|---|---|---|---|").append(study.grid() ? "---|" : "").append("---|---|\n");
+            b.append("|---|---|---|---|---|---|---|---|---|").append(study.grid() ? "---|" : "").append("---|---|\n");
             for (StudyRecord.Correlation c : study.correlations()) {
-                if (!c.gap().equals(gap)) {
+                if (!c.gap().equals(gap) || c.n() == 0) { // n = 0: not computed for this model
                     continue;
                 }
-                b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | [%s, %s] | %s | %s | [%s, %s] |",
-                        label(study, c.measure()), c.n(), f2(c.tau()), p(c.tauP()), f2(c.tauLow()),
+                b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | [%s, %s] | %s | %s | [%s, %s] |",
+                        label(study, c.measure()), c.n(), f2(c.tau()), p(c.tauP()),
+                        p(StudyAnswer.holmP(study, c)), f2(c.tauLow()),
                         f2(c.tauHigh()), f2(c.rho()), p(c.rhoP()), f2(c.rhoLow()), f2(c.rhoHigh())));
                 if (study.grid()) {
                     b.append(' ').append(f2(c.granulatedTau())).append(" |");
@@ -139,6 +142,29 @@ public final class StudyReport {
                     r.measure("accuracy_gap")));
         }
         return b.toString();
+    }
+
+    /** The answer first: a verdict per flatness measure and gap, the warnings, the correction. */
+    private static void answer(StudyRecord study, StringBuilder b) {
+        StudyAnswer a = StudyAnswer.of(study);
+        b.append("## Answer\n\n");
+        if (study.correlations().isEmpty()) {
+            b.append("The analysis runs after the last run.\n\n");
+            return;
+        }
+        for (StudyAnswer.Verdict v : a.verdicts()) {
+            b.append(String.format(Locale.ROOT, "- **%s** (`%s`) against the %s: %s (τ = %s, Holm p = %s, n = %d%s).%n",
+                    v.label(), v.measure(), v.gap().equals("gap") ? "loss gap" : "accuracy gap", v.finding(),
+                    f2(v.tau()), p(v.holmP()), v.n(), v.scaleInvariant() ? "" : "; not scale-invariant"));
+        }
+        if (a.verdicts().isEmpty()) {
+            b.append("- No sharpness or curvature measure has values in enough runs to test.\n");
+        }
+        b.append('\n').append(Character.toUpperCase(a.correction().charAt(0))).append(a.correction().substring(1))
+                .append(".\n\n");
+        for (String w : a.warnings()) {
+            b.append("> Warning: ").append(w).append(".\n\n");
+        }
     }
 
     private static String label(StudyRecord study, String key) {

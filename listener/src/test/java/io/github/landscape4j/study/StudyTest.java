@@ -154,7 +154,22 @@ class StudyTest {
         assertThat(files).allMatch(Files::isRegularFile);
         assertThat(Files.readAllLines(dir.resolve("out/runs.csv"))).hasSize(5);
         assertThat(Files.readString(dir.resolve("out/correlations.csv"))).contains("sharpness_eps,gap,4,");
-        assertThat(Files.readString(dir.resolve("out/report.md"))).contains("| ε-sharpness (`sharpness_eps`) | 4 |");
+        String report = Files.readString(dir.resolve("out/report.md"));
+        assertThat(report).contains("| ε-sharpness (`sharpness_eps`) | 4 |");
+        // the answer comes first: a verdict per flatness measure and gap, corrected, with the warnings
+        assertThat(report.indexOf("## Answer")).isPositive().isLessThan(report.indexOf("## Against the loss gap"));
+        StudyAnswer answer = StudyAnswer.of(r);
+        assertThat(answer.verdicts()).isNotEmpty().allMatch(v -> v.n() == 4)
+                .extracting(StudyAnswer.Verdict::measure).contains("sharpness_eps", "hessian_top")
+                .doesNotContain("train_loss", "probe_gradient_norm");
+        assertThat(answer.verdicts()).allMatch(v -> v.holmP() >= v.tauP() && !v.significant()
+                && v.finding().startsWith("no evidence")); // 4 runs: no permutation p survives the correction
+        assertThat(answer.warnings()).anyMatch(w -> w.startsWith("only 4 runs"));
+        assertThat(report).contains("- **ε-sharpness** (`sharpness_eps`) against the loss gap: no evidence")
+                .contains("> Warning: only 4 runs").contains("Holm's method across all " + answer.tests() + " tests");
+        assertThat(r.correlations()).anyMatch(c -> c.n() == 0); // measures not computed for this model ...
+        r.correlations().stream().filter(c -> c.n() == 0).forEach(c -> // ... have no rows
+                assertThat(report).doesNotContain("(`" + c.measure() + "`) | 0 |"));
         assertThat(Files.readString(dir.resolve("out/study.json"))).contains("\"name\": \"tiny\"")
                 .doesNotContain("NaN");
     }

@@ -10,6 +10,7 @@ import io.github.landscape4j.study.Optimizer;
 import io.github.landscape4j.study.RunSettings;
 import io.github.landscape4j.study.Study;
 import io.github.landscape4j.study.StudyAnalysis;
+import io.github.landscape4j.study.StudyAnswer;
 import io.github.landscape4j.study.StudyPlan;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -25,6 +26,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 import java.net.URI;
@@ -33,6 +35,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,6 +139,43 @@ class StudyPageTest {
             browser.driver.get(ui.url());
             assertThat(browser.driver.findElement(By.linkText("Studies")).getDomAttribute("href"))
                     .endsWith("/landscape/study");
+        }
+    }
+
+    @Test
+    void theStudyViewOpensOnItsAnswer() {
+        StudyAnswer answer = StudyAnswer.of(study);
+        try (Browser browser = new Browser(dir.resolve("chromium-profile-answer"))) {
+            browser.driver.get(ui.url() + "/study?study=tiny");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(browser.dataset("runs")).isEqualTo("4");
+                assertThat(browser.points("chart-scatter")).isEqualTo(4);
+            });
+            // a verdict per flatness measure and gap, corrected, and the warning about 4 runs
+            List<WebElement> verdicts = browser.driver.findElements(By.cssSelector("#verdicts li"));
+            assertThat(verdicts).hasSize(answer.verdicts().size()).isNotEmpty();
+            assertThat(verdicts.get(0).getText()).contains(answer.verdicts().get(0).label(), "Holm p =", "n = 4");
+            assertThat(browser.driver.findElement(By.id("correction")).getText()).contains("Holm's method");
+            assertThat(browser.driver.findElement(By.id("warnings")).getText()).contains("only 4 runs");
+            // it opens on the measure the answer leads with, not on the train loss
+            String lead = answer.verdicts().stream().filter(v -> v.gap().equals("gap")).findFirst().orElseThrow()
+                    .measure();
+            assertThat(new Select(browser.driver.findElement(By.id("measure"))).getFirstSelectedOption()
+                    .getDomAttribute("value")).isEqualTo(lead);
+            // the table: a Holm column, no row for a measure this model has no values of
+            String table = browser.driver.findElement(By.id("correlations")).getText();
+            assertThat(table).contains("Holm p(τ)");
+            study.correlations().stream().filter(c -> c.n() == 0)
+                    .forEach(c -> assertThat(table).doesNotContain("(" + c.measure() + ")"));
+            assertThat(study.correlations()).anyMatch(c -> c.n() == 0);
+            // error bars: ±2 standard errors of the loss gap, as on the Runs page
+            Number bar = (Number) browser.js("return document.getElementById('chart-scatter').data[0]"
+                    + ".error_y.array[0];");
+            String firstKey = (String) browser.js("return document.getElementById('chart-scatter').data[0].text[0];");
+            double se = study.runs().stream().filter(r -> r.key().equals(firstKey)).findFirst().orElseThrow()
+                    .measure("gap_se");
+            assertThat(bar.doubleValue()).isCloseTo(2 * se, org.assertj.core.api.Assertions.within(1e-12));
+            browser.screenshot("study-answer");
         }
     }
 }

@@ -21,8 +21,31 @@ import java.util.Locale;
  * Panels are laid out in a grid, row by row.
  */
 public final class Figure {
-    /** One curve (or, with {@code points}, one set of points) of a panel. */
-    public record Series(String name, double[] x, double[] y, Color color, boolean dashed, boolean points) {
+    /**
+     * One curve (or, with {@code points}, one set of points) of a panel; {@code xErr} and {@code yErr}, when not
+     * null, are the half-lengths of each point's error bars (NaN: none).
+     */
+    public record Series(String name, double[] x, double[] y, Color color, boolean dashed, boolean points,
+                         double[] xErr, double[] yErr) {
+        double lowX(int i) {
+            return x[i] - err(xErr, i);
+        }
+
+        double highX(int i) {
+            return x[i] + err(xErr, i);
+        }
+
+        double lowY(int i) {
+            return y[i] - err(yErr, i);
+        }
+
+        double highY(int i) {
+            return y[i] + err(yErr, i);
+        }
+
+        private static double err(double[] e, int i) {
+            return e == null || !Double.isFinite(e[i]) ? 0 : e[i];
+        }
     }
 
     /** One panel: title, axis labels, its series; {@code logY} plots y on a log scale (non-positive y dropped). */
@@ -42,12 +65,17 @@ public final class Figure {
         }
 
         public Panel line(String name, double[] x, double[] y, Color color, boolean dashed) {
-            series.add(new Series(name, x, y, color, dashed, false));
+            series.add(new Series(name, x, y, color, dashed, false, null, null));
             return this;
         }
 
         public Panel points(String name, double[] x, double[] y, Color color) {
-            series.add(new Series(name, x, y, color, false, true));
+            return points(name, x, y, color, null, null);
+        }
+
+        /** Points with error bars of half-length {@code xErr} and {@code yErr} (null or NaN: none). */
+        public Panel points(String name, double[] x, double[] y, Color color, double[] xErr, double[] yErr) {
+            series.add(new Series(name, x, y, color, false, true, xErr, yErr));
             return this;
         }
 
@@ -111,11 +139,11 @@ public final class Figure {
         for (Series s : panel.series) {
             for (int i = 0; i < s.x().length; i++) {
                 double y = panel.logY ? (s.y()[i] > 0 ? Math.log10(s.y()[i]) : Double.NaN) : s.y()[i];
-                if (Double.isFinite(y) && Double.isFinite(s.x()[i])) {
-                    xMin = Math.min(xMin, s.x()[i]);
-                    xMax = Math.max(xMax, s.x()[i]);
-                    yMin = Math.min(yMin, y);
-                    yMax = Math.max(yMax, y);
+                if (Double.isFinite(y) && Double.isFinite(s.x()[i])) { // error bars inside the axes too
+                    xMin = Math.min(xMin, s.lowX(i));
+                    xMax = Math.max(xMax, s.highX(i));
+                    yMin = Math.min(yMin, panel.logY ? y : s.lowY(i));
+                    yMax = Math.max(yMax, panel.logY ? y : s.highY(i));
                 }
             }
         }
@@ -125,6 +153,10 @@ public final class Figure {
         if (xMax == xMin) {
             xMin -= 1;
             xMax += 1;
+        } else if (panel.series.stream().anyMatch(Series::points)) { // points at the edges drawn whole
+            double xPad = (xMax - xMin) * 0.06;
+            xMin -= xPad;
+            xMax += xPad;
         }
         double pad = (yMax - yMin) * 0.06 + (yMax == yMin ? 1e-3 + Math.abs(yMax) * 0.05 : 0);
         yMin -= pad;
@@ -199,6 +231,13 @@ public final class Figure {
                 double px = sx.applyAsDouble(s.x()[i]);
                 double py = sy.applyAsDouble(y);
                 if (s.points()) {
+                    c.setStroke(new BasicStroke(1f));
+                    if (s.xErr() != null && !panel.logY) {
+                        c.draw(new Line2D.Double(sx.applyAsDouble(s.lowX(i)), py, sx.applyAsDouble(s.highX(i)), py));
+                    }
+                    if (s.yErr() != null && !panel.logY) {
+                        c.draw(new Line2D.Double(px, sy.applyAsDouble(s.lowY(i)), px, sy.applyAsDouble(s.highY(i))));
+                    }
                     c.fillOval((int) px - 4, (int) py - 4, 8, 8);
                 } else if (open) {
                     path.lineTo(px, py);

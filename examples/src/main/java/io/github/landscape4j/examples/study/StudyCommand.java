@@ -3,10 +3,12 @@ package io.github.landscape4j.examples.study;
 import io.github.landscape4j.engine.SnapshotConfig;
 import io.github.landscape4j.examples.Args;
 import io.github.landscape4j.store.LandscapeStore;
+import io.github.landscape4j.store.MeasureDescriptor;
 import io.github.landscape4j.store.StudyRecord;
 import io.github.landscape4j.study.Optimizer;
 import io.github.landscape4j.study.StoppingRule;
 import io.github.landscape4j.study.Study;
+import io.github.landscape4j.study.StudyAnswer;
 import io.github.landscape4j.study.StudyPlan;
 import io.github.landscape4j.study.StudyReport;
 import org.nd4j.linalg.dataset.DataSet;
@@ -107,32 +109,51 @@ public final class StudyCommand {
             if (c == null) {
                 continue;
             }
-            Figure.Panel panel = new Figure.Panel(String.format(Locale.ROOT, "%s: τ %.2f (p %s), ρ %.2f, n %d",
-                    key, c.tau(), c.tauP() < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", c.tauP()),
-                    c.rho(), c.n()), key, "loss gap", false);
+            MeasureDescriptor d = r.measures().stream().filter(m -> m.key().equals(key)).findFirst().orElse(null);
+            String label = d == null ? key : d.label() + (d.unit().isEmpty() ? "" : " [" + d.unit() + "]");
+            double holm = StudyAnswer.holmP(r, c);
+            Figure.Panel panel = new Figure.Panel(String.format(Locale.ROOT, "τ %.2f (Holm p %s), ρ %.2f, n %d",
+                    c.tau(), holm < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", holm), c.rho(), c.n()),
+                    label, "loss gap (val − train) [" + (d == null ? "loss" : lossUnit(r)) + "]", false);
+            String errorKey = d == null ? "" : d.errorKey();
             List<String> values = r.axes().getOrDefault(colour, List.of());
             for (int i = 0; i < values.size(); i++) {
                 String v = values.get(i);
                 List<StudyRecord.Run> runs = r.runs().stream().filter(run -> v.equals(run.settings().get(colour)))
                         .toList();
+                // ±2 standard errors, the page's convention
                 panel.points(colour + " " + v, runs.stream().mapToDouble(run -> run.measure(key)).toArray(),
-                        runs.stream().mapToDouble(run -> run.measure("gap")).toArray(), colours[i % colours.length]);
+                        runs.stream().mapToDouble(run -> run.measure("gap")).toArray(), colours[i % colours.length],
+                        errorKey.isEmpty() ? null : runs.stream().mapToDouble(run -> 2 * run.measure(errorKey))
+                                .toArray(), runs.stream().mapToDouble(run -> 2 * run.measure("gap_se")).toArray());
             }
             panels.add(panel);
         }
         Figure.write(file, "Study " + r.name() + ": " + r.runs().size() + " runs, final-point measures against the"
-                + " loss gap (val − train)", 3, panels);
+                + " loss gap; bars ±2 standard errors; p Holm-corrected", 3, panels);
         return file;
     }
 
-    /** The correlations with the loss gap, strongest first. */
+    /** The unit of the study's losses, from its train-loss descriptor. */
+    private static String lossUnit(StudyRecord r) {
+        return r.measures().stream().filter(m -> m.key().equals("train_loss")).map(MeasureDescriptor::unit)
+                .filter(u -> !u.isEmpty()).findFirst().orElse("loss");
+    }
+
+    /** The answer, then the correlations with the loss gap, strongest first (measures with values only). */
     private static void printTable(StudyRecord r) {
-        System.out.println("measure vs loss gap             n      tau   p(tau)      rho   p(rho)  scale-inv.");
-        r.correlations().stream().filter(c -> c.gap().equals("gap"))
+        StudyAnswer answer = StudyAnswer.of(r);
+        System.out.println("answer (" + answer.correction() + "):");
+        answer.verdicts().forEach(v -> System.out.printf(Locale.ROOT, "  %s vs %s: %s (tau %.2f, Holm p %.3f)%n",
+                v.measure(), v.gap().equals("gap") ? "loss gap" : "accuracy gap", v.finding(), v.tau(), v.holmP()));
+        answer.warnings().forEach(w -> System.out.println("  warning: " + w));
+        System.out.println("measure vs loss gap             n      tau   p(tau)  Holm p      rho   p(rho)  scale-inv.");
+        r.correlations().stream().filter(c -> c.gap().equals("gap") && c.n() > 0)
                 .sorted(Comparator.comparingDouble((StudyRecord.Correlation c) -> -Math.abs(
                         Double.isNaN(c.tau()) ? 0 : c.tau())))
-                .forEach(c -> System.out.printf(Locale.ROOT, "%-28s %4d %8.3f %8.4f %8.3f %8.4f  %s%n",
-                        c.measure(), c.n(), c.tau(), c.tauP(), c.rho(), c.rhoP(), c.scaleInvariant() ? "yes" : "no"));
+                .forEach(c -> System.out.printf(Locale.ROOT, "%-28s %4d %8.3f %8.4f %7.4f %8.3f %8.4f  %s%n",
+                        c.measure(), c.n(), c.tau(), c.tauP(), StudyAnswer.holmP(r, c), c.rho(), c.rhoP(),
+                        c.scaleInvariant() ? "yes" : "no"));
     }
 
     private static long[] longs(String csv) {

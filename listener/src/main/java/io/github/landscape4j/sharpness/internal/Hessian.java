@@ -1,7 +1,6 @@
 package io.github.landscape4j.sharpness.internal;
 
 import io.github.landscape4j.direction.internal.Directions;
-import org.apache.commons.math3.linear.EigenDecomposition;
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.surface.internal.Curvature;
 import io.github.landscape4j.surface.internal.ProbeModel;
@@ -110,7 +109,7 @@ public final class Hessian {
      * modify it.
      */
     public INDArray gradientAt(INDArray theta, Probe probe) {
-        if (centreGradient == null || probe != centreProbe || !sameArray(theta, centre)) {
+        if (centreGradient == null || probe != centreProbe || !Tridiagonal.sameArray(theta, centre)) {
             model.load(theta);
             exact = model.curvature(probe).orElse(null);
             if (exact == null && model.dataType() != org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
@@ -205,7 +204,7 @@ public final class Hessian {
             }
             w = row.reshape(t.length());
             beta[j] = w.norm2Number().doubleValue();
-            double[][] top = topOfTridiagonal(alpha, beta, j + 1);
+            double[][] top = Tridiagonal.top(alpha, beta, j + 1);
             lambda = top[0][0];
             ritz = top[1];
             // converged when the pair's residual β_j·|s_j| (some eigenvalue lies within it of λ) is below tolerance:
@@ -251,22 +250,6 @@ public final class Hessian {
         krylovTrace = trace;
         krylovCentre = theta;
         krylovProbe = probe;
-    }
-
-    /** The largest eigenvalue of the {@code k x k} tridiagonal matrix (alpha; beta off the diagonal) and its vector. */
-    private static double[][] topOfTridiagonal(double[] alpha, double[] beta, int k) {
-        if (k == 1) {
-            return new double[][]{{alpha[0]}, {1}};
-        }
-        EigenDecomposition e = new EigenDecomposition(Arrays.copyOf(alpha, k), Arrays.copyOf(beta, k - 1));
-        double[] values = e.getRealEigenvalues();
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return new double[][]{{values[best]}, e.getEigenvector(best).toArray()};
     }
 
     /** Power iteration on {@code H - shift·I}; the eigenvalue returned is of {@code H} (the shift added back). */
@@ -336,7 +319,7 @@ public final class Hessian {
     public Estimate traceEstimate(INDArray theta, Probe probe, Random rng, int minSamples, int maxSamples,
                                   double targetRelSe) {
         INDArray t = theta.castTo(model.dataType()).reshape(theta.length());
-        boolean deflated = krylov != null && probe == krylovProbe && sameArray(theta, krylovCentre)
+        boolean deflated = krylov != null && probe == krylovProbe && Tridiagonal.sameArray(theta, krylovCentre)
                 && krylov.dataType() == model.dataType() && krylov.size(1) == t.length();
         double base = deflated ? krylovTrace : 0;
         double[] values = new double[Math.max(minSamples, maxSamples)];
@@ -391,12 +374,6 @@ public final class Hessian {
     /** The next Rademacher (±1) vector of {@code rng}, as {@link #trace} draws them (before masking). */
     public static INDArray rademacher(Random rng, long length, org.nd4j.linalg.api.buffer.DataType type) {
         return Transforms.sign(Nd4j.randn(rng, length), false).castTo(type);
-    }
-
-    /** The same buffer, offset and length: the caller passed the same (unmodified) centre again. */
-    private static boolean sameArray(INDArray a, INDArray b) {
-        return a == b || (b != null && a.data() == b.data() && a.offset() == b.offset() && a.length() == b.length()
-                && a.dataType() == b.dataType());
     }
 
     private static void restrict(INDArray v, io.github.landscape4j.store.ParameterTensor only, INDArray deflate) {

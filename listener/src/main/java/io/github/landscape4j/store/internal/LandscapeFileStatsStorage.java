@@ -43,6 +43,8 @@ import java.util.function.Supplier;
 public final class LandscapeFileStatsStorage extends FileStatsStorage implements RecordSessions {
     private final Path file;
     private final Object fileKey;
+    /** The crash journal in front of MapDB's file, or null when it could not be installed. */
+    private final UndoJournal journal;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     /** Storage events of records put but not committed yet; guarded by the write lock. */
     private final List<StatsStorageEvent> heldEvents = new ArrayList<>();
@@ -58,7 +60,7 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     public LandscapeFileStatsStorage(File file) {
         super(recovered(file));
         this.file = file.toPath().toAbsolutePath();
-        UndoJournal.install(this, this.file);
+        this.journal = UndoJournal.install(this, this.file);
         this.fileKey = fileKey(this.file);
     }
 
@@ -326,7 +328,13 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
         try {
             closing = true;
             if (!isClosed()) {
-                super.close();
+                try {
+                    super.close();
+                } finally {
+                    if (journal != null) {
+                        journal.close(); // kept when the last commit did not finish
+                    }
+                }
             }
         } finally {
             lock.writeLock().unlock();

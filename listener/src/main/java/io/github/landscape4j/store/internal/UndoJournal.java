@@ -64,10 +64,11 @@ public final class UndoJournal implements AutoCloseable {
 
     /**
      * Puts a journal in front of the file volume of the storage's MapDB database (MapDB 3.0.x's
-     * {@code StoreWAL.realVolume}). Returns false, changing nothing and saying so once, when the database is not laid
-     * out as expected.
+     * {@code StoreWAL.realVolume}) and returns it, to be closed after the database (MapDB closes the file through
+     * another view of it); returns null, changing nothing and saying so once, when the database is not laid out as
+     * expected.
      */
-    public static boolean install(Object mapDbStatsStorage, Path file) {
+    public static UndoJournal install(Object mapDbStatsStorage, Path file) {
         try {
             Object db = MapDbShutdown.field(mapDbStatsStorage.getClass(), "db").get(mapDbStatsStorage);
             Object store = db.getClass().getMethod("getStore").invoke(db);
@@ -78,18 +79,19 @@ public final class UndoJournal implements AutoCloseable {
                         + " file volume");
             }
             Path journalPath = of(file.toAbsolutePath());
-            real.set(store, new JournaledVolume(v, new UndoJournal(journalPath)));
+            UndoJournal journal = new UndoJournal(journalPath);
+            real.set(store, new JournaledVolume(v, journal));
             OPEN.add(journalPath);
-            return true;
+            return journal;
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("landscape4j: store file {}: no crash journal ({}); a crash in the middle of a commit may"
                     + " leave the file unreadable", file, Causes.describe(e));
-            return false;
+            return null;
         }
     }
 
     /** Called before every write of the volume: opens the commit's journal at its first write. */
-    void begin(Volume file) {
+    synchronized void begin(Volume file) {
         if (base >= 0) {
             return;
         }
@@ -111,7 +113,7 @@ public final class UndoJournal implements AutoCloseable {
     }
 
     /** Saves the blocks of {@code [offset, offset + length)} the commit has not changed yet. */
-    void before(Volume file, long offset, long length) {
+    synchronized void before(Volume file, long offset, long length) {
         begin(file);
         long end = Math.min(offset + length, base);
         try {
@@ -142,7 +144,7 @@ public final class UndoJournal implements AutoCloseable {
     }
 
     /** The file holds the commit whole (MapDB synced it): the journal is emptied, unless a write failed. */
-    void committed() {
+    synchronized void committed() {
         if (base < 0 || broken) {
             return;
         }
@@ -156,9 +158,12 @@ public final class UndoJournal implements AutoCloseable {
         saved.clear();
     }
 
-    /** Closes the journal; an empty one is deleted, one of a commit that did not finish stays for the next open. */
+    /**
+     * Closes the journal; an empty one is deleted, one of a commit that did not finish stays for the next open.
+     * Idempotent.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         OPEN.remove(path);
         try {
             if (channel != null) {

@@ -2,6 +2,7 @@ package io.github.landscape4j.ui.internal;
 
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.StudyRecord;
+import io.github.landscape4j.study.StudyAnswer;
 import io.github.landscape4j.ui.internal.Responses.Answer;
 import org.deeplearning4j.ui.api.HttpMethod;
 import org.deeplearning4j.ui.api.Route;
@@ -14,7 +15,7 @@ import java.util.Map;
 /**
  * Internal: the Study view ({@code /landscape/study}) and its API: {@code /landscape/api/studies} (every study of
  * the attached stores) and {@code /landscape/api/studies/:study} (one study record: runs, settings, measures,
- * correlations). Registered before {@link PageRoutes}, whose catch-all answers unknown API paths.
+ * correlations, and its {@link StudyAnswer}: verdicts after Holm's correction and warnings). Registered before {@link PageRoutes}, whose catch-all answers unknown API paths.
  */
 public final class StudyRoutes {
     private static final String PAGE = "deeplearning4jUiAssets/landscape4j/study.html";
@@ -56,7 +57,8 @@ public final class StudyRoutes {
         for (LandscapeStore store : registry.stores()) {
             var found = store.study(name);
             if (found.isPresent()) {
-                return Answer.json(Map.of("store", StoreRegistry.describe(store), "study", found.get()));
+                return Answer.json(Map.of("store", StoreRegistry.describe(store), "study", found.get(),
+                        "answer", StudyAnswer.of(found.get())));
             }
             store.studies().forEach(s -> known.add(s.name()));
         }
