@@ -173,7 +173,8 @@ public final class UndoJournal implements AutoCloseable {
                 Files.deleteIfExists(path);
             }
         } catch (IOException e) {
-            LOG.warn("landscape4j: cannot close the undo journal {}: {}", path, e.toString());
+            // an empty journal left behind (a directory that takes no changes) is ignored by every open; a failed
+            // write was reported by the store's writer
         }
     }
 
