@@ -290,7 +290,7 @@ function seriesOptions(run, m) {
 
 function markerX(m, index) {
   if (!m || index < 0 || index >= m.index.length) return null;
-  return X_AXES[state.xAxis].measures(m)[index];
+  return X_AXES[state.xAxis].measures(m, state.scalars[state.run])[index];
 }
 
 // ---------- snapshots: slider, play, surfaces ----------
@@ -493,8 +493,8 @@ async function refreshCompare(force) {
     yaxis: valueAxis(score, false, 'loss')}, a + '-vs-' + b + '-score');
   const p = state.panels.find((q) => q.id === $('compare-measure').value) || state.panels.find((q) => !q.diagnostic);
   if (p) {
-    const traces = panelTraces(p, da.measures, xs.measures(da.measures), a)
-        .concat(panelTraces(p, db.measures, xs.measures(db.measures), b));
+    const traces = panelTraces(p, da.measures, xs.measures(da.measures, da.scalars), a)
+        .concat(panelTraces(p, db.measures, xs.measures(db.measures, db.scalars), b));
     draw('chart-compare-measures', traces, {titleText: p.measures.map((q) => q.label).join(', '),
       xaxis: {title: {text: xs.title}}, yaxis: valueAxis(traces, false, unitText(p.unit)),
       emptyText: 'not measured in these runs'}, a + '-vs-' + b + '-' + p.group);

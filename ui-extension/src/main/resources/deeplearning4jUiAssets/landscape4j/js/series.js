@@ -2,10 +2,42 @@
 // measure descriptors (one panel per group and unit), so a new measure appears without page code.
 import {$, draw, exportLinks, finite, fmt, pause, valueAxis} from './plot.js';
 
-/** x axis choices: what each series holds for it. */
+/**
+ * Fractional epochs from a run's scalar rows: epoch e plus how far into it the iteration is, measured by the
+ * epoch's length in iterations (from its first row to the next epoch's); an epoch still running is measured by the
+ * last complete one (or, in a first epoch, by the iterations seen so far). Returns (iteration, epoch) -> position.
+ */
+export function epochPosition(scalars) {
+  const first = new Map();
+  const its = (scalars && scalars.iteration) || [];
+  let last = -Infinity;
+  its.forEach((it, i) => {
+    const e = scalars.epoch[i];
+    if (!first.has(e) || it < first.get(e)) first.set(e, it);
+    if (it > last) last = it;
+  });
+  const length = new Map();
+  for (const e of first.keys()) {
+    if (first.has(e + 1)) length.set(e, first.get(e + 1) - first.get(e));
+  }
+  return (it, e) => {
+    const f = first.get(e);
+    if (f === undefined) return e;
+    const len = length.get(e) || length.get(e - 1) || (last - f + 1);
+    return e + Math.min(Math.max(0, it - f) / len, 0.999);
+  };
+}
+
+/** x axis choices: what each series holds for it (the measures' epochs placed by the run's scalar rows). */
 export const X_AXES = {
   iteration: {title: 'iteration', scalars: (s) => s.iteration, measures: (m) => m.iteration},
-  epoch: {title: 'epoch', scalars: (s) => s.epoch, measures: (m) => m.epoch},
+  epoch: {title: 'epoch', scalars: (s) => {
+    const at = epochPosition(s);
+    return s.iteration.map((it, i) => at(it, s.epoch[i]));
+  }, measures: (m, s) => {
+    const at = epochPosition(s);
+    return m.iteration.map((it, i) => at(it, m.epoch[i]));
+  }},
   wall: {title: 'wall time (s)', scalars: (s) => s.wallMillis.map((v) => v / 1000),
     measures: (m) => (m.wallMillis || []).map((v) => v / 1000)},
 };
@@ -142,7 +174,7 @@ export function verdict(p, m, at) {
 export async function drawSeries(ui, run, s, m, o) {
   const xs = X_AXES[o.xAxis];
   const sx = xs.scalars(s);
-  const mx = xs.measures(m);
+  const mx = xs.measures(m, s);
   const marker = o.marker === null ? [] : [markerShape(o.marker)];
   const xaxis = {title: {text: xs.title}};
   for (const c of SCALAR_CHARTS) {
