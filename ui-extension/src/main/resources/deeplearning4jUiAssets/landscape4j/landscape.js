@@ -40,6 +40,8 @@ const state = {
   offline: null,      // {since, message} while the server cannot be reached
   status: '',         // state of the status line: training, snapshot, finished, disconnected
   notFound: null,     // a ?run= that no attached store holds
+  // the view a link asks for (?snapshot=K&compare=RUN&measure=PANEL), applied once what it names is there
+  wanted: {snapshot: null, compare: '', measure: ''},
 };
 window.landscape4j = state; // for tests and curious users
 
@@ -96,6 +98,12 @@ async function poll() {
   if ((!state.run || !summary(state.run)) && state.runs.length > 0) {
     state.run = pickInitialRun();
     first = true;
+  }
+  const wantedCompare = state.wanted.compare;
+  if (wantedCompare && state.run && summary(wantedCompare) && wantedCompare !== state.run) {
+    state.wanted.compare = '';
+    state.compare = wantedCompare;
+    $('compare').value = wantedCompare;
   }
   if (state.run) {
     $('run').value = state.run;
@@ -169,12 +177,44 @@ async function detailOf(run, count) {
   return body;
 }
 
-function writeUrl(run) {
+/**
+ * The view in the URL, so a link reproduces it: run, snapshot (numbered from 1 as on the slider; absent while the
+ * slider follows the newest), compared run, x axis, smoothing and the compared measure (absent at their defaults).
+ */
+function writeUrl() {
+  if (!state.run) return;
   const u = new URL(location.href);
-  if (u.searchParams.get('run') !== run) {
-    u.searchParams.set('run', run);
-    history.replaceState(null, '', u);
+  const set = (key, value, fallback) => {
+    if (value === null || value === undefined || value === '' || value === fallback) u.searchParams.delete(key);
+    else u.searchParams.set(key, String(value));
+  };
+  set('run', state.run);
+  set('snapshot', !state.follow && state.shown >= 0 ? state.shown + 1 : null);
+  set('compare', state.compare);
+  set('x', state.xAxis, 'iteration');
+  set('smoothing', state.smoothing, 0.6);
+  set('measure', state.compare ? $('compare-measure').value : null);
+  if (u.href !== location.href) history.replaceState(null, '', u);
+}
+
+/** Reads the view a link asks for: the x axis and smoothing now, the rest once the runs are there. */
+function readUrl() {
+  const q = new URLSearchParams(location.search);
+  const x = q.get('x');
+  if (x && X_AXES[x]) {
+    state.xAxis = x;
+    $('x-axis').value = x;
   }
+  const smoothing = Number(q.get('smoothing'));
+  if (q.has('smoothing') && smoothing >= 0 && smoothing < 1) {
+    state.smoothing = smoothing;
+    $('smoothing').value = String(smoothing);
+    $('smoothing-value').textContent = smoothing.toFixed(2);
+  }
+  const k = Number(q.get('snapshot'));
+  if (Number.isInteger(k) && k >= 1) state.wanted.snapshot = k - 1;
+  state.wanted.compare = q.get('compare') || '';
+  state.wanted.measure = q.get('measure') || '';
 }
 
 // Snapshots are checked at every poll; the series are redrawn on their own, one chart at a time with pauses in
@@ -182,7 +222,7 @@ function writeUrl(run) {
 async function refreshRun(run, force) {
   const s = summary(run);
   if (!s) return;
-  if (force) writeUrl(run);
+  if (force) writeUrl();
   const before = state.counts[run] || {snapshots: -1};
   const changed = before.snapshots !== s.snapshots;
   if (force || changed) {
@@ -332,6 +372,14 @@ async function updateSlider(run, count, force) {
     clearLandscape();
     return;
   }
+  if (state.wanted.snapshot !== null && run === state.run) { // a link's snapshot (the newest if not there yet)
+    const k = Math.min(state.wanted.snapshot, count - 1);
+    state.wanted.snapshot = null;
+    state.follow = k >= count - 1;
+    slider.value = String(k);
+    await showSnapshot(run, k);
+    return;
+  }
   if (wasNewest || force || state.shown < 0) {
     slider.value = String(count - 1);
     await showSnapshot(run, count - 1);
@@ -373,6 +421,7 @@ async function showSnapshot(run, index) {
   }
   state.shown = index;
   state.shownHistory.push(index);
+  writeUrl();
   state.seen[run + '#shown' + index] = Date.now();
   const count = summary(run) ? summary(run).snapshots : index + 1;
   $('snapshot-label').textContent = 'snapshot ' + (index + 1) + ' of ' + count + ' · iteration '
@@ -459,6 +508,10 @@ function fillCompareMeasure() {
   sel.replaceChildren(...state.panels.filter((p) => !p.diagnostic).map((p) =>
     new Option(p.measures.map((d) => d.label).join(', ') + ' [' + unitText(p.unit) + ']', p.id)));
   if ([...sel.options].some((o) => o.value === value)) sel.value = value;
+  if (state.wanted.measure && [...sel.options].some((o) => o.value === state.wanted.measure)) {
+    sel.value = state.wanted.measure;
+    state.wanted.measure = '';
+  }
 }
 
 async function refreshCompare(force) {
@@ -514,9 +567,13 @@ $('run').addEventListener('change', async (e) => {
 });
 $('compare').addEventListener('change', async (e) => {
   state.compare = e.target.value;
+  writeUrl();
   await refreshCompare(true);
 });
-$('compare-measure').addEventListener('change', () => refreshCompare(true));
+$('compare-measure').addEventListener('change', () => {
+  writeUrl();
+  refreshCompare(true);
+});
 $('slider').addEventListener('input', async (e) => {
   const i = Number(e.target.value);
   state.follow = i >= Number(e.target.max);
@@ -529,12 +586,14 @@ $('auto-scale').addEventListener('change', async (e) => {
 });
 $('x-axis').addEventListener('change', (e) => {
   state.xAxis = e.target.value;
+  writeUrl();
   redrawSeries();
   refreshCompare(true);
 });
 $('smoothing').addEventListener('input', (e) => {
   state.smoothing = Number(e.target.value);
   $('smoothing-value').textContent = state.smoothing.toFixed(2);
+  writeUrl();
   redrawSeries();
 });
 document.querySelectorAll('.log-toggle[data-chart] input').forEach((box) => box.addEventListener('change', () => {
@@ -545,6 +604,7 @@ document.querySelectorAll('.log-toggle[data-chart] input').forEach((box) => box.
 function stopPlaying() {
   state.playing = false;
   $('play').textContent = '▶ Play';
+  writeUrl();
 }
 
 // Steps one snapshot at a time, each drawn before the next is fetched, so slow drawing never piles up.
@@ -584,5 +644,6 @@ async function loop() {
   }
   setTimeout(loop, POLL_MS);
 }
+readUrl();
 clearLandscape();
 loop();
