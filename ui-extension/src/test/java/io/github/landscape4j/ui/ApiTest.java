@@ -257,8 +257,28 @@ class ApiTest {
         // an icon of its own, inline: browsers then ask for no /favicon.ico (two 404s per load before)
         assertThat(page.body()).contains("<link rel=\"icon\" href=\"data:image/svg+xml,");
         assertThat(get("/landscape/study").body()).contains("<link rel=\"icon\" href=\"data:image/svg+xml,");
-        assertThat(get("/assets/webjars/plotly.js-dist/3.3.1/plotly.js").statusCode()).isEqualTo(200);
+        HttpResponse<String> plain = get("/assets/webjars/plotly.js-dist/3.3.1/plotly.js");
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+        assertThat(plain.headers().firstValue("cache-control")).hasValueSatisfying(v -> assertThat(v)
+                .contains("immutable"));
         assertThat(get("/assets/landscape4j/landscape.js").statusCode()).isEqualTo(200);
+
+        // gzipped for a browser that takes it: the same bytes, about a quarter of the size
+        for (String path : List.of("/assets/webjars/plotly.js-dist/3.3.1/plotly.js", "/assets/landscape4j/landscape.js")) {
+            HttpResponse<byte[]> gz = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ui.port()
+                    + path)).header("Accept-Encoding", "gzip, deflate, br").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(gz.statusCode()).isEqualTo(200);
+            assertThat(gz.headers().firstValue("content-encoding")).hasValue("gzip");
+            assertThat(gz.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v)
+                    .contains("javascript"));
+            byte[] unzipped = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body()))
+                    .readAllBytes();
+            byte[] original = get(path).body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(unzipped).isEqualTo(original);
+            assertThat(gz.body().length).isLessThan(original.length / 3);
+        }
     }
 
     @Test
