@@ -584,6 +584,9 @@ $('auto-scale').addEventListener('change', async (e) => {
   if (state.run && state.shown >= 0) await showSnapshot(state.run, state.shown);
   await refreshCompare(true);
 });
+$('pca-to-scale').addEventListener('change', async () => {
+  if (state.run && state.shown >= 0) await showSnapshot(state.run, state.shown);
+});
 $('x-axis').addEventListener('change', (e) => {
   state.xAxis = e.target.value;
   writeUrl();

@@ -65,12 +65,25 @@ function names(s) {
  * A square plot area whatever the window: on the random plane (equal ranges) level sets are not stretched; a PCA
  * plane keeps each axis's own range (its second direction is often far shorter) in the same square.
  */
-function squareAxes(s) {
+function squareAxes(s, toScale) {
   const [x, y] = names(s);
-  const span = (v) => v && v.length > 1 ? Math.abs(v[v.length - 1] - v[0]) : 1;
-  const ratio = span(s.xs) / span(s.ys) || 1;
+  const ratio = stretch(s);
   return {xaxis: {title: {text: x}, constrain: 'domain', range: ends(s.xs)},
-    yaxis: {title: {text: y}, scaleanchor: 'x', scaleratio: ratio, constrain: 'domain', range: ends(s.ys)}};
+    yaxis: {title: {text: y}, scaleanchor: 'x', scaleratio: toScale ? 1 : ratio, constrain: 'domain',
+      range: ends(s.ys)}};
+}
+
+/** How much a square plot stretches the second axis against the first (1: drawn to scale). */
+export function stretch(s) {
+  const span = (v) => v && v.length > 1 ? Math.abs(v[v.length - 1] - v[0]) : 1;
+  return span(s.xs) / span(s.ys) || 1;
+}
+
+/** What the PCA plot's title says of its aspect. */
+function aspectText(s, toScale) {
+  const r = stretch(s);
+  if (toScale || Math.abs(r - 1) < 0.05) return ' · to scale';
+  return ' · not to scale: PC2 stretched ' + (r >= 1 ? r.toFixed(1) + '×' : '×' + r.toFixed(2));
 }
 
 const ends = (v) => v && v.length > 1 ? [Math.min(v[0], v[v.length - 1]), Math.max(v[0], v[v.length - 1])] : undefined;
@@ -127,9 +140,10 @@ export async function drawSurfaces(ui, run, snap, scale) {
   const p = surfaceIndex(snap, 'pca');
   if (p >= 0) {
     const s = snap.surfaces[p];
+    const toScale = !!(ui.$('pca-to-scale') && ui.$('pca-to-scale').checked);
     draw('chart-pca', [contourTrace(s, scale)].concat(pathTraces(s)),
-        Object.assign({titleText: 'PCA plane of the trajectory, iteration ' + snap.iteration + title},
-            squareAxes(s)), fileName(run, snap, 'contour-pca'));
+        Object.assign({titleText: 'PCA plane of the trajectory, iteration ' + snap.iteration + title
+            + aspectText(s, toScale)}, squareAxes(s, toScale)), fileName(run, snap, 'contour-pca'));
     exportLinks(ui.$('pca-exports'), surfaceLinks(base, run, snap, p, s));
   } else {
     draw('chart-pca', [], {titleText: 'PCA plane', emptyText: 'no PCA surface in this snapshot'});

@@ -83,6 +83,22 @@ class UrlStateTest {
                     "return document.getElementById('chart-m-hessian_trace').layout.xaxis.title.text;"))
                     .isEqualTo("iteration"));
             browser.screenshot("url-state");
+
+            // the PCA plane says how much its square stretches PC2, and draws it to scale on request
+            double ratio = ((Number) browser.js(
+                    "return document.getElementById('chart-pca').layout.yaxis.scaleratio;")).doubleValue();
+            String title = (String) browser.js("return document.getElementById('chart-pca').layout.title.text;");
+            assertThat(ratio).isNotCloseTo(1.0, org.assertj.core.api.Assertions.within(0.05));
+            assertThat(title).contains(ratio >= 1 ? String.format(java.util.Locale.ROOT,
+                    "not to scale: PC2 stretched %.1f×", ratio) : "not to scale: PC2 stretched ×");
+            browser.driver.findElement(By.id("pca-to-scale")).click();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(((Number) browser.js("return document.getElementById('chart-pca').layout.yaxis.scaleratio;"))
+                        .doubleValue()).isEqualTo(1.0);
+                assertThat((String) browser.js("return document.getElementById('chart-pca').layout.title.text;"))
+                        .endsWith("· to scale");
+            });
+            browser.screenshot("pca-to-scale");
         } finally {
             UIServer.stopInstance();
         }
