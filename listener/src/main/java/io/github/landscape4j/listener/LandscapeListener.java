@@ -303,8 +303,9 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
     }
 
     /**
-     * Commits everything, writes each run's final checkpoint, closes the store if this listener opened it. A second
-     * caller waits until the first has finished (e.g. an owner that closes a shared store after its listeners,
+     * Commits everything, writes each run's final checkpoint, closes the store if this listener opened it (with
+     * {@code ui=PORT} it stays open for the live page, which keeps showing the run until the program exits, and is
+     * closed then). A second caller waits until the first has finished (e.g. an owner that closes a shared store after its listeners,
      * racing the listener's own shutdown hook).
      */
     @Override
@@ -320,7 +321,12 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
                 guard.trip("closing run " + r.runId(), e);
             }
         }
-        if (ownsStore) {
+        if (ownsStore && ui != null && !ShutdownOrder.shuttingDown()) {
+            // the live page keeps showing the finished run until the program exits: the store (its commits done)
+            // stays open for it, and at exit the page lets go of it before it closes
+            ShutdownOrder.closeBeforeStores(ui);
+            LOG.info("landscape4j: training ended; the live page keeps showing the run until the program exits");
+        } else if (ownsStore) {
             closeUi(); // the page must let go of a store before it closes; a caller's store stays on the page
             try {
                 store.close();
