@@ -128,7 +128,8 @@ function pickInitialRun() {
 }
 
 const storeNames = () => [...new Set(state.runs.map((r) => r.store))];
-const shortStore = (s) => String(s).split(/[\\/]/).pop();
+/** A store's file name, from its description (a path, or DL4J's "FileStatsStorage(/path/file.db)"). */
+const shortStore = (s) => String(s).replace(/^[A-Za-z]+\((.*)\)$/, '$1').split(/[\\/]/).pop();
 
 function fillSelects() {
   const stores = storeNames();
@@ -143,13 +144,14 @@ function fillSelects() {
   });
   for (const [id, blank] of [['run', false], ['compare', true]]) {
     const sel = $(id);
-    const want = options.map((o) => o.label);
+    const want = options.filter((o) => !blank || o.value !== state.run).map((o) => o.label);
     const have = Array.from(sel.options).filter((o) => o.value !== '').map((o) => o.text);
     if (want.join('\n') === have.join('\n')) continue;
     const value = sel.value;
     sel.replaceChildren();
     if (blank) sel.add(new Option('(none)', ''));
     for (const o of options) {
+      if (blank && o.value === state.run) continue; // never compare a run with itself
       const opt = new Option(o.label, o.disabled ? '' : o.value);
       opt.disabled = o.disabled;
       opt.title = o.title;
@@ -560,6 +562,9 @@ $('run').addEventListener('change', async (e) => {
   state.run = e.target.value;
   state.follow = true;
   state.shown = -1;
+  if (state.compare === state.run) state.compare = ''; // never compared with itself
+  fillSelects();
+  $('compare').value = state.compare;
   $('not-found').hidden = true;
   stopPlaying();
   await refreshRun(state.run, true);

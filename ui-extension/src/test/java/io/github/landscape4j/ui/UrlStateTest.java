@@ -52,6 +52,11 @@ class UrlStateTest {
                 assertThat(browser.js("return document.getElementById('compare-section').hidden;")).isEqualTo(false);
             });
             assertView(browser, a, 1, b, "wall", "0.30", measure);
+            // the compare list never offers the current run, and its labels end cleanly
+            assertThat(new Select(browser.driver.findElement(By.id("compare"))).getOptions())
+                    .extracting(o -> o.getDomAttribute("value")).containsExactly("", b);
+            assertThat(new Select(browser.driver.findElement(By.id("run"))).getOptions())
+                    .allMatch(o -> o.getText().endsWith("snapshots)") || o.getText().endsWith("snapshot)"));
             assertThat(query(browser)).containsEntry("run", a).containsEntry("snapshot", "2")
                     .containsEntry("compare", b).containsEntry("x", "wall").containsEntry("smoothing", "0.3")
                     .containsEntry("measure", measure);
@@ -99,6 +104,15 @@ class UrlStateTest {
                         .endsWith("· to scale");
             });
             browser.screenshot("pca-to-scale");
+
+            // a narrow window: the charts stack, each as wide as the page
+            browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(900, 3000));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(((Number) browser.js(
+                    "return document.getElementById('chart-contour').getBoundingClientRect().width;")).doubleValue())
+                    .isGreaterThan(0.8 * ((Number) browser.js("return document.documentElement.clientWidth;"))
+                            .doubleValue()));
+            Thread.sleep(1000); // plotly's resize
+            browser.screenshot("layout-900");
         } finally {
             UIServer.stopInstance();
         }
