@@ -158,7 +158,8 @@ public final class EvaluationContext {
      */
     public Surface plane(String name, String normalization, INDArray d1, INDArray d2, double[] xs, double[] ys,
                          List<String> labels, double[] explained, double[][] path, long[] pathIterations) {
-        SurfaceComputer.Grids[] g = computer().plane(theta, d1, d2, xs, ys, train(), validation());
+        SurfaceComputer.Grids[] g = computer().plane(theta, d1, d2, xs, ys, train(),
+                config().planeValidation() ? validation() : null);
         if (directions != null) {
             directions.put(name + ".d1", d1);
             directions.put(name + ".d2", d2);

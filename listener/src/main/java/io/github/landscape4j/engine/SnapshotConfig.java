@@ -26,11 +26,14 @@ import java.util.Set;
  * @param pcaCentred        PCA of the trajectory centred (Li et al.'s code) rather than uncentred
  * @param traceSe           Hutchinson samples beyond {@code hutchinson} (up to 4x) until the trace's standard error
  *                          is at most this fraction of it; 0: exactly {@code hutchinson}
+ * @param planeValidation   whether 2D planes also evaluate the validation probe (slices always do): the page draws
+ *                          train-loss surfaces, and each grid point on it costs another forward pass
  */
 public record SnapshotConfig(int grid, double range, Normalization normalization,
                              boolean biasBn, Set<String> planes, boolean slices, double epsilon, int sharpnessK,
                              int ascentSteps, int hessianIterations, int hutchinson, boolean perTensorMeasures,
-                             boolean sharpnessBoxAll, boolean curvatureAll, boolean pcaCentred, double traceSe) {
+                             boolean sharpnessBoxAll, boolean curvatureAll, boolean pcaCentred, double traceSe,
+                             boolean planeValidation) {
 
     /** The default {@link #traceSe}. */
     public static final double DEFAULT_TRACE_SE = 0.05;
@@ -40,13 +43,13 @@ public record SnapshotConfig(int grid, double range, Normalization normalization
     /** The planes a snapshot can compute, in the order they are computed. */
     public static final java.util.List<String> PLANE_NAMES = java.util.List.of("random", "pca", "hessian");
 
-    /** As the canonical constructor with the default {@link #traceSe}. */
+    /** As the canonical constructor with the default {@link #traceSe} and no validation planes. */
     public SnapshotConfig(int grid, double range, Normalization normalization, boolean biasBn, Set<String> planes,
                           boolean slices, double epsilon, int sharpnessK, int ascentSteps, int hessianIterations,
                           int hutchinson, boolean perTensorMeasures, boolean sharpnessBoxAll, boolean curvatureAll,
                           boolean pcaCentred) {
         this(grid, range, normalization, biasBn, planes, slices, epsilon, sharpnessK, ascentSteps, hessianIterations,
-                hutchinson, perTensorMeasures, sharpnessBoxAll, curvatureAll, pcaCentred, DEFAULT_TRACE_SE);
+                hutchinson, perTensorMeasures, sharpnessBoxAll, curvatureAll, pcaCentred, DEFAULT_TRACE_SE, false);
     }
 
     public SnapshotConfig {
@@ -65,13 +68,15 @@ public record SnapshotConfig(int grid, double range, Normalization normalization
     /** The same options with {@code grid} points per side (e.g. 51, Li et al.'s default, for an offline surface). */
     public SnapshotConfig withGrid(int grid) {
         return new SnapshotConfig(grid, range, normalization, biasBn, planes, slices, epsilon, sharpnessK, ascentSteps,
-                hessianIterations, hutchinson, perTensorMeasures, sharpnessBoxAll, curvatureAll, pcaCentred, traceSe);
+                hessianIterations, hutchinson, perTensorMeasures, sharpnessBoxAll, curvatureAll, pcaCentred, traceSe,
+                planeValidation);
     }
 
     /** The same options with only {@code planes} as 2D surfaces. */
     public SnapshotConfig withPlanes(Set<String> planes) {
         return new SnapshotConfig(grid, range, normalization, biasBn, planes, slices, epsilon, sharpnessK, ascentSteps,
-                hessianIterations, hutchinson, perTensorMeasures, sharpnessBoxAll, curvatureAll, pcaCentred, traceSe);
+                hessianIterations, hutchinson, perTensorMeasures, sharpnessBoxAll, curvatureAll, pcaCentred, traceSe,
+                planeValidation);
     }
 
     /** The planes as their option value: names joined by '+' in computing order, or {@code none}. */

@@ -92,7 +92,8 @@ public enum SnapshotLevel {
                 full.slices() && !small, full.epsilon(), Math.min(full.sharpnessK(), sharpnessK),
                 Math.min(full.ascentSteps(), ascentSteps), Math.min(full.hessianIterations(), hessianIterations),
                 Math.min(full.hutchinson(), hutchinson), full.perTensorMeasures() && perTensor,
-                full.sharpnessBoxAll(), full.curvatureAll(), full.pcaCentred(), 0); // a reduced level: its samples as capped
+                full.sharpnessBoxAll(), full.curvatureAll(), full.pcaCentred(), 0, // a reduced level: its samples as capped
+                full.planeValidation());
     }
 
     /** Examples of a probe of {@code size} this level evaluates on. */

@@ -65,6 +65,8 @@ public enum ConfigOption {
             "let directions move biases and batch-norm gamma/beta"),
     PLANES("planes", "random+pca", OptionValues.text("none or names from random, pca, hessian joined by '+'"),
             "2D surfaces to compute: any of random, pca, hessian joined by '+', or none"),
+    PLANE_VALIDATION("planeValidation", "false", OptionValues.bool(),
+            "2D planes also on the validation probe (slices always are); each grid point then costs a second pass"),
     SLICES("slices", "true", OptionValues.bool(),
             "1D slices (random line, interpolation initial to current)"),
     EPSILON("epsilon", "0.001", OptionValues.positive(),

@@ -287,6 +287,14 @@ public final class LandscapeListenerBuilder {
         return set(ConfigOption.TRACE_SE, fraction);
     }
 
+    /**
+     * Whether 2D planes also evaluate the validation probe (default false: the page draws train-loss surfaces; slices
+     * always take both probes).
+     */
+    public LandscapeListenerBuilder planeValidation(boolean on) {
+        return set(ConfigOption.PLANE_VALIDATION, on);
+    }
+
     /** Whether sharpness and top eigenvalue are also computed per weight tensor (default true). */
     public LandscapeListenerBuilder perTensorMeasures(boolean on) {
         return set(ConfigOption.PER_TENSOR_MEASURES, on);

@@ -55,7 +55,7 @@ final class SnapshotOptions {
         boolean centred = p.choice(ConfigOption.PCA).equals("centred");
         return new SnapshotConfig(grid, range, normalization,
                 biasBn, planes, slices, epsilon, k, steps, power, hutchinson, perTensorMeasures, boxAll, curvatureAll,
-                centred, traceSe);
+                centred, traceSe, p.bool(ConfigOption.PLANE_VALIDATION));
     }
 
     static Map<String, String> asOptions(SnapshotConfig c) {
@@ -72,6 +72,7 @@ final class SnapshotOptions {
         m.put(ConfigOption.HESSIAN_ITERATIONS.key(), Integer.toString(c.hessianIterations()));
         m.put(ConfigOption.HUTCHINSON.key(), Integer.toString(c.hutchinson()));
         m.put(ConfigOption.TRACE_SE.key(), Double.toString(c.traceSe()));
+        m.put(ConfigOption.PLANE_VALIDATION.key(), Boolean.toString(c.planeValidation()));
         m.put(ConfigOption.PER_TENSOR_MEASURES.key(), Boolean.toString(c.perTensorMeasures()));
         m.put(ConfigOption.SHARPNESS_BOX.key(), c.sharpnessBoxAll() ? "all" : "weights");
         m.put(ConfigOption.CURVATURE.key(), c.curvatureAll() ? "all" : "weights");

@@ -49,7 +49,7 @@ class ConfigTest {
                         "colour=blue: unknown option; known options: store, run, tags, seed, every, perTensor,"
                                 + " tensorEvery, checkpointEvery, maxCheckpoints, commitEvery, commitMillis, snapshot,"
                                 + " finalSeconds, probeSize, probeMin, holdout, checkpointMB, snapshotThreads, grid, range, normalization, biasbn,"
-                                + " planes, slices, epsilon, sharpnessK,"
+                                + " planes, planeValidation, slices, epsilon, sharpnessK,"
                                 + " ascentSteps, sharpnessBox, hessianIterations, hutchinson, traceSe, curvature, pca,"
                                 + " perTensorMeasures, ui",
                         "run=my run: must be a non-empty name of letters, digits, '.', '_' or '-'",

@@ -39,7 +39,7 @@ class SnapshotTest {
         double[] lossAtEnd = new double[1];
         try (LandscapeListener listener = LandscapeListener.builder().store(file).probe(probe).validation(heldOut)
                 .snapshotEvery(4).checkpointEvery(2).grid(7).sharpnessK(5).ascentSteps(3).hessianIterations(5)
-                .hutchinson(2).planes("random", "pca", "hessian").build()) {
+                .hutchinson(2).planes("random", "pca", "hessian").planeValidation(true).build()) {
             net.setListeners(listener, new BaseTrainingListener() {
                 @Override
                 public void iterationDone(Model model, int iteration, int epoch) {

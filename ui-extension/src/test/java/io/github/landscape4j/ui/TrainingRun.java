@@ -50,7 +50,7 @@ final class TrainingRun implements AutoCloseable {
         DataSet val = DataSet.merge(TestNets.data(8, 32, FEATURES, seed + 99));
         this.listener = LandscapeListener.builder().store(store).runName(name).seed(seed).checkpointEvery(10)
                 .commitEvery(5).probe(train).validation(val).snapshot("off").grid(grid).sharpnessK(8).ascentSteps(4)
-                .hessianIterations(8).hutchinson(3).build();
+                .hessianIterations(8).hutchinson(3).planeValidation(true).build(); // every export column
         net.setListeners(listener);
         net.fit(batches.get(next++)); // starts the run
         listener.flush();

@@ -110,7 +110,7 @@ public final class SnapshotCosts {
         long weights = c.perTensorMeasures() ? bench.weightTensors().size() : 0;
         int planes = (c.planes().contains("random") ? 1 : 0) + (c.planes().contains("pca") ? 1 : 0)
                 + (c.planes().contains("hessian") && c.hessianIterations() > 0 ? 1 : 0);
-        double e = sides * (1 + (double) planes * n * n);
+        double e = sides + (c.planeValidation() ? sides : 1) * (double) planes * n * n;
         if (c.slices()) {
             e += sides * (n + (interpolation ? 4 * Math.max(1, Math.round((n - 1) / 4f)) + 1 : 0));
         }
