@@ -14,7 +14,7 @@ const SERIES_MIN_MS = 2000;
 const state = {
   runs: [],           // summaries from /runs
   run: null,          // selected run id
-  compare: '',        // compared run id or ''
+  compared: [],       // compared run ids, in the order chosen
   counts: {},         // runId -> {snapshots} last drawn
   snapshots: {},      // runId -> Map(index -> snapshot)
   measures: {},       // runId -> {count, body} of /measures
@@ -99,17 +99,17 @@ async function poll() {
     state.run = pickInitialRun();
     first = true;
   }
-  const wantedCompare = state.wanted.compare;
-  if (wantedCompare && state.run && summary(wantedCompare) && wantedCompare !== state.run) {
+  if (state.wanted.compare && state.run) { // a link's compared runs, those the stores hold
+    state.compared = state.wanted.compare.split(',').filter((r) => r !== state.run && summary(r));
     state.wanted.compare = '';
-    state.compare = wantedCompare;
-    $('compare').value = wantedCompare;
+    fillSelects();
+    drawCompared();
   }
   if (state.run) {
     $('run').value = state.run;
     await refreshRun(state.run, first);
   }
-  if (state.compare) {
+  if (state.compared.length) {
     await refreshCompare(false);
   }
 }
@@ -144,21 +144,50 @@ function fillSelects() {
   });
   for (const [id, blank] of [['run', false], ['compare', true]]) {
     const sel = $(id);
-    const want = options.filter((o) => !blank || o.value !== state.run).map((o) => o.label);
+    const want = options.filter((o) => !blank || (o.value !== state.run && !state.compared.includes(o.value)))
+        .map((o) => o.label);
     const have = Array.from(sel.options).filter((o) => o.value !== '').map((o) => o.text);
     if (want.join('\n') === have.join('\n')) continue;
     const value = sel.value;
     sel.replaceChildren();
     if (blank) sel.add(new Option('(none)', ''));
     for (const o of options) {
-      if (blank && o.value === state.run) continue; // never compare a run with itself
+      if (blank && (o.value === state.run || state.compared.includes(o.value))) continue; // itself, or twice
       const opt = new Option(o.label, o.disabled ? '' : o.value);
       opt.disabled = o.disabled;
       opt.title = o.title;
       sel.add(opt);
     }
-    sel.value = value;
+    sel.value = blank ? '' : value;
   }
+}
+
+/** One colour per run wherever runs are compared: the shown run first, then the compared ones in order. */
+const RUN_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
+const runColour = (i) => RUN_COLOURS[i % RUN_COLOURS.length];
+
+/** The compared runs as removable chips next to the picker, each in its colour. */
+function drawCompared() {
+  const box = $('compared');
+  box.replaceChildren(...state.compared.map((run, i) => {
+    const chip = document.createElement('span');
+    chip.className = 'chip';
+    chip.style.borderColor = runColour(i + 1);
+    chip.dataset.run = run;
+    chip.textContent = run + ' ';
+    const x = document.createElement('button');
+    x.textContent = '×';
+    x.title = 'stop comparing ' + run;
+    x.addEventListener('click', async () => {
+      state.compared = state.compared.filter((r) => r !== run);
+      fillSelects();
+      drawCompared();
+      writeUrl();
+      await refreshCompare(true);
+    });
+    chip.appendChild(x);
+    return chip;
+  }));
 }
 
 const summary = (run) => state.runs.find((r) => r.runId === run);
@@ -192,10 +221,10 @@ function writeUrl() {
   };
   set('run', state.run);
   set('snapshot', !state.follow && state.shown >= 0 ? state.shown + 1 : null);
-  set('compare', state.compare);
+  set('compare', state.compared.join(','));
   set('x', state.xAxis, 'iteration');
   set('smoothing', state.smoothing, 0.6);
-  set('measure', state.compare ? $('compare-measure').value : null);
+  set('measure', state.compared.length ? $('compare-measure').value : null);
   if (u.href !== location.href) history.replaceState(null, '', u);
 }
 
@@ -517,42 +546,50 @@ function fillCompareMeasure() {
 }
 
 async function refreshCompare(force) {
-  const a = state.run;
-  const b = state.compare;
-  $('compare-section').hidden = !b;
-  if (!b || !a) return;
-  const sa = summary(a);
-  const sb = summary(b);
-  if (!sa || !sb) return;
-  const key = [a, sa.snapshots, sa.scalarRecords, b, sb.snapshots, sb.scalarRecords, state.autoScale,
-    $('compare-measure').value].join('|');
+  const runs = state.run ? [state.run].concat(state.compared.filter((r) => r !== state.run)) : [];
+  $('compare-section').hidden = runs.length < 2;
+  if (runs.length < 2) return;
+  const summaries = runs.map(summary);
+  if (summaries.some((s) => !s)) return;
+  const key = runs.map((r, i) => [r, summaries[i].snapshots, summaries[i].scalarRecords].join(':'))
+      .concat([state.autoScale, $('compare-measure').value, state.xAxis]).join('|');
   if (!force && state.compareKey === key) return;
   state.compareKey = key;
-  $('compare-title').textContent = a + ' vs ' + b;
+  $('compare-title').textContent = runs.join(' vs ');
   const load = async (run, s) => ({
     scalars: await getJson(runUrl(run) + '/scalars'),
     measures: await measuresOf(run, s.snapshots),
     snap: s.snapshots > 0 ? await snapshot(run, s.snapshots - 1) : null,
   });
-  const [da, db] = await Promise.all([load(a, sa), load(b, sb)]);
-  const scale = scaleFor([a, b]); // one colour scale for both sides
-  for (const [id, run, d] of [['a', a, da], ['b', b, db]]) {
-    drawCompareSurface('chart-compare-' + id, run, d.snap, scale);
-    $('compare-' + id + '-caption').textContent = 'Newest surface of ' + run + ' (train loss, log colour scale'
-        + (scale ? ', shared by both runs' : ', auto') + ').';
+  const data = await Promise.all(runs.map((r, i) => load(r, summaries[i])));
+  const scale = scaleFor(runs); // one colour scale for every run
+  const row = $('compare-surfaces');
+  if (row.children.length !== runs.length || [...row.children].some((f, i) => f.dataset.run !== runs[i])) {
+    row.replaceChildren(...runs.map((run, i) => {
+      const f = document.createElement('figure');
+      f.className = 'square';
+      f.dataset.run = run;
+      f.innerHTML = '<div id="chart-compare-' + i + '" class="chart"></div><figcaption></figcaption>';
+      return f;
+    }));
   }
+  runs.forEach((run, i) => {
+    drawCompareSurface('chart-compare-' + i, run, data[i].snap, scale, runColour(i));
+    row.children[i].querySelector('figcaption').textContent = 'Newest surface of ' + run + ' (train loss, log'
+        + ' colour scale' + (scale ? ', one for all ' + runs.length + ' runs' : ', auto') + ').';
+  });
   const xs = X_AXES[state.xAxis];
-  const score = [{type: 'scatter', mode: 'lines', name: a, x: xs.scalars(da.scalars), y: da.scalars.score},
-    {type: 'scatter', mode: 'lines', name: b, x: xs.scalars(db.scalars), y: db.scalars.score}];
+  const score = runs.map((run, i) => ({type: 'scatter', mode: 'lines', name: run, x: xs.scalars(data[i].scalars),
+    y: data[i].scalars.score, line: {color: runColour(i)}}));
   draw('chart-compare-score', score, {titleText: 'score', xaxis: {title: {text: xs.title}},
-    yaxis: valueAxis(score, false, 'loss')}, a + '-vs-' + b + '-score');
+    yaxis: valueAxis(score, false, 'loss')}, runs.join('-vs-') + '-score');
   const p = state.panels.find((q) => q.id === $('compare-measure').value) || state.panels.find((q) => !q.diagnostic);
   if (p) {
-    const traces = panelTraces(p, da.measures, xs.measures(da.measures, da.scalars), a)
-        .concat(panelTraces(p, db.measures, xs.measures(db.measures, db.scalars), b));
+    const traces = runs.flatMap((run, i) => panelTraces(p, data[i].measures,
+        xs.measures(data[i].measures, data[i].scalars), run, runColour(i)));
     draw('chart-compare-measures', traces, {titleText: p.measures.map((q) => q.label).join(', '),
       xaxis: {title: {text: xs.title}}, yaxis: valueAxis(traces, false, unitText(p.unit)),
-      emptyText: 'not measured in these runs'}, a + '-vs-' + b + '-' + p.group);
+      emptyText: 'not measured in these runs'}, runs.join('-vs-') + '-' + p.group);
   }
 }
 
@@ -562,16 +599,20 @@ $('run').addEventListener('change', async (e) => {
   state.run = e.target.value;
   state.follow = true;
   state.shown = -1;
-  if (state.compare === state.run) state.compare = ''; // never compared with itself
+  state.compared = state.compared.filter((r) => r !== state.run); // never compared with itself
   fillSelects();
-  $('compare').value = state.compare;
+  drawCompared();
   $('not-found').hidden = true;
   stopPlaying();
   await refreshRun(state.run, true);
   await refreshCompare(true);
 });
 $('compare').addEventListener('change', async (e) => {
-  state.compare = e.target.value;
+  const run = e.target.value;
+  if (!run) return;
+  if (!state.compared.includes(run) && run !== state.run) state.compared.push(run);
+  fillSelects();
+  drawCompared();
   writeUrl();
   await refreshCompare(true);
 });

@@ -135,16 +135,21 @@ export function buildPanels(panels, onLogToggle) {
 }
 
 /** The traces of one panel, with ±2 SE error bars where the descriptor names a standard error. */
-export function panelTraces(p, m, x, run) {
+export function panelTraces(p, m, x, run, colour) {
   const out = [];
-  for (const d of p.measures) {
+  for (const [k, d] of p.measures.entries()) {
     const y = m.measures[d.key];
     if (!y || !y.some(finite)) continue;
     const se = d.errorKey ? m.measures[d.errorKey] : null;
     const t = line((run ? run + ' ' : '') + d.label, x, y, {mode: 'markers+lines'});
+    if (colour) { // comparing runs: one colour per run, a panel's measures told apart by dash
+      t.line = {color: colour, dash: ['solid', 'dot', 'dash', 'dashdot'][k % 4]};
+      t.marker = {color: colour};
+    }
     if (m.level && m.level.some((l) => l && l !== 'full')) {
       // a reduced snapshot (fewer examples, directions or steps: see docs/recording.md, Snapshot levels) is an open marker
-      t.marker = {symbol: m.level.map((l) => !l || l === 'full' ? 'circle' : 'circle-open'), size: 7};
+      t.marker = Object.assign(t.marker || {}, {symbol: m.level.map((l) => !l || l === 'full' ? 'circle'
+        : 'circle-open'), size: 7});
       t.text = m.level.map((l) => (l || 'full') + ' snapshot');
       t.hovertemplate = '%{y}<br>%{text}<extra>%{fullData.name}</extra>';
     }

@@ -250,14 +250,15 @@ function sliceExtent(traces) {
 }
 
 /** One compared run's newest random-plane surface, on the scale shared by both runs. */
-export function drawCompareSurface(id, run, snap, scale) {
+export function drawCompareSurface(id, run, snap, scale, colour) {
   const k = snap ? surfaceIndex(snap, 'random') : -1;
+  const title = '<span style="color:' + (colour || '#000') + '">■</span> ' + run;
   if (k < 0) {
-    draw(id, [], {titleText: run, emptyText: 'no snapshots yet'});
+    draw(id, [], {titleText: title, emptyText: 'no snapshots yet'});
     return;
   }
   const s = snap.surfaces[k];
-  draw(id, [contourTrace(s, scale)], Object.assign({titleText: run + ', iteration ' + snap.iteration},
+  draw(id, [contourTrace(s, scale)], Object.assign({titleText: title + ', iteration ' + snap.iteration},
       squareAxes(s)), fileName(run, snap, 'contour-' + s.plane));
 }
 

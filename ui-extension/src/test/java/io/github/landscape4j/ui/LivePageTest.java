@@ -16,6 +16,7 @@ import org.openqa.selenium.support.ui.Select;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The page in a real headless Chromium, on a real DL4J UI server, while real training runs write to the store: the
  * charts hold data, a snapshot written after the page loaded shows up within 2 s without a reload, the slider and
- * play button step through snapshots, two runs compare side by side, and a run without snapshots still shows its
+ * play button step through snapshots, three runs compare side by side, and a run without snapshots still shows its
  * scalars. Screenshots: {@code target/screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -187,18 +188,55 @@ class LivePageTest {
 
     @Test
     @Order(3)
-    void twoRunsSideBySide() {
-        new Select(browser.driver.findElement(By.id("compare"))).selectByValue(b.run().runId());
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(browser.points("chart-compare-a")).isGreaterThan(100);
-            assertThat(browser.points("chart-compare-b")).isGreaterThan(100);
-            assertThat(browser.traces("chart-compare-score")).isEqualTo(2);
-        });
-        // both runs on one colour scale
-        assertThat(browser.colourRange("chart-compare-a")).isEqualTo(browser.colourRange("chart-compare-b"));
-        browser.js("document.getElementById('compare-section').scrollIntoView();");
-        browser.screenshot("4-compare");
-        new Select(browser.driver.findElement(By.id("compare"))).selectByValue("");
+    void threeRunsSideBySideOneColourEach() {
+        try (TrainingRun c = new TrainingRun(store, "adam-3e-3", 10, 0.003)) {
+            c.train(30);
+            c.snapshot();
+            String[] ids = {a.run().runId(), b.run().runId(), c.run().runId()};
+            await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class)
+                    .untilAsserted(() -> assertThat(new Select(browser.driver.findElement(By.id("compare")))
+                            .getOptions()).extracting(o -> o.getDomAttribute("value"))
+                            .containsExactlyInAnyOrder("", ids[1], ids[2])); // never the shown run
+            new Select(browser.driver.findElement(By.id("compare"))).selectByValue(ids[1]);
+            await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class)
+                    .untilAsserted(() -> assertThat(new Select(browser.driver.findElement(By.id("compare")))
+                            .getOptions()).extracting(o -> o.getDomAttribute("value")).containsExactly("", ids[2]));
+            new Select(browser.driver.findElement(By.id("compare"))).selectByValue(ids[2]);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(browser.points("chart-compare-" + i)).as("surface of run %d", i).isGreaterThan(100);
+                }
+                assertThat(browser.traces("chart-compare-score")).isEqualTo(3);
+            });
+            // the section sits right under the surfaces, not 3,500 px down
+            assertThat(((Number) browser.js("return document.getElementById('compare-section').offsetTop"
+                    + " - document.getElementById('series').offsetTop;")).doubleValue()).isNegative();
+            // one colour scale for the three, one colour per run in every overlay
+            assertThat(browser.colourRange("chart-compare-1")).isEqualTo(browser.colourRange("chart-compare-0"));
+            assertThat(browser.colourRange("chart-compare-2")).isEqualTo(browser.colourRange("chart-compare-0"));
+            @SuppressWarnings("unchecked")
+            List<List<String>> colours = (List<List<String>>) browser.js("const runs = arguments[0];"
+                    + " const of = (id) => document.getElementById(id).data;"
+                    + " return runs.map((r) => of('chart-compare-score').concat(of('chart-compare-measures'))"
+                    + ".filter((t) => t.name === r || t.name.startsWith(r + ' ')).map((t) => t.line.color));",
+                    List.of(ids));
+            for (int i = 0; i < 3; i++) {
+                assertThat(colours.get(i)).as("colours of run %d's traces", i).hasSizeGreaterThan(1)
+                        .containsOnly(colours.get(i).get(0));
+            }
+            assertThat(colours.stream().map(l -> l.get(0)).distinct()).hasSize(3);
+            assertThat(browser.js("return new URL(location.href).searchParams.get('compare');"))
+                    .isEqualTo(ids[1] + "," + ids[2]);
+            browser.js("document.getElementById('compare-section').scrollIntoView();");
+            browser.screenshot("4-compare-three");
+            // a chip's × stops comparing that run
+            browser.driver.findElement(By.cssSelector("#compared .chip[data-run='" + ids[1] + "'] button")).click();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(browser.traces("chart-compare-score")).isEqualTo(2));
+            browser.driver.findElement(By.cssSelector("#compared .chip button")).click();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(browser.js(
+                    "return document.getElementById('compare-section').hidden;")).isEqualTo(true));
+        }
     }
 
     @Test
