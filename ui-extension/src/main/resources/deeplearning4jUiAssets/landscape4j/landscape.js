@@ -4,7 +4,7 @@ import {$, draw, drawMillis, exportLinks, pause, valueAxis} from './js/plot.js';
 import {drawCompareSurface, drawSlices, drawSurfaces, scaleOf} from './js/surfaces.js';
 import {buildPanels, drawSeries, measurePanels, moveMarker, panelTraces, syncZoom, unitText, verdict, X_AXES}
   from './js/series.js';
-import {disconnected, runStatus} from './js/status.js';
+import {disconnected, offlineSource, runStatus} from './js/status.js';
 
 const API = '/landscape/api';
 const POLL_MS = 500;
@@ -134,11 +134,14 @@ const shortStore = (s) => String(s).replace(/^[A-Za-z]+\((.*)\)$/, '$1').split(/
 function fillSelects() {
   const stores = storeNames();
   const seenIds = new Map();
-  const options = state.runs.map((r) => {
+  const options = besideSources(state.runs).map((r) => {
     const dup = seenIds.get(r.runId);
     seenIds.set(r.runId, dup || r.store);
-    const label = r.runId + (r.name && r.name !== r.runId ? ' · ' + r.name : '') + ' (' + r.snapshots + ' snapshot'
-        + (r.snapshots === 1 ? '' : 's') + ')' + (stores.length > 1 ? ' · ' + shortStore(r.store) : '')
+    const offline = r.source ? offlineSource(r.source) : null;
+    const label = (offline ? '  ↳ ' : '') + r.runId + (r.name && r.name !== r.runId ? ' · ' + r.name : '')
+        + (offline ? ' · offline snapshot of ' + offline.run + ' (' + offline.checkpoint + ')'
+          : ' (' + r.snapshots + ' snapshot' + (r.snapshots === 1 ? '' : 's') + ')')
+        + (stores.length > 1 ? ' · ' + shortStore(r.store) : '')
         + (dup ? ' · same id as in ' + shortStore(dup) + ': not reachable' : '');
     return {label, value: r.runId, disabled: !!dup, title: r.store};
   });
@@ -160,6 +163,19 @@ function fillSelects() {
     }
     sel.value = blank ? '' : value;
   }
+}
+
+/** The runs in their order, each offline snapshot run right after the run whose checkpoint it was computed from. */
+function besideSources(runs) {
+  const ids = new Set(runs.map((r) => r.runId));
+  const sourceOf = (r) => (r.source ? offlineSource(r.source).run : null);
+  const out = [];
+  for (const r of runs) {
+    if (sourceOf(r) && ids.has(sourceOf(r))) continue; // placed after its source below
+    out.push(r);
+    out.push(...runs.filter((o) => sourceOf(o) === r.runId));
+  }
+  return out;
 }
 
 /** One colour per run wherever runs are compared: the shown run first, then the compared ones in order. */
@@ -355,8 +371,11 @@ function hideUnmeasuredPanels(m, snapshots) {
 }
 
 function seriesOptions(run, m) {
+  const offline = summary(run) && summary(run).source;
   return {xAxis: state.xAxis, smoothing: state.smoothing, log: state.log, panels: state.panels,
-    emptyText: emptyText(run), shown: state.shown, marker: markerX(m, state.shown)};
+    emptyText: emptyText(run), shown: state.shown, marker: markerX(m, state.shown),
+    scalarsEmptyText: offline ? 'an offline snapshot has no training series (its source run ' + offlineSource(offline).run
+      + ' has them)' : undefined};
 }
 
 function markerX(m, index) {

@@ -186,7 +186,8 @@ export async function drawSeries(ui, run, s, m, o) {
     const traces = c.traces(s, sx, o);
     const log = o.log[c.id] === undefined ? c.log : o.log[c.id];
     draw(c.id, traces, {titleText: c.title, xaxis: Object.assign({}, xaxis),
-      yaxis: valueAxis(traces, log, unitText(c.unit)), shapes: marker}, run + '-' + c.id.replace('chart-', ''));
+      yaxis: valueAxis(traces, log, unitText(c.unit)), shapes: marker, emptyText: o.scalarsEmptyText},
+    run + '-' + c.id.replace('chart-', ''));
     await pause();
   }
   for (const p of o.panels) {

@@ -21,6 +21,12 @@ export function rate(scalars) {
 export function runStatus(s, scalars, options) {
   const p = s.progress;
   const snaps = plural(s.snapshots, 'snapshot') + (p && p.note ? ' · ' + p.note : '');
+  if (s.source) { // examples/landscape.sh: a snapshot computed offline from a stored checkpoint, no training
+    const o = offlineSource(s.source);
+    return {state: 'offline', text: 'offline snapshot of run ' + o.run + ' (its ' + o.checkpoint + ' checkpoint'
+        + (o.store ? ', from ' + o.store : '') + ') · computed ' + new Date(s.startTime).toLocaleString() + ' · '
+        + snaps};
+  }
   if (p && p.state === 'snapshot') {
     const elapsed = Math.max(0, s.serverEpochMillis - p.sinceEpochMillis);
     return {state: 'snapshot', text: 'computing snapshot ' + (p.snapshot + 1) + ' (taken at iteration '
@@ -52,4 +58,11 @@ function nextSnapshot(r, options) {
 export function disconnected(since, message) {
   return {state: 'disconnected', text: 'server not reachable since ' + new Date(since).toLocaleTimeString()
       + ' (' + message + ') · retrying every second'};
+}
+
+/** An offline run's source, "STORE#RUN@CHECKPOINT" (or a model file), in parts. */
+export function offlineSource(source) {
+  const m = /^(.*)#([^#@]+)@([^@]*)$/.exec(source || '');
+  return m ? {store: m[1].split(/[\\/]/).pop(), run: m[2], checkpoint: m[3] || 'final'}
+    : {store: '', run: source || '?', checkpoint: 'final'};
 }

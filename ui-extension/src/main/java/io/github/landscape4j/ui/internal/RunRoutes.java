@@ -24,9 +24,13 @@ import java.util.Map;
 public final class RunRoutes {
 
     /** One run in the list; the counts grow while the run is written. */
+    /**
+     * One run in the list; {@code source}, for a snapshot computed offline from a stored checkpoint
+     * ({@code examples/landscape.sh}), names where it came from: {@code STORE#RUN@CHECKPOINT}, else null.
+     */
     record RunSummary(String runId, String name, List<String> tags, Instant startTime, String modelClass,
                       long numParams, String store, int snapshots, int scalarRecords, int checkpoints,
-                      LandscapeStore.Progress progress, long serverEpochMillis) {
+                      LandscapeStore.Progress progress, long serverEpochMillis, String source) {
     }
 
     /** A run's metadata, as recorded, plus the store it is in. */
@@ -56,7 +60,8 @@ public final class RunRoutes {
                 // the server's clock beside the writer's: the page shows how long a snapshot has run
                 runs.add(new RunSummary(run.runId(), run.name(), run.tags(), run.startTime(), run.modelClass(),
                         run.numParams(), StoreRegistry.describe(store), n.snapshots(), n.scalarRecords(),
-                        n.checkpoints(), store.progress(run).orElse(null), System.currentTimeMillis()));
+                        n.checkpoints(), store.progress(run).orElse(null), System.currentTimeMillis(),
+                        run.tags().contains("offline") ? run.listenerConfig().get("source") : null));
             }
         }
         return Answer.json(Map.of("runs", runs));
