@@ -225,9 +225,30 @@ export function moveMarker(x) {
 /** Zooming one series chart's x axis zooms the others (TensorBoard-like). */
 export function syncZoom() {
   let syncing = false;
+  let hovering = false;
+  const others = (gd, shownOnly) => [...document.querySelectorAll('.chart.series')].filter((o) => o !== gd
+      && o.data && o.dataset.empty !== 'true' && (!shownOnly || o.offsetParent !== null));
   document.querySelectorAll('.chart.series').forEach((gd) => {
     if (gd.dataset.zoomSynced) return;
     gd.dataset.zoomSynced = 'true';
+    // hover one series chart: every other shows its values at the same x (iteration, epoch or wall time)
+    gd.on && gd.on('plotly_hover', (e) => {
+      if (hovering || !e.xvals || !e.xvals.length) return;
+      hovering = true;
+      try {
+        for (const o of others(gd, true)) {
+          Plotly.Fx.hover(o, {xval: e.xvals[0], hovermode: 'x'}, 'xy'); // by x alone: no y here
+        }
+      } finally {
+        hovering = false;
+      }
+    });
+    gd.on && gd.on('plotly_unhover', () => {
+      if (hovering) return;
+      for (const o of others(gd, true)) {
+        Plotly.Fx.unhover(o);
+      }
+    });
     gd.on && gd.on('plotly_relayout', (e) => {
       if (syncing) return;
       const range = e['xaxis.range[0]'] !== undefined ? [e['xaxis.range[0]'], e['xaxis.range[1]']]
@@ -235,8 +256,7 @@ export function syncZoom() {
       if (range === undefined) return;
       syncing = true;
       const update = range ? {'xaxis.range': range} : {'xaxis.autorange': true};
-      Promise.all([...document.querySelectorAll('.chart.series')].filter((o) => o !== gd && o.data
-          && o.dataset.empty !== 'true').map((o) => Plotly.relayout(o, update))).finally(() => {
+      Promise.all(others(gd).map((o) => Plotly.relayout(o, update))).finally(() => {
         syncing = false;
       });
     });

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 import java.nio.file.Path;
@@ -24,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * The epoch axis in a real headless Chromium, on a real run of 3 epochs of 5 minibatches (DL4J's own epoch counter,
  * {@code fit(iterator, 3)}): every row sits at its fraction of its epoch (iteration 7 at epoch 1.4), not on the whole
  * epoch as before (the charts collapsed into three vertical smears), and the snapshots' measures sit where their
- * iterations are. Screenshot: {@code target/screenshots/epoch-axis.png}.
+ * iterations are; hovering one chart shows the others' values at the same x. Screenshot: {@code target/screenshots/epoch-axis.png}.
  */
 class EpochAxisTest {
 
@@ -68,6 +70,22 @@ class EpochAxisTest {
             List<Number> mx = (List<Number>) browser.js("return document.getElementById(arguments[0]).data[0].x;",
                     panel);
             assertThat(mx.get(0).doubleValue()).as("the snapshot at iteration 7").isCloseTo(1.4, within(1e-9));
+            // hover one series chart: the others show their values at the same x
+            // a real mouse over the score chart at x = 1.4 (Plotly sends hover events for the mouse only)
+            browser.js("document.getElementById('chart-score').scrollIntoView();");
+            WebElement drag = browser.driver.findElement(By.cssSelector("#chart-score .nsewdrag"));
+            double px = ((Number) browser.js("return document.getElementById('chart-score')._fullLayout.xaxis"
+                    + ".l2p(1.4);")).doubleValue();
+            new Actions(browser.driver).moveToElement(drag, (int) Math.round(px - drag.getSize().getWidth() / 2.0), 0)
+                    .perform();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                for (String other : List.of("chart-gradnorm", "chart-norms", panel)) {
+                    Number at = (Number) browser.js("const g = document.getElementById(arguments[0]);"
+                            + " return g._hoverdata && g._hoverdata.length ? g._hoverdata[0].x : null;", other);
+                    assertThat(at).as("hover on %s", other).isNotNull();
+                    assertThat(at.doubleValue()).isCloseTo(1.4, within(1e-9));
+                }
+            });
             browser.screenshot("epoch-axis");
         } finally {
             UIServer.stopInstance();
