@@ -8,7 +8,7 @@ export const logGrid = (g) => (g || []).map((row) => row.map(log10));
 export const pause = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
 export const drawMillis = {}; // chart id -> how long its last draw took (tests and curious users read it)
-const MARGIN = {l: 72, r: 40, t: 40, b: 80};
+const MARGIN = {l: 72, r: 40, t: 40, b: 95};
 
 /** Plotly's options for one chart: PNG and SVG downloads named {@code <name>.png}. */
 function config(name) {
@@ -36,7 +36,7 @@ export function draw(id, traces, layout, name) {
   // titles on the left: the modebar sits on the right; legends below the x-axis title
   const base = {margin: MARGIN, uirevision: id,
     title: {text: title, font: {size: 14}, x: 0.01, xref: 'container', xanchor: 'left'},
-    legend: {orientation: 'h', y: -0.3, yanchor: 'top'}};
+    legend: {orientation: 'h', yref: 'container', y: 0, yanchor: 'bottom'}}; // under the axis title, never on it
   const empty = traces.every((t) => !hasData(t));
   if (empty) {
     Object.assign(base, {xaxis: {visible: false}, yaxis: {visible: false}, annotations: [{text: emptyText,
