@@ -197,11 +197,13 @@ class LivePageTest {
                     .untilAsserted(() -> assertThat(new Select(browser.driver.findElement(By.id("compare")))
                             .getOptions()).extracting(o -> o.getDomAttribute("value"))
                             .containsExactlyInAnyOrder("", ids[1], ids[2])); // never the shown run
-            new Select(browser.driver.findElement(By.id("compare"))).selectByValue(ids[1]);
+            await().atMost(Duration.ofSeconds(5)).ignoreException(StaleElementReferenceException.class)
+                    .untilAsserted(() -> new Select(browser.driver.findElement(By.id("compare"))).selectByValue(ids[1]));
             await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class)
                     .untilAsserted(() -> assertThat(new Select(browser.driver.findElement(By.id("compare")))
                             .getOptions()).extracting(o -> o.getDomAttribute("value")).containsExactly("", ids[2]));
-            new Select(browser.driver.findElement(By.id("compare"))).selectByValue(ids[2]);
+            await().atMost(Duration.ofSeconds(5)).ignoreException(StaleElementReferenceException.class)
+                    .untilAsserted(() -> new Select(browser.driver.findElement(By.id("compare"))).selectByValue(ids[2]));
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                 for (int i = 0; i < 3; i++) {
                     assertThat(browser.points("chart-compare-" + i)).as("surface of run %d", i).isGreaterThan(100);

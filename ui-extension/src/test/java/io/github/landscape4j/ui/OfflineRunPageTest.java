@@ -17,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.Select;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,9 +78,12 @@ class OfflineRunPageTest {
             String status = browser.driver.findElement(By.id("status")).getText();
             assertThat(status).contains("offline snapshot of run " + source, "final checkpoint", "runs.db")
                     .doesNotContain("no scalars committed");
-            List<WebElement> options = new Select(browser.driver.findElement(By.id("run"))).getOptions();
-            assertThat(options).extracting(o -> o.getDomAttribute("value")).containsExactly(source, offline, other);
-            assertThat(options.get(1).getText()).contains("offline snapshot of " + source + " (final)");
+            // read in one script: the page refills its pickers as counts change
+            @SuppressWarnings("unchecked")
+            List<List<String>> options = (List<List<String>>) browser.js("return [...document.getElementById('run')"
+                    + ".options].map((o) => [o.value, o.text]);");
+            assertThat(options).extracting(o -> o.get(0)).containsExactly(source, offline, other);
+            assertThat(options.get(1).get(1)).contains("offline snapshot of " + source + " (final)");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(browser.js(
                     "return document.getElementById('chart-score').textContent;").toString())
                     .contains("an offline snapshot has no training series"));

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -53,10 +54,12 @@ class UrlStateTest {
             });
             assertView(browser, a, 1, b, "wall", "0.30", measure);
             // the compare list never offers the current run nor one compared already
-            assertThat(new Select(browser.driver.findElement(By.id("compare"))).getOptions())
-                    .extracting(o -> o.getDomAttribute("value")).containsExactly("");
-            assertThat(new Select(browser.driver.findElement(By.id("run"))).getOptions())
-                    .allMatch(o -> o.getText().endsWith("snapshots)") || o.getText().endsWith("snapshot)"));
+            assertThat(browser.js("return [...document.getElementById('compare').options].map((o) => o.value);"))
+                    .isEqualTo(List.of(""));
+            @SuppressWarnings("unchecked")
+            List<String> labels = (List<String>) browser.js("return [...document.getElementById('run').options]"
+                    + ".map((o) => o.text);");
+            assertThat(labels).isNotEmpty().allMatch(l -> l.endsWith("snapshots)") || l.endsWith("snapshot)"));
             assertThat(query(browser)).containsEntry("run", a).containsEntry("snapshot", "2")
                     .containsEntry("compare", b).containsEntry("x", "wall").containsEntry("smoothing", "0.3")
                     .containsEntry("measure", measure);
@@ -120,16 +123,14 @@ class UrlStateTest {
 
     private static void assertView(Browser browser, String run, int shown, String compare, String x,
                                    String smoothing, String measure) {
-        assertThat(new Select(browser.driver.findElement(By.id("run"))).getFirstSelectedOption()
-                .getDomAttribute("value")).isEqualTo(run);
+        assertThat(browser.js("return document.getElementById('run').value;")).isEqualTo(run);
         assertThat(((Number) browser.js("return window.landscape4j.shown;")).intValue()).isEqualTo(shown);
         assertThat(browser.js("return document.getElementById('slider').value;")).isEqualTo(String.valueOf(shown));
         assertThat(browser.js("return window.landscape4j.compared.join(',');")).isEqualTo(compare);
         assertThat(new Select(browser.driver.findElement(By.id("x-axis"))).getFirstSelectedOption()
                 .getDomAttribute("value")).isEqualTo(x);
         assertThat(browser.driver.findElement(By.id("smoothing-value")).getText()).isEqualTo(smoothing);
-        assertThat(new Select(browser.driver.findElement(By.id("compare-measure"))).getFirstSelectedOption()
-                .getDomAttribute("value")).isEqualTo(measure);
+        assertThat(browser.js("return document.getElementById('compare-measure').value;")).isEqualTo(measure);
     }
 
     private static Map<String, String> query(Browser browser) {
