@@ -83,12 +83,10 @@ public record StudyAnswer(List<Verdict> verdicts, List<String> warnings, String 
                 List.copyOf(adjusted));
     }
 
-    /** Holm-corrected p-value of {@code c} within its study's family; NaN when it is not tested (too few runs). */
-    public static double holmP(StudyRecord study, StudyRecord.Correlation c) {
-        List<StudyRecord.Correlation> family = tested(study);
-        double[] holm = holm(family.stream().mapToDouble(StudyRecord.Correlation::tauP).toArray());
-        int i = family.indexOf(c);
-        return i < 0 ? Double.NaN : holm[i];
+    /** The Holm-corrected p-value of {@code c} (a correlation of this answer's study); NaN when it was not tested. */
+    public double holmP(StudyRecord.Correlation c) {
+        return adjusted.stream().filter(a -> a.measure().equals(c.measure()) && a.gap().equals(c.gap()))
+                .mapToDouble(Adjusted::holmP).findFirst().orElse(Double.NaN);
     }
 
     /** The correlations the correction covers: those with enough runs and a p-value. */

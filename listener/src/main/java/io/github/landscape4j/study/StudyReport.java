@@ -84,13 +84,14 @@ public final class StudyReport {
     public static String correlationsCsv(StudyRecord study) {
         StringBuilder b = new StringBuilder("measure,gap,n,tau,tau_p,tau_low,tau_high,rho,rho_p,rho_low,rho_high,"
                 + "granulated_tau,tau_by_axis,scale_invariant,note,tau_p_holm\n");
+        StudyAnswer answer = StudyAnswer.of(study);
         for (StudyRecord.Correlation c : study.correlations()) {
             List<String> axes = new ArrayList<>();
             c.tauByAxis().forEach((k, v) -> axes.add(k + "=" + num(v)));
             b.append(String.join(",", c.measure(), c.gap(), Integer.toString(c.n()), num(c.tau()), num(c.tauP()),
                     num(c.tauLow()), num(c.tauHigh()), num(c.rho()), num(c.rhoP()), num(c.rhoLow()),
                     num(c.rhoHigh()), num(c.granulatedTau()), csv(String.join(" ", axes)),
-                    Boolean.toString(c.scaleInvariant()), csv(c.note()), num(StudyAnswer.holmP(study, c))))
+                    Boolean.toString(c.scaleInvariant()), csv(c.note()), num(answer.holmP(c))))
                     .append('\n');
         }
         return b.toString();
@@ -109,7 +110,8 @@ public final class StudyReport {
         List<String> opts = new ArrayList<>();
         study.options().forEach((k, v) -> opts.add(k + " " + v));
         b.append(String.join(", ", opts)).append(".\n\n");
-        answer(study, b);
+        StudyAnswer answer = StudyAnswer.of(study);
+        answer(study, answer, b);
         b.append("A positive τ or ρ means: the larger the measure, the larger the gap (the worse the model"
                 + " generalizes). p is a two-sided permutation p-value; [low, high] a 95% bootstrap interval."
                 + " Loss gap = validation loss − train loss on probes of equal size; accuracy gap = train accuracy"
@@ -125,7 +127,7 @@ public final class StudyReport {
                 }
                 b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | [%s, %s] | %s | %s | [%s, %s] |",
                         label(study, c.measure()), c.n(), f2(c.tau()), p(c.tauP()),
-                        p(StudyAnswer.holmP(study, c)), f2(c.tauLow()),
+                        p(answer.holmP(c)), f2(c.tauLow()),
                         f2(c.tauHigh()), f2(c.rho()), p(c.rhoP()), f2(c.rhoLow()), f2(c.rhoHigh())));
                 if (study.grid()) {
                     b.append(' ').append(f2(c.granulatedTau())).append(" |");
@@ -145,8 +147,7 @@ public final class StudyReport {
     }
 
     /** The answer first: a verdict per flatness measure and gap, the warnings, the correction. */
-    private static void answer(StudyRecord study, StringBuilder b) {
-        StudyAnswer a = StudyAnswer.of(study);
+    private static void answer(StudyRecord study, StudyAnswer a, StringBuilder b) {
         b.append("## Answer\n\n");
         if (study.correlations().isEmpty()) {
             b.append("The analysis runs after the last run.\n\n");

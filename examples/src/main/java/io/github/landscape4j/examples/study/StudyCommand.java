@@ -102,6 +102,7 @@ public final class StudyCommand {
                 .map(java.util.Map.Entry::getKey).toList();
         String colour = axes.contains("batch") ? "batch" : axes.isEmpty() ? "seed" : axes.get(0);
         java.awt.Color[] colours = {Figure.BLUE, Figure.ORANGE, Figure.GREEN, Figure.RED, Figure.PURPLE, Figure.GREY};
+        StudyAnswer answer = StudyAnswer.of(r);
         List<Figure.Panel> panels = new ArrayList<>();
         for (String key : SHOWN) {
             StudyRecord.Correlation c = r.correlations().stream()
@@ -111,7 +112,7 @@ public final class StudyCommand {
             }
             MeasureDescriptor d = r.measures().stream().filter(m -> m.key().equals(key)).findFirst().orElse(null);
             String label = d == null ? key : d.label() + (d.unit().isEmpty() ? "" : " [" + d.unit() + "]");
-            double holm = StudyAnswer.holmP(r, c);
+            double holm = answer.holmP(c);
             Figure.Panel panel = new Figure.Panel(String.format(Locale.ROOT, "τ %.2f (Holm p %s), ρ %.2f, n %d",
                     c.tau(), holm < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", holm), c.rho(), c.n()),
                     label, "loss gap (val − train) [" + (d == null ? "loss" : lossUnit(r)) + "]", false);
@@ -152,7 +153,7 @@ public final class StudyCommand {
                 .sorted(Comparator.comparingDouble((StudyRecord.Correlation c) -> -Math.abs(
                         Double.isNaN(c.tau()) ? 0 : c.tau())))
                 .forEach(c -> System.out.printf(Locale.ROOT, "%-28s %4d %8.3f %8.4f %7.4f %8.3f %8.4f  %s%n",
-                        c.measure(), c.n(), c.tau(), c.tauP(), StudyAnswer.holmP(r, c), c.rho(), c.rhoP(),
+                        c.measure(), c.n(), c.tau(), c.tauP(), answer.holmP(c), c.rho(), c.rhoP(),
                         c.scaleInvariant() ? "yes" : "no"));
     }
 
