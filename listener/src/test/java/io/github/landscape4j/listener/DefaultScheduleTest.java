@@ -7,9 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -56,7 +53,7 @@ class DefaultScheduleTest {
         DataSet one = TestNets.data(1, 1, 20, 3).get(0);
         DataSet same = DataSet.merge(java.util.Collections.nCopies(32, one));
         MultiLayerNetwork net = TestNets.mlpSgd(0.1);
-        String err = stderrDuring(() -> {
+        String err = Stderr.of(() -> {
             try (LandscapeListener l = LandscapeListener.builder().store(file).build()) {
                 net.addListeners(l);
                 net.fit(same);
@@ -66,17 +63,5 @@ class DefaultScheduleTest {
         assertThat(snaps).hasSize(1);
         assertThat(snaps.get(0).probe().get("train")).startsWith("1 examples").contains("fewer than probeMin=32");
         assertThat(err).doesNotContain("with no landscape snapshot");
-    }
-
-    private static String stderrDuring(Runnable r) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            r.run();
-        } finally {
-            System.setErr(old);
-        }
-        return err.toString(StandardCharsets.UTF_8);
     }
 }

@@ -8,11 +8,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -68,16 +65,11 @@ class RunEndTest {
         listener.flush();
         failTheDisk(listener.store().orElseThrow().statsStorage());
 
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+        String captured = Stderr.of(() -> {
             assertThatCode(listener::close).doesNotThrowAnyException();
             assertThatCode(listener::close).doesNotThrowAnyException();
-        } finally {
-            System.setErr(err);
-        }
-        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
+        });
+        List<String> lines = captured.lines()
                 .filter(l -> l.contains(file.toAbsolutePath().toString())).toList(); // one line: the writer's or the store's
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).contains(file.toAbsolutePath().toString(), "Closed");

@@ -4,9 +4,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,20 +16,14 @@ class ScheduleNoticeTest {
     }
 
     private static String stderrOf(Path store, String schedule, int batches, int probeSize) throws Exception {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
+        return Stderr.of(() -> {
             MultiLayerNetwork net = TestNets.mlpSgd(0.1);
             try (LandscapeListener l = LandscapeListener.builder().store(store).snapshot(schedule)
                     .probeSize(probeSize).build()) {
                 net.setListeners(l);
                 TestNets.train(net, TestNets.data(batches, 16, 20, 4), 1);
             }
-        } finally {
-            System.setErr(old);
-        }
-        return err.toString(StandardCharsets.UTF_8);
+        });
     }
 
     @Test
