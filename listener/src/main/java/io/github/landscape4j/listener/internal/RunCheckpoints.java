@@ -56,6 +56,8 @@ final class RunCheckpoints {
     private final FaultGuard sketchGuard;
     private TrajectorySketch sketch;
     private final AtomicInteger sketchCopies = new AtomicInteger();
+    /** Checkpoints handed to the writer that the sketch has not taken in yet. */
+    private final AtomicInteger sketchQueued = new AtomicInteger();
     private boolean sketchSkipLogged;
     private final String runId;
 
@@ -206,11 +208,24 @@ final class RunCheckpoints {
         double weight = (double) keeper.interval() / checkpointEvery; // the intervals this checkpoint stands for
         List<Long> forget = keeper.add(new CheckpointKeeper.Kept(iteration, epoch, null)).stream()
                 .map(CheckpointKeeper.Kept::iteration).toList();
+        sketchQueued.incrementAndGet();
         writer.release(copy, c -> {
             sketchGuard.run("taking in the checkpoint of iteration " + iteration, () -> s.add(c, iteration, weight,
                     forget));
+            sketchQueued.decrementAndGet();
             spare.add(c);
         });
+    }
+
+    /**
+     * Before a snapshot reads the trajectory: when checkpoints still wait on the writer's queue to enter the sketch,
+     * waits for the writer to take them in (bounded), so the PCA plane has the path up to the snapshot (on a busy
+     * machine the writer may still be opening the store while the first snapshots come due).
+     */
+    void awaitSketch() {
+        if (sketch != null && !sketchGuard.tripped() && sketchQueued.get() > 0) {
+            writer.flush();
+        }
     }
 
     /** Rewrites the final checkpoint. */

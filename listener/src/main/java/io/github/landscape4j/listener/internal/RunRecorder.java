@@ -140,11 +140,6 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
         return model.get() == m;
     }
 
-    /** Whether the run has ended. */
-    public synchronized boolean ended() {
-        return ended;
-    }
-
     public FaultGuard guard() {
         return guard;
     }
@@ -224,8 +219,11 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
 
     /** The trajectory so far, for a snapshot; null once the run is ending. */
     @Override
-    public synchronized RunSnapshots.Trajectory trajectory() {
-        return ended || ending ? null : checkpoints.trajectory();
+    public RunSnapshots.Trajectory trajectory() {
+        checkpoints.awaitSketch(); // outside the lock
+        synchronized (this) {
+            return ended || ending ? null : checkpoints.trajectory();
+        }
     }
 
     /** Writes a snapshot's record unless the run ended while it was computed. */
@@ -336,9 +334,8 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
 
     /**
      * Ends the run: on {@link End#CLOSED} outside JVM shutdown, first the final snapshot (unless snapshots are off);
-     * then the final checkpoint (from the model, or from its parameter buffer once it is
-     * gone), a commit, and the writer thread stops. Never takes a snapshot during JVM shutdown. Idempotent; never
-     * throws.
+     * then the final checkpoint (from the model, or from its parameter buffer once it is gone), a commit, and the
+     * writer thread stops. Never takes a snapshot during JVM shutdown. Idempotent; never throws.
      */
     public void end(End how) {
         boolean exiting = how == End.JVM_EXIT || (how == End.CLOSED && ShutdownOrder.shuttingDown());
