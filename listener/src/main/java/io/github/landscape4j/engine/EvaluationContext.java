@@ -2,6 +2,8 @@ package io.github.landscape4j.engine;
 
 import io.github.landscape4j.engine.internal.Clock;
 import io.github.landscape4j.engine.internal.Workbench;
+import io.github.landscape4j.engine.shard.Packed;
+import io.github.landscape4j.engine.shard.PlaneTask;
 import io.github.landscape4j.sharpness.internal.Hessian;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.store.ParameterTensor;
@@ -41,6 +43,8 @@ public final class EvaluationContext {
     private Hessian.Top top;
     /** When not null, every plane's and slice's directions by name ({@code random.d1}, ...), for an export. */
     private Map<String, INDArray> directions;
+    /** When not null, planes are planned here instead of evaluated ({@link LandscapeEngine#plan}). */
+    private List<PlaneTask> planned;
 
     private final SnapshotConfig config;
 
@@ -158,6 +162,14 @@ public final class EvaluationContext {
      */
     public Surface plane(String name, String normalization, INDArray d1, INDArray d2, double[] xs, double[] ys,
                          List<String> labels, double[] explained, double[][] path, long[] pathIterations) {
+        if (planned != null) { // the grids are left to the shards: empty here
+            planned.add(new PlaneTask(surfaces.size(), name, Packed.of(d1), Packed.of(d2), xs.clone(), ys.clone(),
+                    config().planeValidation() && validation() != null));
+            Surface s = new Surface(name, normalization, xs, ys, new double[0][], new double[0][], new double[0][],
+                    new double[0][], labels, explained, path, pathIterations);
+            surfaces.add(s);
+            return s;
+        }
         SurfaceComputer.Grids[] g = computer().plane(theta, d1, d2, xs, ys, train(),
                 config().planeValidation() ? validation() : null);
         if (directions != null) {
@@ -233,6 +245,14 @@ public final class EvaluationContext {
 
     private SurfaceComputer computer() {
         return bench.surfaces().afterRow(clock::check);
+    }
+
+    void planPlanes() {
+        planned = new ArrayList<>();
+    }
+
+    List<PlaneTask> plannedPlanes() {
+        return planned == null ? List.of() : planned;
     }
 
     void keepDirections() {

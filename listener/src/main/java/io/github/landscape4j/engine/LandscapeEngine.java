@@ -5,6 +5,10 @@ import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.engine.internal.SnapshotCosts;
 import io.github.landscape4j.engine.internal.SnapshotThreads;
 import io.github.landscape4j.engine.internal.Workbench;
+import io.github.landscape4j.engine.shard.Packed;
+import io.github.landscape4j.engine.shard.PlaneTask;
+import io.github.landscape4j.engine.shard.ProbeData;
+import io.github.landscape4j.engine.shard.ShardedSnapshot;
 import io.github.landscape4j.engine.measure.EdgeOfStability;
 import io.github.landscape4j.engine.measure.EpsilonSharpness;
 import io.github.landscape4j.engine.measure.GradientNorm;
@@ -256,18 +260,34 @@ public final class LandscapeEngine {
         return t.snapshot();
     }
 
-    private record Taken(Snapshot snapshot, INDArray centre, Map<String, INDArray> directions) {
+    /**
+     * Plans one snapshot for a scheduler ({@link ShardedSnapshot}): computes everything as {@link #snapshot} does but
+     * the planes' grids, which are left as pieces any JVM can evaluate; {@link ShardedSnapshot#assemble} then gives
+     * the snapshot {@code snapshot(request)} would, bit for bit. A diverged model's plan has no planes.
+     */
+    public ShardedSnapshot plan(SnapshotRequest request) {
+        Taken t = take(request, false, true);
+        return new ShardedSnapshot(t.snapshot(), t.planes(), modelClass(), modelConfigJson(), Packed.of(t.centre()),
+                ProbeData.of(t.request().train()), ProbeData.of(t.request().validation()), threads);
+    }
+
+    private record Taken(Snapshot snapshot, INDArray centre, Map<String, INDArray> directions, List<PlaneTask> planes,
+                         SnapshotRequest request) {
     }
 
     private Taken take(SnapshotRequest request, boolean keepDirections) {
+        return take(request, keepDirections, false);
+    }
+
+    private Taken take(SnapshotRequest request, boolean keepDirections, boolean planPlanes) {
         try (SnapshotThreads ignored = SnapshotThreads.use(threads)) {
-            return takeWithThreads(request, keepDirections);
+            return takeWithThreads(request, keepDirections, planPlanes);
         } finally {
             bench.release();
         }
     }
 
-    private Taken takeWithThreads(SnapshotRequest request, boolean keepDirections) {
+    private Taken takeWithThreads(SnapshotRequest request, boolean keepDirections, boolean planPlanes) {
         Clock clock = new Clock(request.label(), request.limitNanos(), request.cancelled());
         INDArray source = request.params() != null ? request.params() : bench.template().params();
         INDArray theta = source.reshape(source.length()).castTo(bench.floatModel().dataType()).dup();
@@ -285,6 +305,9 @@ public final class LandscapeEngine {
         if (keepDirections) {
             ctx.keepDirections();
         }
+        if (planPlanes) {
+            ctx.planPlanes();
+        }
         long start = System.nanoTime();
         boolean first = true;
         try {
@@ -296,7 +319,7 @@ public final class LandscapeEngine {
                 ctx.restore();
                 clock.lap(part.name());
                 if (first && diverged(theta, leveled)) {
-                    return new Taken(divergedSnapshot(leveled, ctx, clock, level), theta, Map.of());
+                    return new Taken(divergedSnapshot(leveled, ctx, clock, level), theta, Map.of(), List.of(), leveled);
                 }
                 first = false;
             }
@@ -311,7 +334,8 @@ public final class LandscapeEngine {
         costs.taken(level, leveled, System.nanoTime() - start);
         return new Taken(new Snapshot(request.index(), request.iteration(), request.epoch(), request.wallMillis(),
                 bench.seed(), probeDescription(leveled), List.copyOf(ctx.surfaces()), List.copyOf(ctx.slices()),
-                ctx.measures(), ctx.perTensorMeasures(), clock.finish(), level.key()), theta, ctx.keptDirections());
+                ctx.measures(), ctx.perTensorMeasures(), clock.finish(), level.key()), theta, ctx.keptDirections(),
+                ctx.plannedPlanes(), leveled);
     }
 
     /**
