@@ -8,4 +8,13 @@ if [[ ! -f "$here/target/classpath.txt" || -n "${LANDSCAPE4J_REBUILD:-}" ]] || \
   (cd "$root" && mvn -B -q -DskipTests install -pl examples -am >&2)
 fi
 main="$1"; shift
-exec java ${JAVA_OPTS:-} -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" "$main" "$@"
+cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
+opts="${JAVA_OPTS:-}"
+if [[ -n "${LANDSCAPE4J_SPARK:-}" ]]; then # Spark (Jackson aligned) ahead of the rest, and its Java 17 options
+  cp="$(cat "$root/spark/target/classpath.txt"):$cp"
+  opts="$(cat "$root/spark/target/classes/io/github/landscape4j/spark/java17-options.txt") $opts"
+fi
+# shellcheck disable=SC2086 # JAVA_OPTS and the options file are lists of options
+# Spark prints where hadoop natives are missing: not a problem for landscape4j
+if [[ -n "${LANDSCAPE4J_SPARK:-}" ]]; then opts="$opts -Dorg.slf4j.simpleLogger.log.org.apache.hadoop.util.NativeCodeLoader=error"; fi
+exec java $opts -cp "$cp" "$main" "$@"

@@ -48,6 +48,9 @@ public final class OfflineSnapshot {
               --options 'key=value;key=value'       any other snapshot option (see the README's option table)
               --out FILE                            store to write the snapshot into as a new run (default offline.db)
               --export DIR                          also write the snapshot's .npy files for reproduction
+              --spark MASTER                        evaluate the planes as Apache Spark tasks on MASTER: local[*] (every
+                                                    core of this JVM), local[N], spark://HOST:PORT, yarn; the same
+                                                    numbers bit for bit as without it
             """;
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
@@ -59,11 +62,14 @@ public final class OfflineSnapshot {
         Args a;
         try {
             a = new Args(argv, Set.of("store", "run", "model", "checkpoint", "data", "probe-size", "grid", "planes",
-                    "options", "out", "export"));
+                    "options", "out", "export", "spark"));
             run(a);
         } catch (IllegalArgumentException e) {
             System.err.println("landscape.sh: " + e.getMessage());
             System.err.print(USAGE);
+            System.exit(2);
+        } catch (io.github.landscape4j.store.StoreException e) { // a missing or damaged store, an unknown run
+            System.err.println("landscape.sh: " + e.getMessage());
             System.exit(2);
         }
     }
@@ -136,9 +142,14 @@ public final class OfflineSnapshot {
         SnapshotRequest request = SnapshotRequest.of(probes[0]).withValidation(probes[1])
                 .withTrajectory(trajectory, iterations.stream().mapToLong(Long::longValue).toArray(), initial)
                 .at(0, iteration, epoch, 0).withLimit("offline", Long.MAX_VALUE, () -> false);
+        String master = a.get("spark", "");
+        if (!master.isEmpty() && !a.get("export", "").isEmpty()) {
+            throw new IllegalArgumentException("--spark and --export together: export without --spark (the same"
+                    + " numbers)");
+        }
         long t0 = System.nanoTime();
-        Snapshot s = a.get("export", "").isEmpty() ? engine.snapshot(request)
-                : engine.snapshotAndExport(request, Path.of(a.get("export", "")));
+        Snapshot s = !master.isEmpty() ? onSpark(master, engine, request) : a.get("export", "").isEmpty()
+                ? engine.snapshot(request) : engine.snapshotAndExport(request, Path.of(a.get("export", "")));
         double seconds = (System.nanoTime() - t0) / 1e9;
 
         Instant now = Instant.now();
@@ -147,6 +158,9 @@ public final class OfflineSnapshot {
         Map<String, String> written = new LinkedHashMap<>(config.asOptions());
         written.put("source", source == null ? a.get("model", "") : a.get("store", "") + "#" + source.runId()
                 + "@" + a.get("checkpoint", "final"));
+        if (!master.isEmpty()) {
+            written.put("spark", master);
+        }
         long numParams = engine.tensors().stream().mapToLong(io.github.landscape4j.store.ParameterTensor::length).sum();
         RunInfo info = new RunInfo(runId, "offline", name, List.of("offline"), seed, now, engine.modelClass(),
                 engine.modelConfigJson(), numParams, engine.tensors(), written,
@@ -157,11 +171,22 @@ public final class OfflineSnapshot {
             w.checkpoint(iteration, epoch, Checkpoint.Kind.FINAL, engine.modelParams());
             w.snapshot(s);
         }
-        System.out.printf(Locale.ROOT, "landscape.sh: %dx%d snapshot of %s at iteration %d in %.1f s: train loss %.4f;"
-                        + " written as run %s into %s%s%n", snapshots.grid(), snapshots.grid(),
-                source == null ? a.get("model", "") : source.runId(), iteration, seconds, s.measure("train_loss"),
+        System.out.printf(Locale.ROOT, "landscape.sh: %dx%d snapshot of %s at iteration %d in %.1f s%s: train loss"
+                        + " %.4f; written as run %s into %s%s%n", snapshots.grid(), snapshots.grid(),
+                source == null ? a.get("model", "") : source.runId(), iteration, seconds,
+                master.isEmpty() ? "" : " on Spark " + master, s.measure("train_loss"),
                 runId, out, a.get("export", "").isEmpty() ? "" : "; exported to " + a.get("export", ""));
         return runId;
+    }
+
+    /** The snapshot with its planes' rows as Spark tasks ({@code landscape4j-spark}; Spark on the class path). */
+    private static Snapshot onSpark(String master, LandscapeEngine engine, SnapshotRequest request) {
+        try {
+            return io.github.landscape4j.spark.SparkJobs.snapshot(master, engine, request);
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalArgumentException("--spark " + master + ": Apache Spark is not on the class path ("
+                    + e.getMessage() + "): run examples/landscape.sh, which adds it, or spark-submit", e);
+        }
     }
 
     /** The run's options that apply to an offline snapshot: what a snapshot computes, the seed, the probe size. */

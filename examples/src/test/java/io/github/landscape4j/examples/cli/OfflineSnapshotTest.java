@@ -116,7 +116,7 @@ class OfflineSnapshotTest {
                 "--data", "npy:" + dir}, known))).hasMessageContaining("x.zip");
     }
 
-    private static List<DataSet> data(int batches, int size) {
+    static List<DataSet> data(int batches, int size) {
         Random r = new Random(9);
         List<DataSet> out = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
