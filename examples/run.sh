@@ -13,8 +13,8 @@ opts="${JAVA_OPTS:-}"
 if [[ -n "${LANDSCAPE4J_SPARK:-}" ]]; then # Spark (Jackson aligned) ahead of the rest, and its Java 17 options
   cp="$(cat "$root/spark/target/classpath.txt"):$cp"
   opts="$(cat "$root/spark/target/classes/io/github/landscape4j/spark/java17-options.txt") $opts"
+  # hadoop's note that its natives are missing: nothing landscape4j needs
+  opts="$opts -Dorg.slf4j.simpleLogger.log.org.apache.hadoop.util.NativeCodeLoader=error"
 fi
 # shellcheck disable=SC2086 # JAVA_OPTS and the options file are lists of options
-# Spark prints where hadoop natives are missing: not a problem for landscape4j
-if [[ -n "${LANDSCAPE4J_SPARK:-}" ]]; then opts="$opts -Dorg.slf4j.simpleLogger.log.org.apache.hadoop.util.NativeCodeLoader=error"; fi
 exec java $opts -cp "$cp" "$main" "$@"
