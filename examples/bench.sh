@@ -12,6 +12,8 @@
 #   snapshot-graph  the same for a residual ComputationGraph with batch norm on Fashion-MNIST
 #   snapshot-rnn    the same for a seq2seq LSTM graph on generated sums of different lengths (masks)
 #   agent           startup cost of -javaagent: JVM start to first training iteration, with and without
+#   spark           a 51x51 plane of a 784-1000-1000-10 MLP (1,000-example probe) by the engine in one JVM and on
+#                   Spark local[1] and local[2]: times, max_rel_error (0), per-task cost, projected speed-ups
 #   programs        four plain DL4J programs (regression, XOR, LSTM, seq2seq graph) without and with -javaagent and
 #                   default options: wall times, snapshots stored and when the first came (optional --scale F)
 set -euo pipefail
@@ -29,6 +31,7 @@ declare -A mains=(
   [snapshot-graph]="io.github.landscape4j.examples.bench.ModelSnapshotBench graph"
   [snapshot-rnn]="io.github.landscape4j.examples.bench.ModelSnapshotBench rnn"
   [programs]=io.github.landscape4j.examples.bench.ProgramsBench
+  [spark]=io.github.landscape4j.examples.bench.SparkBench
 )
 name="${1:-}"
 if [[ -z "$name" || -z "${mains[$name]:-}" ]]; then
@@ -36,5 +39,6 @@ if [[ -z "$name" || -z "${mains[$name]:-}" ]]; then
   exit 2
 fi
 shift
+if [[ "$name" == "spark" ]]; then export LANDSCAPE4J_SPARK=1; fi # Spark on this program's class path only
 # shellcheck disable=SC2086 # a main class may carry its own first argument
 exec "$here/run.sh" ${mains[$name]} "$@"

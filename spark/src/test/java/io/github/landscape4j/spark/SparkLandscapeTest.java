@@ -85,8 +85,10 @@ class SparkLandscapeTest {
         Snapshot whole = engine().snapshot(request);
         Set<String> failed = ConcurrentHashMap.newKeySet();
         EvaluateShard.failFirstAttempt = s -> s.j0() % 2 == 0 && failed.add(s.toString());
-        Snapshot spark = SparkJobs.withContext("local[2,3]", sc -> SparkLandscape.snapshot(sc, engine().plan(request),
-                1));
+        Snapshot spark;
+        try (SparkJobs jobs = SparkJobs.open("local[2,3]")) {
+            spark = jobs.snapshot(engine().plan(request), 1);
+        }
         assertThat(failed).hasSizeGreaterThan(4); // every second row of both planes failed once
         assertSameGrids(spark, whole);
     }
@@ -97,7 +99,11 @@ class SparkLandscapeTest {
         ShardedSnapshot broken = new ShardedSnapshot(plan.partial(), plan.planes(), plan.modelClass(),
                 plan.modelConfigJson().replace("DenseLayer", "NoSuchLayer"), plan.centre(), plan.train(),
                 plan.validation(), plan.threads());
-        assertThatThrownBy(() -> SparkJobs.withContext("local[2]", sc -> SparkLandscape.snapshot(sc, broken, 0)))
+        assertThatThrownBy(() -> {
+            try (SparkJobs jobs = SparkJobs.open("local[2]")) {
+                jobs.snapshot(broken, 0);
+            }
+        })
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("failed on local[2]")
                 .hasMessageContaining("cannot rebuild the MultiLayerNetwork from its configuration JSON");
