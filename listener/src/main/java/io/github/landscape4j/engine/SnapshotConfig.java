@@ -33,7 +33,7 @@ public record SnapshotConfig(int grid, double range, Normalization normalization
                              boolean biasBn, Set<String> planes, boolean slices, double epsilon, int sharpnessK,
                              int ascentSteps, int hessianIterations, int hutchinson, boolean perTensorMeasures,
                              boolean sharpnessBoxAll, boolean curvatureAll, boolean pcaCentred, double traceSe,
-                             boolean planeValidation) {
+                             boolean planeValidation) implements java.io.Serializable {
 
     /** The default {@link #traceSe}. */
     public static final double DEFAULT_TRACE_SE = 0.05;

@@ -6,10 +6,12 @@ import io.github.landscape4j.store.internal.LandscapeFileStatsStorage;
 import io.github.landscape4j.store.internal.LandscapeRecord;
 import io.github.landscape4j.store.internal.MapDbShutdown;
 import io.github.landscape4j.store.internal.ReadOnlyStatsStorage;
+import io.github.landscape4j.store.internal.RunImport;
 import io.github.landscape4j.store.internal.RunRecords;
 import io.github.landscape4j.store.internal.StudyRecords;
 import io.github.landscape4j.store.internal.ShutdownOrder;
 import io.github.landscape4j.store.internal.RecordTypes;
+import io.github.landscape4j.store.internal.StoreFiles;
 import io.github.landscape4j.store.internal.StoreWriter;
 import io.github.landscape4j.store.internal.UndoJournal;
 import org.deeplearning4j.core.storage.StatsStorage;
@@ -19,9 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -105,7 +105,7 @@ public final class LandscapeStore implements AutoCloseable {
      */
     public static LandscapeStore openExisting(Path file) {
         Path abs = file.toAbsolutePath();
-        requireRegularFile(abs);
+        StoreFiles.requireRegularFile(abs);
         if (!Files.isReadable(abs)) {
             throw new StoreException("store file " + abs + " is not readable");
         }
@@ -127,25 +127,6 @@ public final class LandscapeStore implements AutoCloseable {
         return store;
     }
 
-    private static void requireRegularFile(Path abs) {
-        BasicFileAttributes a;
-        try {
-            a = Files.readAttributes(abs, BasicFileAttributes.class);
-        } catch (IOException e) {
-            throw new StoreException("store file " + abs + (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)
-                    ? " cannot be read: " + e : " does not exist"), e);
-        }
-        if (a.isDirectory()) {
-            throw new StoreException("store file " + abs + " is a directory, not a store file");
-        }
-        if (!a.isRegularFile()) {
-            throw new StoreException("store file " + abs + " is not a regular file (a FIFO, socket or device)");
-        }
-        if (a.size() == 0) {
-            throw new StoreException("store file " + abs + " is empty: not a landscape4j store");
-        }
-    }
-
     /** Wraps a storage the caller owns (e.g. {@code InMemoryStatsStorage}); {@link #close()} leaves it open. */
     public static LandscapeStore of(StatsStorage storage) {
         return new LandscapeStore(storage, storage.getClass().getSimpleName() + "@"
@@ -154,7 +135,7 @@ public final class LandscapeStore implements AutoCloseable {
 
     private static StatsStorage openStorage(Path abs) {
         if (Files.exists(abs)) {
-            requireRegularFile(abs);
+            StoreFiles.requireRegularFile(abs);
         }
         try {
             return new LandscapeFileStatsStorage(abs.toFile());
@@ -353,9 +334,23 @@ public final class LandscapeStore implements AutoCloseable {
     }
 
     /**
+     * Copies run {@code runId} of {@code source} into this store as it is (scalars, checkpoints, snapshots), e.g. a
+     * study run trained in another JVM; committed when this returns.
+     *
+     * @throws NoSuchRunException when {@code source} has no such run
+     * @throws IllegalArgumentException when this store already has it
+     */
+    public void importRun(LandscapeStore source, String runId) {
+        RunInfo run = source.run(runId);
+        if (findRun(runId).isPresent()) {
+            throw new IllegalArgumentException("store " + description + " already has a run " + runId);
+        }
+        RunImport.copy(source.storage, storage, run);
+    }
+
+    /**
      * Commits and closes the storage if this store opened it. Never throws: a failure (disk full, file or directory
-     * gone) is logged once with the file and the cause, and the file is let go of as far as MapDB allows.
-     * Idempotent.
+     * gone) is logged once with the file and the cause, and the file is let go of as far as MapDB allows. Idempotent.
      */
     @Override
     public synchronized void close() {
@@ -381,8 +376,7 @@ public final class LandscapeStore implements AutoCloseable {
         }
     }
 
-    @Override
-    public String toString() {
+    @Override public String toString() {
         return "LandscapeStore(" + description + ")";
     }
 

@@ -18,7 +18,7 @@ import java.util.Map;
  * @param epochs       epochs to train (the most, when the stopping rule is a train-loss threshold)
  */
 public record RunSettings(long seed, int batchSize, Optimizer optimizer, double learningRate, double weightDecay,
-                          double dropout, int epochs) {
+                          double dropout, int epochs) implements java.io.Serializable {
 
     /** Names of the settings, in the order {@link #asMap()} lists them. */
     public static final java.util.List<String> NAMES = java.util.List.of("seed", "batch", "optimizer", "lr",

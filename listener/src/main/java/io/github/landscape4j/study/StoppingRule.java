@@ -7,7 +7,7 @@ package io.github.landscape4j.study;
  *
  * @param trainLossBelow the threshold, or NaN for a fixed number of epochs
  */
-public record StoppingRule(double trainLossBelow) {
+public record StoppingRule(double trainLossBelow) implements java.io.Serializable {
 
     public StoppingRule {
         if (!Double.isNaN(trainLossBelow) && !(trainLossBelow > 0)) {

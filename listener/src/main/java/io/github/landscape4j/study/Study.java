@@ -5,7 +5,6 @@ import io.github.landscape4j.engine.SnapshotConfig;
 import io.github.landscape4j.listener.LandscapeConfig;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.StudyRecord;
-import io.github.landscape4j.study.internal.StudyRun;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.time.Instant;
@@ -18,10 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +43,7 @@ import java.util.function.Consumer;
  * Not thread-safe: call {@link #run()} from one thread.
  */
 public final class Study {
+    private static final StudyRunner LOCAL = StudyRunner.local();
     private final Builder b;
 
     private Study(Builder b) {
@@ -91,58 +87,28 @@ public final class Study {
                 b.plan.grid(), b.plan.runs().size(), options(), LandscapeEngine.measures(b.snapshots, List.of()),
                 runs, List.of(), Instant.now());
         b.store.writeStudy(record);
-        b.progress.accept(String.format("study %s: %d runs planned, %d already in %s, %d to train%s", b.name,
+        b.progress.accept(String.format("study %s: %d runs planned, %d already in %s, %d to train%s%s", b.name,
                 b.plan.runs().size(), runs.size(), b.store.description(), todo.size(),
-                b.parallel > 1 ? " (" + b.parallel + " at once)" : ""));
-        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
-        StudyRun.Inputs inputs = new StudyRun.Inputs(b.store, b.name, b.model, b.train, b.heldOut, b.probeSize,
-                b.stopping, b.snapshots, cancelled::get, b.parallel);
+                b.parallel > 1 ? " (" + b.parallel + " at once)" : "", b.runner == LOCAL ? "" : " on " + b.runner));
+        StudyWork work = new StudyWork(b.name, b.model, b.train, b.heldOut, b.probeSize, b.stopping, b.snapshots,
+                b.parallel);
         long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(b.parallel, r -> {
-            Thread t = new Thread(r, "landscape4j-study-" + b.name);
-            t.setDaemon(true);
-            return t;
+        StudyRecord[] written = {record};
+        int[] finished = {0};
+        b.runner.run(work, b.store, todo, r -> {
+            runs.add(r);
+            runs.sort(byPlan);
+            written[0] = written[0].with(runs, List.of());
+            b.store.writeStudy(written[0]);
+            finished[0]++;
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double eta = elapsed / finished[0] * (todo.size() - finished[0]);
+            b.progress.accept(String.format("  [%d/%d] %s: %d epochs (%s), train %.1f s, measures %.1f s,"
+                            + " gap %.4f, accuracy gap %.4f; %.0f s so far, ETA %.0f s", runs.size(),
+                    b.plan.runs().size(), r.key(), r.epochs(), r.stopReason(), r.trainSeconds(),
+                    r.measureSeconds(), r.measure("gap"), r.measure("accuracy_gap"), elapsed, eta));
         });
-        try {
-            List<Future<StudyRecord.Run>> futures = new ArrayList<>();
-            for (RunSettings s : todo) {
-                futures.add(pool.submit(() -> new StudyRun(inputs, s).call()));
-            }
-            int finished = 0;
-            for (int i = 0; i < futures.size(); i++) {
-                StudyRecord.Run r;
-                try {
-                    r = futures.get(i).get();
-                } catch (ExecutionException e) {
-                    throw new StudyException("study " + b.name + ": run " + todo.get(i).key() + " failed: "
-                            + e.getCause(), e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new StudyException("study " + b.name + " interrupted at run " + todo.get(i).key(), e);
-                }
-                runs.add(r);
-                runs.sort(byPlan);
-                record = record.with(runs, List.of());
-                b.store.writeStudy(record);
-                finished++;
-                double elapsed = (System.nanoTime() - start) / 1e9;
-                double eta = elapsed / finished * (todo.size() - finished);
-                b.progress.accept(String.format("  [%d/%d] %s: %d epochs (%s), train %.1f s, measures %.1f s,"
-                                + " gap %.4f, accuracy gap %.4f; %.0f s so far, ETA %.0f s", runs.size(),
-                        b.plan.runs().size(), r.key(), r.epochs(), r.stopReason(), r.trainSeconds(),
-                        r.measureSeconds(), r.measure("gap"), r.measure("accuracy_gap"), elapsed, eta));
-            }
-        } finally {
-            // a failed run stops the others at their next minibatch; they finish writing before the caller closes
-            // the store (no interrupt: DL4J's fit loop is not written to be interrupted)
-            cancelled.set(true);
-            pool.shutdown();
-            try {
-                pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        record = written[0];
         record = record.with(runs, b.analysis.correlations(record));
         b.store.writeStudy(record);
         return record;
@@ -183,6 +149,7 @@ public final class Study {
         private int parallel = 1;
         private StudyAnalysis analysis = StudyAnalysis.defaults();
         private Consumer<String> progress = line -> { };
+        private StudyRunner runner = LOCAL;
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
@@ -259,6 +226,15 @@ public final class Study {
         /** The statistics' options (default {@link StudyAnalysis#defaults()}). */
         public Builder analysis(StudyAnalysis analysis) {
             this.analysis = Objects.requireNonNull(analysis, "analysis");
+            return this;
+        }
+
+        /**
+         * Where the runs are trained (default {@link StudyRunner#local()}: this JVM, {@link #parallel} at once); e.g.
+         * {@code new SparkStudyRunner(sc)} of {@code landscape4j-spark} trains each run as a Spark task.
+         */
+        public Builder runner(StudyRunner runner) {
+            this.runner = Objects.requireNonNull(runner, "runner");
             return this;
         }
 

@@ -84,6 +84,11 @@ public final class SparkJobs implements AutoCloseable {
         return SparkLandscape.snapshot(sc, plan, rowsPerTask);
     }
 
+    /** A study runner that trains each run as a task on this context ({@link SparkStudyRunner}). */
+    public io.github.landscape4j.study.StudyRunner studyRunner() {
+        return new SparkStudyRunner(sc);
+    }
+
     /** Seconds Spark itself takes for {@code tasks} tasks that do nothing (its per-task cost, for projections). */
     public double emptyTasksSeconds(int tasks) {
         List<Integer> items = new ArrayList<>();
