@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class StudyCommand {
     private static final Set<String> KNOWN = Set.of("out", "store", "name", "family", "hidden", "seeds", "batches",
-            "optimizers", "lr", "weight-decays", "dropouts", "epochs", "train", "probe", "stop-loss", "parallel");
+            "optimizers", "lr", "weight-decays", "dropouts", "epochs", "train", "probe", "stop-loss", "parallel", "spark");
 
     private StudyCommand() {
     }
@@ -76,11 +76,13 @@ public final class StudyCommand {
         DataSet heldOut = FashionModels.test(probe);
         long start = System.nanoTime();
         StudyRecord result;
+        String master = a.get("spark", "");
         try (LandscapeStore store = LandscapeStore.open(storePath)) {
-            result = Study.builder(name).store(store).model(FashionModels.of(family, hidden))
+            Study.Builder study = Study.builder(name).store(store).model(FashionModels.of(family, hidden))
                     .description(FashionModels.describe(family, hidden) + ", " + trainN + " training examples")
                     .data(train, heldOut).plan(plan).stopping(stopping).probeSize(probe).snapshots(snapshots)
-                    .parallel(a.getInt("parallel", 1)).progress(System.out::println).build().run();
+                    .parallel(a.getInt("parallel", 1)).progress(System.out::println);
+            result = master.isEmpty() ? study.build().run() : onSpark(master, study);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Path> files = new ArrayList<>(StudyReport.write(result, out));
@@ -90,6 +92,16 @@ public final class StudyCommand {
         printTable(result);
         System.out.println("report: " + String.join(", ", files.stream().map(Path::toString).toList()));
         System.out.println("Study view: examples/ui.sh --store " + storePath + "  (then the Study link)");
+    }
+
+    /** The study with each run a Spark task on {@code master} ({@code landscape4j-spark}; Spark on the class path). */
+    private static StudyRecord onSpark(String master, Study.Builder study) {
+        try (io.github.landscape4j.spark.SparkJobs jobs = io.github.landscape4j.spark.SparkJobs.open(master)) {
+            return study.runner(jobs.studyRunner()).build().run();
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalArgumentException("--spark " + master + ": Apache Spark is not on the class path ("
+                    + e.getMessage() + "): run examples/study.sh, which adds it, or spark-submit", e);
+        }
     }
 
     /** The measures the figure shows, when the study has them. */
