@@ -52,6 +52,9 @@ import java.util.function.Supplier;
  * the file and the cause). At JVM exit the runs are committed without a final snapshot (one in progress is
  * abandoned): nothing slow runs in a shutdown hook. Callbacks come from the training thread; the read methods may be
  * called from any thread.
+ *
+ * <p>A model trained elsewhere, whose parameters are set between fit rounds (the driver's copy under dl4j-spark's
+ * parameter averaging), computes no gradient here: record its steps with {@link #step(Model)}.
  */
 public final class LandscapeListener extends BaseTrainingListener implements AutoCloseable {
 
@@ -143,9 +146,30 @@ public final class LandscapeListener extends BaseTrainingListener implements Aut
     }
 
     /**
+     * Records the parameters {@code model} has now as a training step made outside {@code fit}, and takes a snapshot
+     * when the schedule makes one due: for a model trained elsewhere whose parameters are set between fit rounds (the
+     * driver's copy under dl4j-spark's parameter averaging, or a program that calls {@code setParams}). Call it from
+     * the thread that trains, after each round, and once before the first for the initial parameters (the run starts
+     * at its first step, whose parameters are its initial checkpoint).
+     *
+     * <p>The step is at the model's own iteration and epoch counts ({@code getIterationCount()}, which dl4j-spark
+     * advances by its averaging frequency each round); one not after the last step is not recorded (said once). Its
+     * row has the parameters' norms, as update the change of parameters since the previous step (NaN for the first,
+     * and after a step in {@code fit}), no gradient norms (NaN), and the model's score (NaN while it is DL4J's default:
+     * set it, e.g. {@code net.setScore(sparkNet.getScore())}). {@code every:N} snapshots are due when a step crosses a
+     * multiple of N. Snapshots need a probe given with {@code probe(DataSet)}: no minibatch passes through such a
+     * model to collect one from. An {@code iterationDone} for a model that computed no gradient at that iteration is
+     * recorded the same way. Never throws: a fault is logged once and stops recording of that run.
+     */
+    public void step(Model model) {
+        guarded(model, () -> "step (a step made outside fit)", r -> r.step(model));
+    }
+
+    /**
      * Takes a landscape snapshot of {@code model} now, whatever the schedule, and waits until it is committed. Call it
      * from the training thread between {@code fit} calls (e.g. after training, for the final point). Empty when the
-     * model has not trained yet with this listener, the probe is not full yet, or snapshots stopped after a fault.
+     * model has not trained yet with this listener (nor had a {@link #step}), the probe is not full yet, or snapshots
+     * stopped after a fault.
      */
     @SuppressWarnings("try") // the workspace scope works by being open; the body need not reference it
     public java.util.Optional<io.github.landscape4j.store.Snapshot> snapshotNow(Model model) {

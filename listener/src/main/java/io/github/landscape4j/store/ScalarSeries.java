@@ -9,7 +9,8 @@ import java.util.Map;
  * Norms are L2 norms. The gradient is the gradient of the mean minibatch loss as DL4J computes it before the
  * updater (no learning rate, momentum or Adam scaling applied); the update is the step the updater applied at that
  * iteration (learning rate, momentum, Adam and regularization included): the parameters after it are the parameters
- * before it minus the update.
+ * before it minus the update. A step made outside {@code fit} ({@code LandscapeListener.step}) has no gradient norms
+ * (NaN), and as its update the change of parameters since the previous step (NaN when unknown).
  *
  * @param iteration            DL4J iteration count
  * @param epoch                DL4J epoch count

@@ -205,4 +205,35 @@ class SnapshotScheduleTest {
         assertThat(SnapshotSchedule.parse("budget:150%")).isNull();
         assertThat(SnapshotSchedule.parse("sometimes")).isNull();
     }
+
+    /** Steps made outside fit move the iteration count several at a time: every:N is due across a multiple of N. */
+    @Test
+    void everyAcrossAMultipleOfN() {
+        SnapshotSchedule every = SnapshotSchedule.parse("every:4");
+        assertThat(every.dueBetween(-1, 0)).isTrue();
+        assertThat(every.dueBetween(3, 6)).isTrue();
+        assertThat(every.dueBetween(6, 7)).isFalse();
+        assertThat(every.dueBetween(12, 15)).isFalse();
+        for (long i = 0; i < 20; i++) { // consecutive steps: as dueAtIteration
+            assertThat(every.dueBetween(i - 1, i)).isEqualTo(every.dueAtIteration(i));
+        }
+        assertThat(SnapshotSchedule.parse("epoch").dueBetween(0, 10)).isFalse();
+    }
+
+    /** "Never fired" only for a run with no snapshot; one with snapshots from outside the schedule says so. */
+    @Test
+    void neverFiredIsNotSaidOfARunWithSnapshots() {
+        SnapshotSchedule every = SnapshotSchedule.parse("every:100");
+        assertThat(every.neverFired("every:100", 4, 0, 0, false, false)).hasValue("snapshot=every:100 never fired:"
+                + " the run ended at iteration 4; choose a smaller N or snapshot=budget:P%");
+        assertThat(every.neverFired("every:100", 4, 0, 2, false, false)).hasValueSatisfying(m -> assertThat(m)
+                .startsWith("snapshot=every:100 made none of this run's snapshots due: the run ended at iteration 4;"
+                        + " its 2 snapshots were taken outside the schedule").doesNotContain("never fired"));
+        assertThat(every.neverFired("every:100", 4, 0, 1, false, true)).isEmpty();
+        SnapshotSchedule epoch = SnapshotSchedule.parse("epoch");
+        assertThat(epoch.neverFired("epoch", 9, 0, 0, false, false)).hasValueSatisfying(m -> assertThat(m)
+                .startsWith("snapshot=epoch never fired: the fit loop reported no epoch ends"));
+        assertThat(epoch.neverFired("epoch", 9, 0, 1, false, false)).hasValueSatisfying(m -> assertThat(m)
+                .startsWith("snapshot=epoch made none of this run's snapshots due").doesNotContain("never fired"));
+    }
 }

@@ -60,6 +60,10 @@ final class RunCheckpoints {
     private final AtomicInteger sketchQueued = new AtomicInteger();
     private boolean sketchSkipLogged;
     private final String runId;
+    /** The model's own parameter buffer (not a copy): the final checkpoint once the model is gone. */
+    private INDArray live;
+    /** When an epoch end last wrote the final checkpoint (0: never). */
+    private long lastEpochEndNanos;
 
     RunCheckpoints(StoreWriter writer, int checkpointEvery, int maxCheckpoints, long numParams, long budgetBytes,
                    String runId) {
@@ -234,6 +238,35 @@ final class RunCheckpoints {
         writer.writeCheckpoint(FINAL_KEY, iteration, epoch, Checkpoint.Kind.FINAL, params.dup());
     }
 
+    /** The model's parameter buffer as of its last callback: the final checkpoint if the model is collected. */
+    void live(INDArray params) {
+        live = params;
+    }
+
+    /**
+     * At an epoch end: rewrites the final checkpoint, at most once per {@code commitMillis} (programs with tiny epochs
+     * of a few iterations would otherwise rewrite it, and wait for a commit, every few milliseconds, as for the
+     * scalars); whether it did, and a commit is due.
+     */
+    boolean epochEnd(INDArray params, long iteration, int epoch, long commitMillis) {
+        live = params;
+        long now = System.nanoTime();
+        if (lastEpochEndNanos != 0 && now - lastEpochEndNanos < commitMillis * 1_000_000L) {
+            return false;
+        }
+        lastEpochEndNanos = now;
+        writeFinal(params, iteration, epoch);
+        return true;
+    }
+
+    /** As the run ends: the final checkpoint, from {@code model} or, once it is gone (null), from its last buffer. */
+    void end(Model model, long iteration, int epoch) {
+        INDArray params = model != null ? model.params() : live;
+        if (initialTaken && params != null) {
+            writeFinal(params, iteration, epoch);
+        }
+    }
+
     /** The copies ready for the next periodic checkpoints (for tests). */
     Queue<INDArray> spares() {
         return spare;
@@ -262,6 +295,7 @@ final class RunCheckpoints {
 
     /** Drops the copies: the run has ended. */
     void release() {
+        live = null;
         keeper = null;
         initialParams = null;
         sketch = null;

@@ -15,7 +15,6 @@ import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.trajectory.internal.NormRecorder;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.nn.api.Model;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.github.landscape4j.store.internal.ShutdownOrder;
@@ -63,16 +62,7 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
     private final RunCheckpoints checkpoints;
     private final long startNanos = System.nanoTime();
     private final RunEnds.Watch model;
-    /** The model's own parameter buffer (not a copy): the final checkpoint once the model is gone. */
-    private INDArray liveParams;
-    private int lastEpoch;
-    /** When an epoch end last wrote the final checkpoint and committed (0: never). */
-    private long lastEpochCommitNanos;
-    private long lastIteration;
-    /** Whether an iteration was seen, an epoch event arrived, DL4J's epoch counter moved without one. */
-    private boolean iterated;
-    private boolean epochEvents;
-    private boolean epochsCounted;
+    private final RunSteps steps;
 
     private final RunSnapshots snapshots;
     /** Set first when the run ends: a snapshot in progress gives up at its next part. */
@@ -99,6 +89,7 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
                 kind, configJson.get(), numParams, tensors, config.asOptions(), Versions.all(),
                 RecordTypes.SCHEMA_VERSION, LandscapeEngine.measures(config.snapshots(), measures)));
         this.guard = new FaultGuard(runId);
+        this.steps = new RunSteps(runId);
         this.storeName = storeName;
         RunWriters.Made made = RunWriters.make(router, runId, workerId, config.perTensor()
                 ? tensors.stream().map(ParameterTensor::name).toList() : List.of(), config, guard, storeName);
@@ -108,7 +99,7 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
                 config.checkpointBytes(), runId);
         this.scalars = new RunScalars(config, writer, new NormRecorder(tensors), tensors.size(), startNanos, runId);
         this.snapshots = new RunSnapshots(runId, config, measures, trainProbe, validationProbe, startNanos, this);
-        this.liveParams = model.params();
+        checkpoints.live(model.params());
         this.model = RunEnds.watch(model, this);
         this.atExit = new AutoCloseable() {
             @Override
@@ -154,14 +145,16 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
         if (ended || started) {
             return;
         }
-        liveParams = model.params();
-        checkpoints.initial(model, lastEpoch);
+        checkpoints.live(model.params());
+        checkpoints.initial(model, steps.epoch());
         started = checkpoints.started();
     }
 
     /** Whether {@link #gradient} has work at this iteration (unlocked, training thread: a row-less one costs nil). */
     public boolean gradientWanted(Model model) {
-        return !started || snapshots.collecting() || scalars.due(Models.iterationCount(model));
+        int iteration = Models.iterationCount(model);
+        steps.gradientAt(iteration); // a step without one came from outside fit
+        return !started || snapshots.collecting() || scalars.due(iteration);
     }
 
     /** In {@code onGradientCalculation}: the raw gradient, before the updater overwrites the buffer. */
@@ -169,36 +162,52 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
         if (ended) {
             return;
         }
+        int iteration = Models.iterationCount(model);
+        steps.gradientAt(iteration);
         start(model);
         snapshots.offer(model);
-        scalars.gradient(model, Models.iterationCount(model));
+        scalars.gradient(model, iteration);
     }
 
-    /** In {@code iterationDone}: the update has been applied. */
+    /**
+     * In {@code iterationDone}: the update has been applied; or, when {@code fit} computed no gradient at this
+     * iteration, the parameters were set from outside it (see {@link #step(Model)}).
+     */
     public void iterationDone(Model model, int iteration, int epoch) {
+        step(model, iteration, epoch, steps.fromOutside(iteration));
+    }
+
+    /**
+     * A step made outside {@code fit} (parameters set from outside, e.g. averaged by dl4j-spark), at the model's
+     * iteration and epoch counts: its row (no gradient norms; the update is the change of parameters since the
+     * previous step, if that came from outside too), a checkpoint and a snapshot when due. The run starts at its
+     * first step, its initial checkpoint being the parameters then. A step not after the last one is not recorded.
+     */
+    public void step(Model model) {
+        step(model, Models.iterationCount(model), RunSteps.epochCount(model), true);
+    }
+
+    private void step(Model model, int iteration, int epoch, boolean outside) {
         boolean snapshotDue;
         synchronized (this) {
-            if (ended) {
+            if (ended || (outside && !steps.forward(iteration))) {
                 return;
             }
-            // fit(DataSet) loops send no epoch events: an epoch is then when DL4J's epoch counter moves
-            boolean epochTurned = !epochEvents && iterated && epoch != lastEpoch;
-            epochsCounted |= epochTurned;
-            iterated = true;
-            record(model, iteration, epoch);
-            snapshotDue = snapshots.dueAtIteration(iteration) || (epochTurned && snapshots.dueAtEpochEnd());
+            start(model); // a model trained elsewhere sends nothing before its first step
+            long after = outside && steps.stepped() ? steps.iteration() : iteration - 1;
+            boolean epochTurned = steps.step(iteration, epoch);
+            checkpoints.live(model.params());
+            if (outside) {
+                scalars.outsideStep(model, iteration, epoch);
+            } else {
+                scalars.iterationDone(model, iteration, epoch);
+            }
+            checkpoints.afterIteration(model, iteration, epoch);
+            snapshotDue = snapshots.dueAfter(after, iteration) || (epochTurned && snapshots.dueAtEpochEnd());
         }
         if (snapshotDue) {
             snapshots.takeScheduled(model, iteration, epoch);
         }
-    }
-
-    private void record(Model model, int iteration, int epoch) {
-        liveParams = model.params();
-        lastIteration = iteration;
-        lastEpoch = epoch;
-        scalars.iterationDone(model, iteration, epoch);
-        checkpoints.afterIteration(model, iteration, epoch);
     }
 
     /**
@@ -209,8 +218,8 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
         long iteration;
         int epoch;
         synchronized (this) {
-            iteration = lastIteration;
-            epoch = lastEpoch;
+            iteration = steps.iteration();
+            epoch = steps.epoch();
         }
         Snapshot s = snapshots.take(model, iteration, epoch, Long.MAX_VALUE, 0);
         flush();
@@ -259,20 +268,12 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
             if (ended) {
                 return;
             }
-            liveParams = model.params();
-            epochEvents = true;
-            // programs with tiny epochs (a few iterations each) would otherwise wait for a commit and rewrite the
-            // final checkpoint every few milliseconds: at most once per commitMillis, as for the scalars
-            long now = System.nanoTime();
-            commitDue = lastEpochCommitNanos == 0 || now - lastEpochCommitNanos >= config.commitMillis() * 1_000_000L;
-            if (commitDue) {
-                lastEpochCommitNanos = now;
-                writeFinal(model.params());
-            }
+            steps.epochEvent();
+            commitDue = checkpoints.epochEnd(model.params(), steps.iteration(), steps.epoch(), config.commitMillis());
             snapshotDue = snapshots.dueAtEpochEnd();
         }
         if (snapshotDue) {
-            snapshots.takeScheduled(model, lastIteration, lastEpoch);
+            snapshots.takeScheduled(model, steps.iteration(), steps.epoch());
         }
         if (commitDue) {
             commitPending();
@@ -303,10 +304,6 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
         }
     }
 
-    private void writeFinal(INDArray params) {
-        checkpoints.writeFinal(params, lastIteration, lastEpoch);
-    }
-
     /**
      * The final snapshot as a close would take it, without ending the run (under the agent, when {@code main}
      * returns); nothing when the run has ended, the model is gone or one was taken at this iteration.
@@ -319,8 +316,8 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
             if (ended || ending || m == null || !checkpoints.started()) {
                 return;
             }
-            iteration = lastIteration;
-            epoch = lastEpoch;
+            iteration = steps.iteration();
+            epoch = steps.epoch();
         }
         snapshots.takeFinal(m, iteration, epoch);
         commitPending();
@@ -350,17 +347,12 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
                 return;
             }
             ended = true;
-            guard.run("the end of the run (" + how + ")", () -> {
-                Model m = model.get();
-                INDArray params = m != null ? m.params() : liveParams;
-                if (checkpoints.started() && params != null) {
-                    writeFinal(params);
-                }
-            });
-            if (exiting && (inProgress || snapshots.finalWanted(lastIteration))) {
+            guard.run("the end of the run (" + how + ")", () -> checkpoints.end(model.get(), steps.iteration(),
+                    steps.epoch()));
+            if (exiting && (inProgress || snapshots.finalWanted(steps.iteration()))) {
                 Notices.exitWithoutFinalSnapshot(inProgress);
             }
-            snapshots.ended(lastIteration);
+            snapshots.ended(steps.iteration());
             try {
                 writer.close();
             } catch (RuntimeException e) {
@@ -377,13 +369,13 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
      * ends with no snapshot at all and why ({@link Notices}: on stderr too when it would not be seen otherwise).
      */
     private synchronized void neverFired(boolean exiting, boolean collected) {
-        if (ended || !iterated || endSaid) {
+        if (ended || !steps.stepped() || endSaid) {
             return; // two ends can race (the exit hook and the model's collection): said once
         }
         endSaid = true;
-        Notices.runEnded(runId, lastIteration, snapshots.count(), config.snapshotsEnabled(), exiting, collected,
-                SnapshotSchedule.parse(config.schedule()).neverFired(config.schedule(), lastIteration, lastEpoch,
-                        snapshots.count(), epochEvents || epochsCounted, snapshots.fired()),
+        Notices.runEnded(runId, steps.iteration(), snapshots.count(), config.snapshotsEnabled(), exiting, collected,
+                SnapshotSchedule.parse(config.schedule()).neverFired(config.schedule(), steps.iteration(),
+                        steps.epoch(), snapshots.count(), steps.epochsSeen(), snapshots.fired()),
                 snapshots.noSnapshotReason());
     }
 
@@ -391,7 +383,6 @@ public final class RunRecorder implements AutoCloseable, RunSnapshots.Run {
     private void release() {
         snapshots.release();
         checkpoints.release();
-        liveParams = null;
         scalars.release();
     }
 }

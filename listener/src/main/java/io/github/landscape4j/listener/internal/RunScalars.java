@@ -9,6 +9,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Internal: one run's per-iteration scalars: the gradient norm read in {@code onGradientCalculation} (before the
@@ -22,8 +24,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * benchmark MLP). Being the same array every iteration, it also keeps its cached tensor views, so per-tensor norms
  * need no copy. That both are the same buffer is checked on the first row and every {@link #CHECK_EVERY}-th row;
  * a model whose gradient lives elsewhere is read through {@code gradient().gradient()}.
+ *
+ * <p>A step from outside {@code fit} (parameters set from outside, {@link RunSteps}) has no gradient: its row, written
+ * whatever the cadence, has no gradient norms (NaN), and as its update the change of the parameters since the previous
+ * step when that came from outside too (NaN otherwise), from a copy of the parameters kept once such a step is seen.
  */
 final class RunScalars {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
     private final LandscapeConfig config;
     private final StoreWriter writer;
     private final NormRecorder norms;
@@ -41,6 +48,10 @@ final class RunScalars {
     /** Rows recorded so far (per-tensor norms go on every {@code tensorEvery}-th). */
     private long recorded;
     private final Cadence cadence;
+    private final String runId;
+    /** The parameters at the last step from outside fit; null before one, and after a step in fit. */
+    private INDArray outsideParams;
+    private boolean outsideSaid;
 
     RunScalars(LandscapeConfig config, StoreWriter writer, NormRecorder norms, int tensorCount, long startNanos,
                String runId) {
@@ -50,6 +61,7 @@ final class RunScalars {
         this.tensorCount = tensorCount;
         this.startNanos = startNanos;
         this.cadence = new Cadence(config.every(), runId);
+        this.runId = runId;
     }
 
     /** Whether a row is due at this iteration. */
@@ -81,6 +93,7 @@ final class RunScalars {
 
     /** In {@code iterationDone}: the row of this iteration, when one is due. */
     void iterationDone(Model model, int iteration, int epoch) {
+        outsideParams = null; // the next step from outside has no previous one to measure its change from
         long t0 = System.nanoTime();
         cadence.stepEnded(t0);
         if (!cadence.due(iteration)) {
@@ -116,6 +129,47 @@ final class RunScalars {
         cadence.spent(System.nanoTime() - t0, true);
     }
 
+    /**
+     * The row of a step from outside {@code fit}: no gradient norms; the update is the change of the parameters since
+     * the previous step from outside (NaN for the first); the score is the model's (NaN when it never had one: DL4J's
+     * default score of a model that computed no gradient is 0, not a loss).
+     */
+    void outsideStep(Model model, int iteration, int epoch) {
+        if (!outsideSaid) {
+            outsideSaid = true;
+            LOG.info("landscape4j: run {}: the step at iteration {} came without a gradient (its parameters were set"
+                    + " outside fit, e.g. averaged by dl4j-spark, or recorded with LandscapeListener.step): such rows"
+                    + " have the parameters' norms, the change of parameters since the previous such step as their"
+                    + " update, and no gradient norms (said once per run)", runId, iteration);
+        }
+        INDArray params = model.params();
+        INDArray change = null;
+        if (outsideParams != null) {
+            change = outsideParams.rsubi(params); // the copy becomes the change, then the parameters again
+        }
+        boolean perTensor = perTensorDue(iteration);
+        double[] w = perTensor ? new double[tensorCount] : null;
+        double[] u = perTensor ? nans() : null;
+        double weight = perTensor ? norms.norms(params, 1.0, w) : NormRecorder.norm(params, 1.0);
+        double update = change == null ? Double.NaN
+                : perTensor ? norms.norms(change, 1.0, u) : NormRecorder.norm(change, 1.0);
+        outsideParams = change == null ? params.dup() : RunCheckpoints.fill(change, params);
+        double score = model.score();
+        if (score == 0 && model.gradient() == null) {
+            score = Double.NaN;
+        }
+        writer.addRow(new IterationRow(iteration, epoch, (System.nanoTime() - startNanos) / 1_000_000L, score,
+                Models.learningRate(model), Double.NaN, update, weight, perTensor ? nans() : null, u, w));
+        gradientByTensor = null;
+        gradientSeen = false;
+        recorded++;
+    }
+
+    private double[] nans() {
+        double[] a = new double[tensorCount];
+        java.util.Arrays.fill(a, Double.NaN);
+        return a;
+    }
 
     /**
      * The gradient buffer: DL4J's flattened gradient array when it is the one {@code gradient().gradient()} wraps
@@ -142,5 +196,6 @@ final class RunScalars {
 
     void release() {
         gradientByTensor = null;
+        outsideParams = null;
     }
 }

@@ -130,8 +130,9 @@ final class RunSnapshots {
         collector = null;
     }
 
-    synchronized boolean dueAtIteration(long iteration) {
-        return fired(train != null && !guard.tripped() && schedule.dueAtIteration(iteration));
+    /** Whether a snapshot is due at a step to {@code iteration} from {@code after} (the previous step's). */
+    synchronized boolean dueAfter(long after, long iteration) {
+        return fired(train != null && !guard.tripped() && schedule.dueBetween(after, iteration));
     }
 
     synchronized boolean dueAtEpochEnd() {
@@ -174,6 +175,10 @@ final class RunSnapshots {
         }
         if (!note.isEmpty()) {
             return note;
+        }
+        if (train == null && collector != null && collector.held() == 0) {
+            return "no minibatch reached the model to collect its train probe from (a model trained outside fit"
+                    + " needs one given: probe(DataSet))";
         }
         if (train == null && collector != null) {
             return "its train probe was still being collected (" + collector.held() + " distinct examples of"

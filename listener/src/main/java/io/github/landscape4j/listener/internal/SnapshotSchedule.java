@@ -138,6 +138,16 @@ public final class SnapshotSchedule {
         };
     }
 
+    /**
+     * Whether a snapshot is due at a step from iteration {@code after} to {@code iteration}: as
+     * {@link #dueAtIteration} for consecutive ones; {@code every:N} across a multiple of N (steps made outside
+     * {@code fit}, e.g. between dl4j-spark's averaging rounds, move the iteration count several at a time).
+     */
+    public boolean dueBetween(long after, long iteration) {
+        return kind == Kind.EVERY ? Math.floorDiv(iteration, every) > Math.floorDiv(after, every)
+                : dueAtIteration(iteration);
+    }
+
     public boolean dueAtEpochEnd() {
         return kind == Kind.EPOCH;
     }
@@ -208,23 +218,33 @@ public final class SnapshotSchedule {
      * What to say when this schedule ({@code text}, as the user wrote it) never fired in a run that ended at
      * {@code lastIteration}: {@code snapshot=epoch} in a loop that reported no epochs ({@code epochs} false),
      * {@code snapshot=every:N} in a run shorter than N iterations; empty when it fired ({@code fired}: a snapshot
-     * was due at some point, e.g. every:N at iteration 0 once the probe was full) or could not have.
+     * was due at some point, e.g. every:N at iteration 0 once the probe was full) or could not have. When the run has
+     * snapshots ({@code taken}: the final one, or ones taken with {@code snapshotNow}), it says so instead of "never
+     * fired".
      */
     public java.util.Optional<String> neverFired(String text, long lastIteration, int lastEpoch, int taken,
                                                   boolean epochs, boolean fired) {
         if (fired) {
             return java.util.Optional.empty();
         }
+        String reason;
+        String advice;
         if (kind == Kind.EVERY && lastIteration < every) {
-            return java.util.Optional.of("snapshot=" + text + " never fired: the run ended at iteration "
-                    + lastIteration + (taken > 0 ? " (its final snapshot was taken at close)"
-                    : "; choose a smaller N or snapshot=budget:P%"));
+            reason = "the run ended at iteration " + lastIteration;
+            advice = "choose a smaller N or snapshot=budget:P%";
+        } else if (!epochs && kind == Kind.EPOCH) {
+            reason = "the fit loop reported no epoch ends and DL4J's epoch counter stayed at " + lastEpoch;
+            advice = "fit(DataSet) loops count no epochs: call model.incrementEpochCount() after each pass, or use"
+                    + " snapshot=every:N or budget:P%";
+        } else {
+            return java.util.Optional.empty();
         }
-        if (!epochs && kind == Kind.EPOCH) {
-            return java.util.Optional.of("snapshot=epoch never fired: the fit loop reported no epoch ends and DL4J's"
-                    + " epoch counter stayed at " + lastEpoch + " (fit(DataSet) loops count no epochs: call"
-                    + " model.incrementEpochCount() after each pass, or use snapshot=every:N or budget:P%)");
+        if (taken == 0) {
+            return java.util.Optional.of("snapshot=" + text + " never fired: " + reason
+                    + (kind == Kind.EVERY ? "; " + advice : " (" + advice + ")"));
         }
-        return java.util.Optional.empty();
+        return java.util.Optional.of("snapshot=" + text + " made none of this run's snapshots due: " + reason + "; its "
+                + (taken == 1 ? "snapshot was" : taken + " snapshots were") + " taken outside the schedule (the final"
+                + " one at close, or with snapshotNow); for snapshots during training: " + advice);
     }
 }
