@@ -135,8 +135,10 @@ public final class LandscapeEngine {
 
         /**
          * ND4J's and BLAS's threads while a snapshot runs ({@link #DEFAULT_THREADS} by default; {@code 0} leaves
-         * ND4J's own setting). The setting is JVM-wide and restored after the snapshot: a model trained in another
-         * thread of the same JVM meanwhile runs with it too.
+         * ND4J's own setting). The setting is JVM-wide and restored after the snapshot. Snapshots of one setting run
+         * at the same time; one of another setting (also {@code 0}) waits until they are done, and so do a study's
+         * training steps, so each computes under its own setting, bit for bit as it would alone. A model trained by
+         * other code in another thread of the same JVM still runs with the snapshot's setting meanwhile.
          */
         public Builder threads(int threads) {
             if (threads < 0) {

@@ -29,7 +29,9 @@ import java.util.function.Consumer;
  *
  * <p>Resumable: {@link #run()} skips the runs the store's study record already holds (matched by their settings)
  * and redoes a run that was interrupted. With {@code parallel(2)} two runs train at once on their own threads;
- * each run seeds its own network, data order and ND4J generator (per thread), so its numbers do not depend on it.
+ * each run seeds its own network, data order and ND4J generator (per thread), and computes every step and its final
+ * snapshot under one ND4J thread setting while the other runs wait for or join it, so its numbers do not depend on
+ * it, bit for bit (nor on other studies computing in the same JVM).
  *
  * <pre>{@code
  * try (LandscapeStore store = LandscapeStore.open(Path.of("runs/study.db"))) {

@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
  * What every run of a study needs, as one serializable value (for a {@link StudyRunner} that trains runs in other
  * JVMs): the model, the data, the probes' size, the stopping rule and the final-point snapshot's options.
  *
- * @param parallel the runs trained at once in the study's own JVM (their engine then leaves ND4J's threads alone)
+ * @param parallel the runs {@link StudyRunner#local()} trains at once (the numbers do not depend on it)
  */
 public record StudyWork(String study, StudyModel model, DataSet train, DataSet heldOut, int probeSize,
                         StoppingRule stopping, SnapshotConfig snapshots, int parallel) implements Serializable {
@@ -24,6 +24,6 @@ public record StudyWork(String study, StudyModel model, DataSet train, DataSet h
      */
     public StudyRecord.Run train(LandscapeStore store, RunSettings settings, BooleanSupplier cancelled) {
         return new StudyRun(new StudyRun.Inputs(store, study, model, train, heldOut, probeSize, stopping, snapshots,
-                cancelled, parallel), settings).call();
+                cancelled), settings).call();
     }
 }

@@ -4,6 +4,7 @@ import io.github.landscape4j.engine.LandscapeEngine;
 import io.github.landscape4j.engine.Probe;
 import io.github.landscape4j.engine.SnapshotConfig;
 import io.github.landscape4j.engine.SnapshotRequest;
+import io.github.landscape4j.engine.internal.SnapshotThreads;
 import io.github.landscape4j.listener.LandscapeListener;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.Snapshot;
@@ -34,7 +35,7 @@ public final class StudyRun implements Callable<StudyRecord.Run> {
     /** What every run of a study shares. */
     public record Inputs(LandscapeStore store, String study, StudyModel model, DataSet train, DataSet heldOut,
                          int probeSize, StoppingRule stopping, SnapshotConfig snapshots,
-                         java.util.function.BooleanSupplier cancelled, int parallel) {
+                         java.util.function.BooleanSupplier cancelled) {
     }
 
     /** Thrown inside a run when its study was cancelled (another run failed): the run is left unfinished. */
@@ -54,16 +55,28 @@ public final class StudyRun implements Callable<StudyRecord.Run> {
         this.s = settings;
     }
 
+    /**
+     * Trains and measures the run. Its numbers do not depend on what else computes in the JVM (the study's other
+     * runs, Spark tasks): the network's creation, every training step and every epoch's score hold ND4J's own thread
+     * setting, its snapshot the engine's ({@link SnapshotThreads}), so another run's snapshot that sets other threads
+     * waits for the step under way and the next step waits for it (what runs between, copies of examples and of the
+     * final parameters, does not depend on the setting).
+     */
     @Override
     public StudyRecord.Run call() {
         checkCancelled();
-        Model net = in.model().create(s);
-        if (!(net instanceof MultiLayerNetwork) && !(net instanceof ComputationGraph)) {
-            throw new IllegalArgumentException("the study's model gave a " + net.getClass().getName()
-                    + ": a MultiLayerNetwork or ComputationGraph is needed");
+        Model net;
+        DataSet trainProbe;
+        DataSet heldOutProbe;
+        try (SnapshotThreads ignored = SnapshotThreads.nd4jOwn()) {
+            net = in.model().create(s);
+            if (!(net instanceof MultiLayerNetwork) && !(net instanceof ComputationGraph)) {
+                throw new IllegalArgumentException("the study's model gave a " + net.getClass().getName()
+                        + ": a MultiLayerNetwork or ComputationGraph is needed");
+            }
+            trainProbe = head(in.train(), in.probeSize());
+            heldOutProbe = head(in.heldOut(), in.probeSize());
         }
-        DataSet trainProbe = head(in.train(), in.probeSize());
-        DataSet heldOutProbe = head(in.heldOut(), in.probeSize());
         Nd4j.getRandom().setSeed(s.seed()); // dropout masks: ND4J's generator is per thread
         long t0 = System.nanoTime();
         int epochs = 0;
@@ -80,11 +93,16 @@ public final class StudyRun implements Callable<StudyRecord.Run> {
             for (int e = 0; e < s.epochs(); e++) {
                 for (DataSet batch : shuffled(in.train(), s.batchSize(), order)) {
                     checkCancelled();
-                    fit(net, batch);
+                    try (SnapshotThreads ignored = SnapshotThreads.nd4jOwn()) {
+                        fit(net, batch);
+                    }
                 }
                 epochs++;
                 increment(net);
-                double score = score(net, trainProbe);
+                double score;
+                try (SnapshotThreads ignored = SnapshotThreads.nd4jOwn()) {
+                    score = score(net, trainProbe);
+                }
                 if (!Double.isFinite(score)) {
                     stop = "diverged";
                     break;
@@ -100,9 +118,9 @@ public final class StudyRun implements Callable<StudyRecord.Run> {
         }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
-        // runs trained at once: leave ND4J's threads alone, so another run's training never sees the engine's setting
+        // the engine's threads, whether runs train at once or not: its setting waits for the other runs' steps
         LandscapeEngine engine = LandscapeEngine.builder(net).config(in.snapshots()).seed(s.seed())
-                .threads(in.parallel() > 1 ? 0 : LandscapeEngine.DEFAULT_THREADS).build();
+                .threads(LandscapeEngine.DEFAULT_THREADS).build();
         Snapshot snap = engine.snapshot(SnapshotRequest.of(probe(trainProbe, "study train probe"))
                 .withValidation(probe(heldOutProbe, "study held-out probe")).withLearningRate(s.learningRate())
                 .withLimit(s.key(), Long.MAX_VALUE, () -> false));
