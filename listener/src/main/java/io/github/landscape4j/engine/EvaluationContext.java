@@ -164,7 +164,7 @@ public final class EvaluationContext {
                          List<String> labels, double[] explained, double[][] path, long[] pathIterations) {
         if (planned != null) { // the grids are left to the shards: empty here
             planned.add(new PlaneTask(surfaces.size(), name, Packed.of(d1), Packed.of(d2), xs.clone(), ys.clone(),
-                    config().planeValidation() && validation() != null));
+                    config().planeValidation() && validation() != null, null));
             Surface s = new Surface(name, normalization, xs, ys, new double[0][], new double[0][], new double[0][],
                     new double[0][], labels, explained, path, pathIterations);
             surfaces.add(s);
@@ -186,6 +186,13 @@ public final class EvaluationContext {
 
     /** Evaluates the probes along {@code base + α·d} and adds it as a slice. */
     public Slice line(String kind, String label, INDArray base, INDArray d, double[] alphas) {
+        if (planned != null) { // left to a shard: empty here
+            planned.add(new PlaneTask(slices.size(), kind, Packed.of(d), null, alphas.clone(), new double[]{0},
+                    validation() != null, Packed.of(base)));
+            Slice s = new Slice(kind, label, alphas, new double[0], new double[0], new double[0], new double[0]);
+            slices.add(s);
+            return s;
+        }
         SurfaceComputer.Line[] l = computer().line(base, d, alphas, train(), validation());
         if (directions != null) {
             directions.put(kind + ".base", base);

@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Evaluates the pieces of a {@link ShardedSnapshot} on the engine's own fast path (the network rebuilt from its
+ * Evaluates the pieces (plane rows, slices) of a {@link ShardedSnapshot} on the engine's own fast path (the network rebuilt from its
  * configuration JSON and centre, the first-layer linearity path, kept buffers), without the centre loss or the
  * divergence check the plan already did. Make one per thread (not thread-safe) and reuse it for many pieces of one
  * plan: rebuilding the network is its fixed cost.
@@ -55,11 +55,20 @@ public final class ShardEvaluator {
             throw new IllegalArgumentException("shard rows " + shard.j0() + ".." + shard.j1() + ": plane "
                     + t.plane() + " has " + t.ys().length + " rows");
         }
-        INDArray[] d = directions.computeIfAbsent(shard.task(), k -> new INDArray[]{t.d1().array(), t.d2().array()});
+        INDArray[] d = directions.computeIfAbsent(shard.task(), k -> new INDArray[]{t.d1().array(),
+                t.line() ? t.base().array() : t.d2().array()});
         double[] ys = Arrays.copyOfRange(t.ys(), shard.j0(), shard.j1());
         long t0 = System.nanoTime();
         try (SnapshotThreads ignored = SnapshotThreads.use(job.threads())) {
             model.load(centre);
+            if (t.line()) {
+                SurfaceComputer.Line[] l = computer.line(d[1], d[0], t.xs(), train, t.validation() ? validation
+                        : null);
+                boolean val = l[1] != null;
+                return new PlaneRows(shard.task(), 0, new double[][]{l[0].loss()}, new double[][]{l[0].accuracy()},
+                        val ? new double[][]{l[1].loss()} : new double[0][],
+                        val ? new double[][]{l[1].accuracy()} : new double[0][], System.nanoTime() - t0);
+            }
             SurfaceComputer.Grids[] g = computer.plane(centre, d[0], d[1], t.xs(), ys, train,
                     t.validation() ? validation : null);
             boolean val = g[1] != null;

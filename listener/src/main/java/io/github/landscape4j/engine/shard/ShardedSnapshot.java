@@ -1,5 +1,6 @@
 package io.github.landscape4j.engine.shard;
 
+import io.github.landscape4j.store.Slice;
 import io.github.landscape4j.store.Snapshot;
 import io.github.landscape4j.store.Surface;
 import io.github.landscape4j.store.internal.Json;
@@ -14,7 +15,7 @@ import java.util.Map;
 /**
  * A snapshot cut into independent pieces for any scheduler (Spark in {@code landscape4j-spark}): made by
  * {@link io.github.landscape4j.engine.LandscapeEngine#plan}, which computes everything but the planes' grids on the
- * calling thread; the planes' rows are then evaluated anywhere by a {@link ShardEvaluator} made from this value
+ * calling thread; the planes' rows and the slices are then evaluated anywhere by a {@link ShardEvaluator} made from this value
  * (model as configuration JSON + centre parameters, probes, directions), and {@link #assemble} puts the rows back.
  * The assembled snapshot equals the engine's own {@code snapshot(request)} bit for bit (same seed, options and
  * request); only its timings differ.
@@ -60,7 +61,7 @@ public final class ShardedSnapshot implements Serializable {
         return partial;
     }
 
-    /** The planes to evaluate, in the snapshot's order. */
+    /** The planes and slices to evaluate, in the snapshot's order. */
     public List<PlaneTask> planes() {
         return planes;
     }
@@ -114,7 +115,7 @@ public final class ShardedSnapshot implements Serializable {
     }
 
     /**
-     * The whole snapshot from the partial one and every plane's rows (pieces in any order; a piece computed twice,
+     * The whole snapshot from the partial one and every plane's rows and slice (pieces in any order; a piece computed twice,
      * e.g. by a retried task, must be equal and counts once).
      *
      * @throws IllegalArgumentException when a row is missing, or a row computed twice differs
@@ -122,6 +123,7 @@ public final class ShardedSnapshot implements Serializable {
     public Snapshot assemble(Collection<PlaneRows> pieces) {
         Snapshot p = partial();
         List<Surface> surfaces = new ArrayList<>(p.surfaces());
+        List<Slice> slices = new ArrayList<>(p.slices());
         for (int t = 0; t < planes.size(); t++) {
             PlaneTask task = planes.get(t);
             int rows = task.ys().length;
@@ -133,20 +135,26 @@ public final class ShardedSnapshot implements Serializable {
             }
             for (int j = 0; j < rows; j++) {
                 if (g[0][j] == null) {
-                    throw new IllegalArgumentException("plane " + task.plane() + ": row " + j + " of " + rows
-                            + " is missing from the pieces");
+                    throw new IllegalArgumentException((task.line() ? "slice " : "plane ") + task.plane() + ": row "
+                            + j + " of " + rows + " is missing from the pieces");
                 }
             }
-            Surface s = surfaces.get(task.surface());
             boolean val = task.validation();
-            surfaces.set(task.surface(), new Surface(s.plane(), s.normalization(), s.xs(), s.ys(), g[0], g[1],
+            if (task.line()) {
+                Slice l = slices.get(task.index());
+                slices.set(task.index(), new Slice(l.kind(), l.label(), l.alphas(), g[0][0], g[1][0],
+                        val ? g[2][0] : new double[0], val ? g[3][0] : new double[0]));
+                continue;
+            }
+            Surface s = surfaces.get(task.index());
+            surfaces.set(task.index(), new Surface(s.plane(), s.normalization(), s.xs(), s.ys(), g[0], g[1],
                     val ? g[2] : new double[0][], val ? g[3] : new double[0][], s.axisLabels(),
                     s.explainedVariance(), s.path(), s.pathIterations()));
         }
         Map<String, Double> timings = new LinkedHashMap<>(p.timingsMillis());
         timings.put("plane rows (sharded, summed)", pieces.stream().mapToLong(PlaneRows::nanos).sum() / 1e6);
         return new Snapshot(p.index(), p.iteration(), p.epoch(), p.wallMillis(), p.seed(), p.probe(), surfaces,
-                p.slices(), p.measures(), p.perTensor(), timings, p.level());
+                slices, p.measures(), p.perTensor(), timings, p.level());
     }
 
     private static void put(double[][][] g, PlaneRows r, PlaneTask task) {
