@@ -140,8 +140,70 @@ class EdgeOfStabilityTest {
                 .isGreaterThan(1e6 * start);
     }
 
+    /**
+     * Adam's edge is its preconditioned sharpness (Cohen et al. 2022): after 30 full-batch Adam steps on the linear
+     * model, {@code hessian_top_preconditioned} is the top eigenvalue of {@code P⁻¹H} with {@code H} the Hessian of
+     * DL4J's score (second differences, no landscape4j code) and {@code P} Adam's divisor; that divisor is checked
+     * against DL4J's own Adam step (its native op) on a copy of the state: the update equals {@code η·m/d}.
+     */
     @Test
-    void adamRunsGetNoRatio() {
+    void adamRunsGetTheirPreconditionedSharpness() {
+        double lr = 0.01;
+        DataSet data = linearData();
+        MultiLayerNetwork net = linear(new Adam(lr));
+        for (int i = 0; i < 30; i++) {
+            net.fit(data);
+        }
+        Probe probe = Probes.of(data, 40, "test");
+        SnapshotConfig config = LandscapeConfig.parse(Map.of("planes", "none", "slices", "false", "sharpnessK", "0",
+                "ascentSteps", "0", "hessianIterations", "20", "hutchinson", "0", "perTensorMeasures", "false"))
+                .snapshots();
+        INDArray before = net.params().dup();
+        Snapshot s = LandscapeEngine.builder(net).config(config).build()
+                .snapshot(SnapshotRequest.of(probe).withLearningRate(lr));
+        assertThat(net.params()).isEqualTo(before);
+
+        io.github.landscape4j.engine.internal.AdamState adam =
+                io.github.landscape4j.engine.internal.AdamState.of(net).orElseThrow();
+        double[] d = adam.divisor().toDoubleVector();
+        // DL4J's next step on a copy of the updater's state: update = η·m'/d' with d' from the stepped state
+        org.deeplearning4j.nn.updater.UpdaterBlock block = ((org.deeplearning4j.nn.updater.BaseMultiLayerUpdater<?>)
+                net.getUpdater(false)).getUpdaterBlocks().get(0);
+        org.nd4j.linalg.learning.AdamUpdater copy = new org.nd4j.linalg.learning.AdamUpdater(new Adam(lr));
+        copy.setStateViewArray(block.getUpdaterView().dup(), new long[]{1, 4}, 'c', false);
+        INDArray g = Nd4j.createFromArray(0.3f, -0.2f, 0.1f, 0.05f).reshape(1, 4);
+        copy.applyUpdater(g, net.getIterationCount() + 1, 0); // the step after the next one: t + 1
+        double beta1 = 0.9;
+        double beta2 = 0.999;
+        long t = net.getIterationCount() + 2;
+        for (int i = 0; i < 4; i++) {
+            double dNext = (1 - Math.pow(beta1, t)) * (Math.sqrt(copy.getV().getDouble(i)) + 1e-8)
+                    / Math.sqrt(1 - Math.pow(beta2, t));
+            assertThat(g.getDouble(i)).isCloseTo(lr * copy.getM().getDouble(i) / dNext,
+                    within(1e-5 * Math.abs(g.getDouble(i))));
+        }
+        assertThat(adam.threshold()).isCloseTo(38, within(1e-12));
+
+        double[][] h = hessianOfScore(net, data);
+        double[][] scaled = new double[4][4];
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                scaled[i][j] = h[i][j] / Math.sqrt(d[i] * d[j]);
+            }
+        }
+        double reference = Arrays.stream(new EigenDecomposition(new Array2DRowRealMatrix(scaled))
+                .getRealEigenvalues()).max().orElseThrow();
+        assertThat(s.measure("hessian_top_preconditioned")).isCloseTo(reference, within(2e-3 * reference));
+        assertThat(s.measure("hessian_top_preconditioned_residual")).isBetween(0.0, 1e-3 * reference);
+        assertThat(s.measure("edge_of_stability")).isCloseTo(s.measure("hessian_top_preconditioned") * lr / 38,
+                within(1e-9 * s.measure("edge_of_stability")));
+        // a different quantity from λ_max(H) (173 here): the ratio is not λ_max·η/2 under another name
+        assertThat(Math.abs(s.measure("hessian_top_preconditioned") - s.measure("hessian_top")))
+                .isGreaterThan(0.5 * s.measure("hessian_top_preconditioned"));
+    }
+
+    @Test
+    void adamRunsBeforeTheirFirstStepGetNoRatio() {
         Probe probe = Probes.of(linearData(), 40, "test");
         SnapshotConfig config = LandscapeConfig.parse(Map.of("planes", "none", "slices", "false", "sharpnessK", "0",
                 "ascentSteps", "0", "hessianIterations", "20", "hutchinson", "0", "perTensorMeasures", "false"))
@@ -229,6 +291,12 @@ class EdgeOfStabilityTest {
      * score's units by comparing one directional derivative of the score itself with it.
      */
     private static double topEigenvalueOfScore(MultiLayerNetwork net, DataSet batch) {
+        return Arrays.stream(new EigenDecomposition(new Array2DRowRealMatrix(hessianOfScore(net, batch)))
+                .getRealEigenvalues()).max().orElseThrow();
+    }
+
+    /** The Hessian of {@code net.score(batch)}, as {@link #topEigenvalueOfScore} computes it. */
+    private static double[][] hessianOfScore(MultiLayerNetwork net, DataSet batch) {
         MultiLayerNetwork d = net.convertDataType(DataType.DOUBLE);
         INDArray x = batch.getFeatures().castTo(DataType.DOUBLE);
         INDArray y = batch.getLabels().castTo(DataType.DOUBLE);
@@ -266,8 +334,7 @@ class EdgeOfStabilityTest {
                 hess[i][j] = units * (rows[i][j] + rows[j][i]) / 2;
             }
         }
-        return Arrays.stream(new EigenDecomposition(new Array2DRowRealMatrix(hess)).getRealEigenvalues()).max()
-                .orElseThrow();
+        return hess;
     }
 
     /** DL4J's backpropagated gradient at the copy's parameters, flattened in parameter order. */

@@ -59,14 +59,14 @@ public final class HessianReluBench {
         Directions all = new Directions(Models.tensors(net), Normalization.FILTER, true);
         INDArray theta = net.params().castTo(DataType.DOUBLE).reshape(net.numParams());
         int n = (int) net.numParams();
-        UnitVectorHessian reference = UnitVectorHessian.of(new Hessian(differences, all, 1e-8), theta, probe);
+        UnitVectorHessian reference = UnitVectorHessian.of(new Hessian(differences, all, 1e-8, Hessian.LANCZOS_BYTES), theta, probe);
         RealMatrix exact = reference.matrix();
         double asymmetry = reference.asymmetry();
         double top = reference.top();
 
         double[] now = errors(new Hessian(model, all), theta, probe, exact, top);
         double[] fd = errors(new Hessian(differences, all), theta, probe, exact, top);
-        double[] before = errors(new Hessian(differences, all, 1e-3), theta, probe, exact, top);
+        double[] before = errors(new Hessian(differences, all, 1e-3, Hessian.LANCZOS_BYTES), theta, probe, exact, top);
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"hessian-relu\",\"trace_rel_error\":%.2e,\"top_rel_error\":%.2e,\"top_hvps\":%d,"
                         + "\"fd_trace_rel_error\":%.2e,\"fd_top_rel_error\":%.2e,"

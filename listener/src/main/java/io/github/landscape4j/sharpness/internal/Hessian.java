@@ -78,11 +78,7 @@ public final class Hessian {
 
     /** Products with the default step {@link #RELATIVE_STEP}. */
     public Hessian(ProbeModel doubleModel, Directions directions) {
-        this(doubleModel, directions, RELATIVE_STEP);
-    }
-
-    public Hessian(ProbeModel doubleModel, Directions directions, double hRelative) {
-        this(doubleModel, directions, hRelative, LANCZOS_BYTES);
+        this(doubleModel, directions, RELATIVE_STEP, LANCZOS_BYTES);
     }
 
     /** As above, with the largest Lanczos basis in bytes ({@code 0}: always power iteration). */
@@ -99,9 +95,7 @@ public final class Hessian {
     }
 
     /** Number of Hessian-vector products computed so far. */
-    public int hvps() {
-        return hvps;
-    }
+    public int hvps() { return hvps; }
 
     /**
      * The probe gradient at {@code theta} over every parameter (unmasked), computed once per centre and probe: the
@@ -155,8 +149,7 @@ public final class Hessian {
      * The largest eigenvalue {@code λ_max} (the algebraic maximum, as "top eigenvalue" means in the sharpness
      * literature) by the Lanczos iteration with full reorthogonalization, at most {@code maxIterations} products,
      * stopping when the top Ritz pair's residual {@code ||Hy − λy||} is below {@code tolerance·|λ|} (an eigenvalue
-     * lies within it) or the Krylov space is exhausted. Lanczos converges to the extreme eigenvalues in far fewer products than power iteration (which
-     * converges at the rate {@code |λ₂/λ₁|} and finds the eigenvalue of largest magnitude, possibly a negative one).
+     * lies within it) or the Krylov space is exhausted; far fewer products than power iteration (rate |λ₂/λ₁|).
      * Where the basis would pass {@link #LANCZOS_BYTES}, power iteration instead (a shifted second one on {@code H -
      * λ·I} when the dominant eigenvalue is negative). {@code only}, when given, restricts v to one tensor;
      * {@code deflate}, when given, is projected out (for the second eigenvector).
@@ -164,7 +157,7 @@ public final class Hessian {
     public Top top(INDArray theta, Probe probe, Random rng, int maxIterations, double tolerance,
                    io.github.landscape4j.store.ParameterTensor only, INDArray deflate) {
         if ((long) maxIterations * theta.length() * 8 <= lanczosBytes) {
-            return lanczos(theta, probe, rng, maxIterations, tolerance, only, deflate);
+            return lanczos(theta, probe, rng, maxIterations, tolerance, only, deflate, null);
         }
         Top dominant = power(theta, probe, rng, maxIterations, tolerance, only, deflate, 0);
         if (!(dominant.eigenvalue() < 0)) {
@@ -175,8 +168,19 @@ public final class Hessian {
                 shifted.residual());
     }
 
+    /**
+     * The top eigenpair of {@code S·H·S} for a diagonal {@code S} ({@code scale}, per parameter): with {@code S =
+     * P^(-1/2)}, {@code λ_max(P⁻¹H)}, a preconditioned sharpness. Lanczos as {@link #top}; empty where its basis
+     * would not fit.
+     */
+    public java.util.Optional<Top> topScaled(INDArray theta, Probe probe, Random rng, int maxIterations,
+                                             double tolerance, INDArray scale) {
+        return (long) maxIterations * theta.length() * 8 > lanczosBytes ? java.util.Optional.empty()
+                : java.util.Optional.of(lanczos(theta, probe, rng, maxIterations, tolerance, null, null, scale));
+    }
+
     private Top lanczos(INDArray theta, Probe probe, Random rng, int maxIterations, double tolerance,
-                        io.github.landscape4j.store.ParameterTensor only, INDArray deflate) {
+                        io.github.landscape4j.store.ParameterTensor only, INDArray deflate, INDArray scale) {
         INDArray t = theta.castTo(model.dataType()).reshape(theta.length());
         INDArray v = Nd4j.randn(rng, t.length()).castTo(model.dataType());
         directions.mask(v); // the Krylov space must stay in the measured block: H is 0 outside it
@@ -190,7 +194,11 @@ public final class Hessian {
         int j = 0;
         for (; j < maxIterations; j++) {
             INDArray q = basis.getRow(j).reshape(t.length());
-            INDArray w = hvp(t, q, probe, deflate == null ? only : null).reshape(t.length());
+            INDArray w = hvp(t, scale == null ? q : q.mul(scale), probe, deflate == null ? only : null)
+                    .reshape(t.length());
+            if (scale != null) {
+                w.muli(scale);
+            }
             restrict(w, only, deflate);
             alpha[j] = Nd4j.getBlasWrapper().dot(w, q);
             if (!Double.isFinite(alpha[j])) {
@@ -217,7 +225,7 @@ public final class Hessian {
             basis.getRow(j + 1).assign(w.divi(beta[j]));
         }
         int k = Math.min(j + 1, maxIterations);
-        if (only == null && deflate == null) {
+        if (only == null && deflate == null && scale == null) {
             keepKrylov(theta, probe, k, Arrays.stream(alpha, 0, k).sum());
         }
         INDArray s = Nd4j.createFromArray(ritz).castTo(model.dataType()).reshape(1, k);
