@@ -11,6 +11,7 @@ import io.github.landscape4j.store.StudyRecord;
 import io.github.landscape4j.study.Optimizer;
 import io.github.landscape4j.study.RunSettings;
 import io.github.landscape4j.study.Study;
+import io.github.landscape4j.study.StoppingRule;
 import io.github.landscape4j.study.StudyPlan;
 import io.github.landscape4j.study.StudyReport;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -30,26 +31,31 @@ import java.util.Set;
 /**
  * {@code examples/keskar.sh}: Keskar, Mudigere, Nocedal, Smelyanskiy, Tang, "On large-batch training for deep
  * learning: generalization gap and sharp minima" (ICLR 2017), on Fashion-MNIST: the MLP and a small CNN, each trained
- * with a small and a large batch (Adam 1e-3, the same number of epochs), as a study in one store; then ε-sharpness
+ * with a small and a large batch (Adam 1e-3) at <b>equal train loss</b>: the small batch for its epochs, then the
+ * large batch until its train-probe loss is below the small batch's (at most {@code --max-epochs-large}, by default
+ * twice the small batch's number of steps), each a study in one store ({@code --same-epochs}: both the same number of
+ * epochs, as one study, which leaves the large batch under-trained); then ε-sharpness
  * (Metric 2.1) at ε = 1e-3 and 5e-4 at both minimizers, and the 1D interpolation {@code θ(α) = θ_SB + α(θ_LB −
  * θ_SB)}, α from −1 to 2, with train and test loss and accuracy (their Figure 3). Prints the table; writes
- * {@code keskar.csv} (the interpolation), {@code keskar-summary.csv}, {@code keskar.md} and {@code keskar.png} under
- * {@code --out}. Started again it reuses the trained runs in the store.
+ * {@code keskar.csv} (the interpolation), {@code keskar-summary.csv}, {@code keskar.json}, {@code keskar.md} and
+ * {@code keskar.png} under {@code --out}. Started again it reuses the trained runs in the store.
  */
 public final class KeskarCommand {
     private static final Set<String> KNOWN = Set.of("out", "families", "train", "probe", "epochs-mlp", "epochs-cnn",
-            "small", "large", "seed", "points");
+            "small", "large", "seed", "points", "max-epochs-large");
 
     private KeskarCommand() {
     }
 
     record Minimum(String family, int batch, double trainLoss, double testLoss, double trainAccuracy,
-                   double testAccuracy, double sharp1e3, double sharp5e4, double trainSeconds, int epochs) {
+                   double testAccuracy, double sharp1e3, double sharp5e4, double trainSeconds, int epochs,
+                   String stop) {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args a = new Args(argv, KNOWN, Set.of("quick"));
+        Args a = new Args(argv, KNOWN, Set.of("quick", "same-epochs"));
         boolean quick = a.flag("quick");
+        boolean sameEpochs = a.flag("same-epochs");
         Path out = Path.of(a.get("out", quick ? "runs/keskar-quick" : "runs/keskar"));
         List<String> families = List.of(a.get("families", "mlp,cnn").split(","));
         int trainN = a.getInt("train", quick ? 1024 : 8192);
@@ -60,9 +66,9 @@ public final class KeskarCommand {
         int points = a.getInt("points", quick ? 13 : 31);
         DataSet train = FashionModels.train(trainN);
         DataSet test = FashionModels.test(probeN);
-        System.out.printf(Locale.ROOT, "Keskar et al. 2017 on Fashion-MNIST: batch %d vs %d, Adam 1e-3, %d training"
-                + " examples, probes of %d train and %d test examples, seed %d%n", small, large, trainN, probeN,
-                probeN, seed);
+        System.out.printf(Locale.ROOT, "Keskar et al. 2017 on Fashion-MNIST: batch %d vs %d, Adam 1e-3, %s, %d"
+                + " training examples, probes of %d train and %d test examples, seed %d%n", small, large,
+                sameEpochs ? "the same epochs" : "equal train loss", trainN, probeN, probeN, seed);
         List<Minimum> minima = new ArrayList<>();
         List<Figure.Panel> panels = new ArrayList<>();
         StringBuilder interpolationCsv = new StringBuilder("family,alpha,train_loss,test_loss,train_accuracy,"
@@ -73,18 +79,31 @@ public final class KeskarCommand {
                 int epochs = a.getInt("epochs-" + family, family.equals("mlp") ? (quick ? 3 : 20) : (quick ? 1 : 4));
                 int hidden = family.equals("mlp") ? 100 : 8;
                 System.out.println(FashionModels.describe(family, hidden) + ": " + epochs + " epochs");
-                StudyPlan plan = StudyPlan.builder().seeds(seed).batchSizes(small, large)
-                        .optimizers(Optimizer.ADAM).learningRates(1e-3).epochs(epochs).grid();
-                StudyRecord study = Study.builder("keskar-" + family).store(store)
-                        .model(FashionModels.of(family, hidden))
-                        .description(FashionModels.describe(family, hidden) + ", " + trainN + " training examples")
-                        .data(train, test).plan(plan).probeSize(probeN).snapshots(epsilonOnly(1e-3))
-                        .progress(System.out::println).build().run();
-                StudyReport.write(study, out.resolve(family));
+                List<RunSettings> settings = new ArrayList<>();
+                List<StudyRecord.Run> runs = new ArrayList<>();
+                if (sameEpochs) {
+                    StudyPlan plan = plan(seed, epochs, small, large);
+                    StudyRecord study = study("keskar-" + family, store, family, hidden, trainN, train, test, plan,
+                            probeN, StoppingRule.epochs());
+                    StudyReport.write(study, out.resolve(family));
+                    settings.addAll(plan.runs());
+                    runs.addAll(study.runs());
+                } else { // the large batch trains until it reaches the small batch's train loss
+                    StudyPlan sb = plan(seed, epochs, small);
+                    StudyRecord.Run sbRun = study("keskar-" + family + "-small", store, family, hidden, trainN,
+                            train, test, sb, probeN, StoppingRule.epochs()).runs().get(0);
+                    int cap = a.getInt("max-epochs-large", Math.max(epochs, 2 * epochs * large / small));
+                    StudyPlan lb = plan(seed, cap, large);
+                    StudyRecord.Run lbRun = study("keskar-" + family + "-large", store, family, hidden, trainN,
+                            train, test, lb, probeN, StoppingRule.trainLossBelow(sbRun.measure("train_loss")))
+                            .runs().get(0);
+                    settings.addAll(List.of(sb.runs().get(0), lb.runs().get(0)));
+                    runs.addAll(List.of(sbRun, lbRun));
+                }
                 INDArray[] theta = new INDArray[2];
                 for (int i = 0; i < 2; i++) {
-                    StudyRecord.Run run = study.runs().get(i);
-                    RunSettings s = plan.runs().get(i);
+                    StudyRecord.Run run = runs.get(i);
+                    RunSettings s = settings.get(i);
                     theta[i] = finalParams(store, run.runId());
                     MultiLayerNetwork net = (MultiLayerNetwork) FashionModels.of(family, hidden).create(s);
                     net.setParams(theta[i].reshape(net.params().shape()));
@@ -92,9 +111,10 @@ public final class KeskarCommand {
                             .snapshot(SnapshotRequest.of(probe(train, probeN))).measure("sharpness_eps");
                     minima.add(new Minimum(family, s.batchSize(), run.measure("train_loss"), run.measure("val_loss"),
                             run.measure("train_accuracy"), run.measure("val_accuracy"),
-                            run.measure("sharpness_eps"), sharp5e4, run.trainSeconds(), run.epochs()));
+                            run.measure("sharpness_eps"), sharp5e4, run.trainSeconds(), run.epochs(),
+                            run.stopReason()));
                 }
-                double[][] curve = interpolate(FashionModels.of(family, hidden), plan.runs().get(0), theta[0],
+                double[][] curve = interpolate(FashionModels.of(family, hidden), settings.get(0), theta[0],
                         theta[1], head(train, probeN), test, points);
                 for (int k = 0; k < points; k++) {
                     interpolationCsv.append(String.format(Locale.ROOT, "%s,%.4f,%.6f,%.6f,%.6f,%.6f%n", family,
@@ -115,6 +135,7 @@ public final class KeskarCommand {
         Files.writeString(out.resolve("keskar.csv"), interpolationCsv.toString());
         String table = table(minima);
         Files.writeString(out.resolve("keskar-summary.csv"), summaryCsv(minima));
+        Files.writeString(out.resolve("keskar.json"), json(minima, sameEpochs));
         Files.writeString(out.resolve("keskar.md"), "# Keskar et al. 2017 on Fashion-MNIST\n\n" + table
                 + String.format(Locale.ROOT, "%nTook %.0f s (this session).%n", seconds));
         Path png = out.resolve("keskar.png");
@@ -122,8 +143,50 @@ public final class KeskarCommand {
                 + " small-batch and the large-batch minimizer", 2, panels);
         System.out.println();
         System.out.print(table);
-        System.out.printf(Locale.ROOT, "took %.0f s; wrote %s, %s, %s, %s%n", seconds, out.resolve("keskar.csv"),
-                out.resolve("keskar-summary.csv"), out.resolve("keskar.md"), png);
+        System.out.printf(Locale.ROOT, "took %.0f s; wrote %s, %s, %s, %s, %s%n", seconds, out.resolve("keskar.csv"),
+                out.resolve("keskar-summary.csv"), out.resolve("keskar.json"), out.resolve("keskar.md"), png);
+    }
+
+    private static StudyPlan plan(int seed, int epochs, int... batches) {
+        return StudyPlan.builder().seeds(seed).batchSizes(batches).optimizers(Optimizer.ADAM).learningRates(1e-3)
+                .epochs(epochs).grid();
+    }
+
+    private static StudyRecord study(String name, LandscapeStore store, String family, int hidden, int trainN,
+                                     DataSet train, DataSet test, StudyPlan plan, int probeN, StoppingRule stop) {
+        return Study.builder(name).store(store).model(FashionModels.of(family, hidden))
+                .description(FashionModels.describe(family, hidden) + ", " + trainN + " training examples")
+                .data(train, test).plan(plan).probeSize(probeN).snapshots(epsilonOnly(1e-3)).stopping(stop)
+                .progress(System.out::println).build().run();
+    }
+
+    /** {@code keskar.json}: the mode, each minimizer, and per family the large batch's train loss over the small's. */
+    static String json(List<Minimum> minima, boolean sameEpochs) {
+        java.util.Map<String, Object> root = new java.util.LinkedHashMap<>();
+        root.put("mode", sameEpochs ? "same epochs" : "equal train loss");
+        root.put("paper", "Keskar, Mudigere, Nocedal, Smelyanskiy, Tang, ICLR 2017 (Metric 2.1, Figure 3)");
+        List<java.util.Map<String, Object>> list = new ArrayList<>();
+        java.util.Map<String, Double> ratio = new java.util.LinkedHashMap<>();
+        for (Minimum m : minima) {
+            java.util.Map<String, Object> o = new java.util.LinkedHashMap<>();
+            o.put("family", m.family());
+            o.put("batch", m.batch());
+            o.put("epochs", m.epochs());
+            o.put("stop", m.stop());
+            o.put("train_loss", m.trainLoss());
+            o.put("test_loss", m.testLoss());
+            o.put("train_accuracy", m.trainAccuracy());
+            o.put("test_accuracy", m.testAccuracy());
+            o.put("sharpness_eps_1e-3", m.sharp1e3());
+            o.put("sharpness_eps_5e-4", m.sharp5e4());
+            o.put("train_seconds", m.trainSeconds());
+            list.add(o);
+            ratio.merge(m.family(), m.trainLoss(), (first, second) -> second / first);
+        }
+        root.put("minima", list);
+        root.put("train_loss_large_over_small", ratio);
+        return new com.google.gson.GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+                .toJson(root) + "\n";
     }
 
     /** Only what Keskar et al. measure: the probe losses and ε-sharpness (10 ascent steps, the box over all). */
@@ -175,13 +238,13 @@ public final class KeskarCommand {
     }
 
     static String table(List<Minimum> minima) {
-        StringBuilder b = new StringBuilder("| model | batch | epochs | train loss | test loss | train acc. | test acc."
-                + " | ε-sharpness ε=1e-3 | ε-sharpness ε=5e-4 | training s |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder b = new StringBuilder("| model | batch | epochs | stopped | train loss | test loss | train acc."
+                + " | test acc. | ε-sharpness ε=1e-3 | ε-sharpness ε=5e-4 | training s |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Minimum m : minima) {
-            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.4f | %.4f | %.4f | %.4f | %.3f | %.3f | %.0f |%n",
-                    m.family(), m.batch(), m.epochs(), m.trainLoss(), m.testLoss(), m.trainAccuracy(),
-                    m.testAccuracy(), m.sharp1e3(), m.sharp5e4(), m.trainSeconds()));
+            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %.4f | %.4f | %.4f | %.4f | %.3f | %.3f | %.0f"
+                    + " |%n", m.family(), m.batch(), m.epochs(), m.stop(), m.trainLoss(), m.testLoss(),
+                    m.trainAccuracy(), m.testAccuracy(), m.sharp1e3(), m.sharp5e4(), m.trainSeconds()));
         }
         return b.toString();
     }

@@ -13,8 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The Keskar command on a tiny MLP: it writes the table, the interpolation and the PNG figure, and the
- * interpolation passes through both minimizers (α = 0 and 1 give the losses the study measured there).
+ * The Keskar command on a tiny MLP: it trains the large batch to the small batch's train loss (keskar.json: within
+ * 20%, the large batch stopped by its train loss), writes the table, the interpolation and the PNG figure, and the
+ * interpolation passes through both minimizers (α = 0 and 1 give the losses the study measured there);
+ * {@code --same-epochs} trains both for the same epochs.
  */
 class KeskarCommandTest {
 
@@ -45,6 +47,27 @@ class KeskarCommandTest {
 
         BufferedImage png = ImageIO.read(out.resolve("keskar.png").toFile());
         assertThat(png.getWidth()).isEqualTo(1040);
-        assertThat(Files.readString(out.resolve("keskar.md"))).contains("| mlp | 32 | 2 |", "| mlp | 128 | 2 |");
+        assertThat(Files.readString(out.resolve("keskar.md"))).contains("| mlp | 32 | 2 | epochs |");
+
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(
+                Files.readString(out.resolve("keskar.json"))).getAsJsonObject();
+        assertThat(json.get("mode").getAsString()).isEqualTo("equal train loss");
+        com.google.gson.JsonObject large = json.getAsJsonArray("minima").get(1).getAsJsonObject();
+        assertThat(large.get("batch").getAsInt()).isEqualTo(128);
+        assertThat(large.get("stop").getAsString()).startsWith("train loss below");
+        assertThat(large.get("epochs").getAsInt()).isGreaterThan(2); // fewer steps an epoch: more epochs
+        double ratio = json.getAsJsonObject("train_loss_large_over_small").get("mlp").getAsDouble();
+        assertThat(ratio).isBetween(0.8, 1.0);
+        assertThat(ratio).isCloseTo(Double.parseDouble(lb[3]) / Double.parseDouble(sb[3]), within(1e-5)); // csv: 6 digits
+    }
+
+    @Test
+    void sameEpochsTrainsBothForTheSameEpochs(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        KeskarCommand.main(new String[]{"--out", out.toString(), "--families", "mlp", "--train", "256", "--probe",
+                "64", "--small", "32", "--large", "128", "--epochs-mlp", "2", "--points", "5", "--same-epochs"});
+        assertThat(Files.readString(out.resolve("keskar.md"))).contains("| mlp | 32 | 2 | epochs |",
+                "| mlp | 128 | 2 | epochs |");
+        assertThat(Files.readString(out.resolve("keskar.json"))).contains("\"mode\": \"same epochs\"");
     }
 }
