@@ -34,6 +34,15 @@ public final class Demo {
     static final int SNAPSHOTS = 7;
 
     public static void main(String[] argv) throws Exception {
+        try {
+            run(argv);
+        } catch (IllegalArgumentException e) { // bad arguments: one line naming them, no stack trace
+            System.err.println("demo.sh: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] argv) throws Exception {
         Args args = new Args(argv, Set.of("store", "epochs", "max-iterations", "port", "serve", "snapshot"));
         Path storePath = Path.of(args.get("store", "runs/demo.db"));
         int epochs = args.getInt("epochs", 2);
