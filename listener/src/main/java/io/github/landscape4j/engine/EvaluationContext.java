@@ -262,6 +262,18 @@ public final class EvaluationContext {
         return planned == null ? List.of() : planned;
     }
 
+    /** Whether this snapshot is being exported ({@link LandscapeEngine#snapshotAndExport}): {@link #keep} keeps. */
+    public boolean exporting() {
+        return directions != null;
+    }
+
+    /** Keeps {@code array} for the export under {@code name} (when {@link #exporting()}; else nothing). */
+    public void keep(String name, INDArray array) {
+        if (directions != null) {
+            directions.put(name, array);
+        }
+    }
+
     void keepDirections() {
         directions = new LinkedHashMap<>();
     }

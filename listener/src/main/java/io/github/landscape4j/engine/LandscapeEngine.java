@@ -249,7 +249,7 @@ public final class LandscapeEngine {
      * @throws SnapshotAbandoned past the request's time limit or when it is cancelled
      */
     public Snapshot snapshot(SnapshotRequest request) {
-        return take(request, false).snapshot();
+        return take(request, false, false).snapshot();
     }
 
     /**
@@ -257,8 +257,9 @@ public final class LandscapeEngine {
      * another tool into directory {@code dir} as {@code .npy} files ({@link SnapshotExport} describes the layout).
      */
     public Snapshot snapshotAndExport(SnapshotRequest request, Path dir) throws IOException {
-        Taken t = take(request, true);
-        SnapshotExport.write(dir, t.snapshot(), t.centre(), t.directions(), request, bench.template());
+        Taken t = take(request, true, false);
+        SnapshotExport.write(dir, t.snapshot(), t.centre(), t.directions(), request, bench.template(), bench.config()
+                .epsilon());
         return t.snapshot();
     }
 
@@ -275,10 +276,6 @@ public final class LandscapeEngine {
 
     private record Taken(Snapshot snapshot, INDArray centre, Map<String, INDArray> directions, List<PlaneTask> planes,
                          SnapshotRequest request) {
-    }
-
-    private Taken take(SnapshotRequest request, boolean keepDirections) {
-        return take(request, keepDirections, false);
     }
 
     private Taken take(SnapshotRequest request, boolean keepDirections, boolean planPlanes) {

@@ -39,6 +39,9 @@ import java.util.Map;
  *   alphas[i]·direction};</li>
  *   <li>{@code train_features_I.npy}, {@code train_labels_I.npy} per network input/output {@code I} (and {@code
  *   val_...}): the probe examples;</li>
+ *   <li>{@code sharpness_random_directions.npy}: the {@code sharpnessK} normalized directions {@code d_k} (rows) random
+ *   sharpness drew from the snapshot's generator; {@code manifest.json}'s {@code randomSharpness} gives ε and the
+ *   definition, so {@code sharpness_random_mean} and {@code _max} can be recomputed exactly;</li>
  *   <li>{@code snapshot.json}: the snapshot record as stored.</li>
  * </ul>
  * The loss is the mean over the probe of the output layers' loss functions (without regularization), as DL4J's
@@ -67,7 +70,7 @@ public final class SnapshotExport {
     }
 
     static void write(Path dir, Snapshot s, INDArray centre, Map<String, INDArray> directions,
-                      SnapshotRequest request, Model model) throws IOException {
+                      SnapshotRequest request, Model model, double epsilon) throws IOException {
         Files.createDirectories(dir);
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("modelClass", Models.kind(model));
@@ -104,6 +107,15 @@ public final class SnapshotExport {
             slices.add(m);
         }
         manifest.put("slices", slices);
+        INDArray sharpness = directions.get("sharpness.directions");
+        if (sharpness != null) { // sharpness_random_mean/_max = mean/max over rows d_k of |L(θ + ε·d_k) − L(θ)|
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("directions", npy(dir, "sharpness_random_directions", sharpness));
+            m.put("epsilon", epsilon);
+            m.put("definition", "sharpness_random_mean and _max: mean and max over the rows d_k of |L(params + epsilon"
+                    + " * d_k) - L(params)| on the train probe, L the train_loss of snapshot.json");
+            manifest.put("randomSharpness", m);
+        }
         manifest.put("train", probe(dir, "train", request.train()));
         if (request.validation() != null) {
             manifest.put("validation", probe(dir, "val", request.validation()));

@@ -20,12 +20,13 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The {@code .npy} export recomputes: from the exported files alone (model JSON, parameters, directions, probe
  * examples, grid coordinates), a network built anew and scored by DL4J's own {@code score} at
  * {@code θ + x·d1 + y·d2} gives the exported grids within 1e-5 relative, on a convolutional network with batch norm,
- * ReLU and softmax.
+ * ReLU and softmax; and the exported random-sharpness directions give {@code sharpness_random_mean} and {@code _max}.
  */
 class SnapshotExportTest {
 
@@ -36,7 +37,7 @@ class SnapshotExportTest {
         TestNets.train(net, data, 1);
         INDArray initial = net.params().dup();
         TestNets.train(net, data, 2);
-        SnapshotConfig config = LandscapeConfig.parse(Map.of("grid", "5", "planes", "random", "sharpnessK", "0",
+        SnapshotConfig config = LandscapeConfig.parse(Map.of("grid", "5", "planes", "random", "sharpnessK", "6",
                 "ascentSteps", "0", "hessianIterations", "0", "hutchinson", "0")).snapshots();
         LandscapeEngine engine = LandscapeEngine.builder(net).config(config).seed(5).build();
         Path out = dir.resolve("export");
@@ -86,6 +87,23 @@ class SnapshotExportTest {
                 assertThat(grid.getDouble(j, i)).isEqualTo(s.surfaces().get(0).trainLoss()[j][i]);
             }
         }
+        // random sharpness from its exported directions: mean and max of |L(θ + ε·d_k) − L(θ)| by DL4J's score
+        INDArray ds = npy(out, "sharpness_random_directions");
+        double eps = manifest.getAsJsonObject("randomSharpness").get("epsilon").getAsDouble();
+        assertThat(ds.rows()).isEqualTo(6);
+        fresh.setParams(theta.reshape(1, theta.length()));
+        double centre = fresh.score(probe, false);
+        double sum = 0;
+        double max = 0;
+        for (int k = 0; k < ds.rows(); k++) {
+            fresh.setParams(theta.add(ds.getRow(k).reshape(theta.shape()).mul(eps)).reshape(1, theta.length()));
+            double delta = Math.abs(fresh.score(probe, false) - centre);
+            sum += delta;
+            max = Math.max(max, delta);
+        }
+        // differences of float losses near 1: absolute agreement to a few float roundings of the loss
+        assertThat(sum / ds.rows()).isCloseTo(s.measure("sharpness_random_mean"), within(1e-6 + 1e-3 * sum));
+        assertThat(max).isCloseTo(s.measure("sharpness_random_max"), within(1e-6 + 1e-3 * max));
         for (String kind : List.of("random", "interpolation")) {
             INDArray base = npy(out, "slice_" + kind + "_base");
             INDArray d = npy(out, "slice_" + kind + "_direction");

@@ -1,5 +1,7 @@
 package io.github.landscape4j.engine.measure;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import io.github.landscape4j.engine.EvaluationContext;
 import io.github.landscape4j.engine.Measure;
 import io.github.landscape4j.engine.SnapshotConfig;
@@ -50,8 +52,13 @@ public final class RandomSharpness implements Measure {
         SnapshotConfig c = ctx.config();
         Sharpness sharpness = new Sharpness(b.floatModel(), b.directions());
         double base = ctx.measure("train_loss");
+        java.util.List<INDArray> drawn = new java.util.ArrayList<>(); // for an export: the directions as drawn
         Sharpness.Random2 r = sharpness.randomPerturbation(ctx.centre(), base, ctx.train(), c.sharpnessK(),
-                c.epsilon(), ctx.random(), null);
+                c.epsilon(), ctx.random(), null, ctx.exporting() ? drawn::add : null);
+        if (!drawn.isEmpty()) {
+            ctx.keep("sharpness.directions", org.nd4j.linalg.factory.Nd4j.vstack(drawn.stream()
+                    .map(d -> d.reshape(1, d.length())).toArray(INDArray[]::new)));
+        }
         ctx.put("sharpness_random_mean", r.mean());
         if (!Double.isNaN(r.meanSe())) {
             ctx.put("sharpness_random_mean_se", r.meanSe());

@@ -91,6 +91,13 @@ public final class Sharpness {
     /** Random-perturbation sharpness; {@code only} restricts the directions to one tensor when not null. */
     public Random2 randomPerturbation(INDArray theta, double base, Probe probe, int k, double eps, Random rng,
                                       io.github.landscape4j.store.ParameterTensor only) {
+        return randomPerturbation(theta, base, probe, k, eps, rng, only, (java.util.function.Consumer<INDArray>) null);
+    }
+
+    /** As above; {@code drawn}, when given, receives each normalized direction {@code d_k} (a copy), in order. */
+    public Random2 randomPerturbation(INDArray theta, double base, Probe probe, int k, double eps, Random rng,
+                                      io.github.landscape4j.store.ParameterTensor only,
+                                      java.util.function.Consumer<INDArray> drawn) {
         INDArray p = model.params();
         double[] deltas = new double[k];
         Scratch scratch = new Scratch("sharpness");
@@ -99,6 +106,11 @@ public final class Sharpness {
             for (int i = 0; i < k; i++) {
                 try (MemoryWorkspace ignored = scratch.open()) { // drawing and normalizing: temporaries
                     INDArray d = at.random(rng, only);
+                    if (drawn != null) {
+                        try (MemoryWorkspace out = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                            drawn.accept(d.dup());
+                        }
+                    }
                     p.assign(theta);
                     Nd4j.getBlasWrapper().level1().axpy(p.length(), eps, d, p);
                 }
