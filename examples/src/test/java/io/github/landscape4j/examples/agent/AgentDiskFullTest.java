@@ -16,17 +16,19 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A program under the agent fills the disk of its store (a 3 MiB tmpfs the test mounts; root only, as CI runs):
+ * A program under the agent fills the disk of its store (a 4 MiB tmpfs the test mounts; root only, as CI runs):
  * each run stops recording with one line, the program prints what it prints without the agent, and the store opens
  * on the full disk with every run's records readable.
  */
 class AgentDiskFullTest {
-    private static final int ITERATIONS = 300;
+    private static final int ITERATIONS = 600;
     private SmallDisk disk;
 
     @BeforeEach
     void mountSmallDisk() throws Exception {
-        disk = SmallDisk.mount("3m");
+        // 4 MiB: MapDB's file and log take ~2 MiB and a commit wants 1 MiB spare, so on 3 MiB the first commits were
+        // sometimes refused (a CI run kept 0 checkpoints); with 600 iterations each run still fills it (~276 here)
+        disk = SmallDisk.mount("4m");
     }
 
     @AfterEach
