@@ -47,7 +47,7 @@ public final class SparkLandscape {
         if (plan.planes().isEmpty()) {
             return plan.assemble(List.of());
         }
-        List<PlaneShard> shards = plan.shards(rowsPerTask > 0 ? rowsPerTask : rowsPerTask(plan, sc.defaultParallelism()));
+        List<PlaneShard> shards = plan.shards(rowsPerTask > 0 ? rowsPerTask : plan.rowsPerShard(sc.defaultParallelism()));
         Broadcast<ShardedSnapshot> job = sc.broadcast(plan);
         try {
             List<PlaneRows> rows = sc.parallelize(shards, shards.size())
@@ -63,12 +63,6 @@ public final class SparkLandscape {
         } finally {
             job.destroy();
         }
-    }
-
-    /** Rows per task: about four tasks per core over all the planes' rows, at least one row. */
-    static int rowsPerTask(ShardedSnapshot plan, int cores) {
-        int rows = plan.planes().stream().mapToInt(p -> p.ys().length).sum();
-        return Math.max(1, (int) Math.ceil(rows / (4.0 * Math.max(1, cores))));
     }
 
     private static String rootMessage(Throwable e) {

@@ -77,7 +77,7 @@ public final class SparkBench {
                 long p0 = System.nanoTime();
                 ShardedSnapshot plan = engine.plan(request);
                 double plan1 = (System.nanoTime() - p0) / 1e9;
-                List<PlaneShard> shards = plan.shards(rowsPerTask(plan, sc.cores()));
+                List<PlaneShard> shards = plan.shards(plan.rowsPerShard(sc.cores()));
                 double empty = sc.emptyTasksSeconds(shards.size()); // Spark's own cost of these tasks
                 long r0 = System.nanoTime();
                 new ShardEvaluator(plan);
@@ -121,12 +121,6 @@ public final class SparkBench {
                 "slices", "false", "sharpnessK", "0", "ascentSteps", "0", "hessianIterations", "0", "hutchinson", "0",
                 "perTensorMeasures", "false")).snapshots();
         return LandscapeEngine.builder(net).config(c).seed(42).build();
-    }
-
-    /** As {@code SparkLandscape}'s default: about four tasks per core. */
-    private static int rowsPerTask(ShardedSnapshot plan, int cores) {
-        int rows = plan.planes().stream().mapToInt(p -> p.ys().length).sum();
-        return Math.max(1, (int) Math.ceil(rows / (4.0 * Math.max(1, cores))));
     }
 
     /** Largest |a - b| / |a| over the train grids (0: bit for bit). */

@@ -99,6 +99,15 @@ public final class ShardedSnapshot implements Serializable {
                 .sum();
     }
 
+    /**
+     * Rows per piece for {@code cores} workers: about four pieces per core over all the rows (a slow worker does not
+     * hold up the end), at least one row.
+     */
+    public int rowsPerShard(int cores) {
+        int rows = planes.stream().mapToInt(p -> p.ys().length).sum();
+        return Math.max(1, (int) Math.ceil(rows / (4.0 * Math.max(1, cores))));
+    }
+
     /** Every plane's rows cut into pieces of at most {@code rowsPerShard} rows, plane by plane. */
     public List<PlaneShard> shards(int rowsPerShard) {
         if (rowsPerShard < 1) {
