@@ -26,14 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class StudyTest {
-    static final DataSet TRAIN = DataSet.merge(TestNets.data(4, 32, 20, 1));
-    static final DataSet HELD_OUT = DataSet.merge(TestNets.data(2, 32, 20, 2));
-    static final StudyPlan PLAN = StudyPlan.builder().seeds(1, 2).batchSizes(8, 64)
+public class StudyTest {
+    public static final DataSet TRAIN = DataSet.merge(TestNets.data(4, 32, 20, 1));
+    public static final DataSet HELD_OUT = DataSet.merge(TestNets.data(2, 32, 20, 2));
+    public static final StudyPlan PLAN = StudyPlan.builder().seeds(1, 2).batchSizes(8, 64)
             .optimizers(Optimizer.SGD_MOMENTUM).learningRates(0.05).epochs(2).grid();
 
     /** A small MLP built from the settings, as a user's StudyModel would. */
-    static MultiLayerNetwork mlp(RunSettings s) {
+    public static MultiLayerNetwork mlp(RunSettings s) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(s.seed())
                 .updater(s.optimizer().updater(s.learningRate())).l2(s.weightDecay()).weightInit(WeightInit.XAVIER)
                 .list()
@@ -47,13 +47,14 @@ class StudyTest {
     }
 
     /** Cheap measures: the test checks the chain, not the estimates. */
-    static SnapshotConfig light() {
+    public static SnapshotConfig light() {
         SnapshotConfig d = Study.defaultSnapshots();
         return new SnapshotConfig(d.grid(), d.range(), d.normalization(), d.biasBn(), d.planes(), false, d.epsilon(),
                 4, 3, 4, 2, false, d.sharpnessBoxAll(), d.curvatureAll(), d.pcaCentred());
     }
 
-    static Study.Builder study(LandscapeStore store, StudyModel model) {
+    /** The tiny study (name "tiny"): {@link #PLAN} on {@link #TRAIN}, {@link #light()} measures; also SparkStudyTest's. */
+    public static Study.Builder study(LandscapeStore store, StudyModel model) {
         return Study.builder("tiny").store(store).model(model).data(TRAIN, HELD_OUT).plan(PLAN).probeSize(48)
                 .snapshots(light()).analysis(new StudyAnalysis(200, 100, 7));
     }

@@ -1,30 +1,15 @@
 package io.github.landscape4j.spark;
 
-import io.github.landscape4j.engine.SnapshotConfig;
-import io.github.landscape4j.listener.TestNets;
 import io.github.landscape4j.store.Checkpoint;
 import io.github.landscape4j.store.LandscapeStore;
 import io.github.landscape4j.store.StudyRecord;
-import io.github.landscape4j.study.Optimizer;
-import io.github.landscape4j.study.RunSettings;
 import io.github.landscape4j.study.Study;
-import io.github.landscape4j.study.StudyAnalysis;
-import io.github.landscape4j.study.StudyPlan;
 import io.github.landscape4j.study.StudyRunner;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
+import io.github.landscape4j.study.StudyTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,31 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in the study's real MapDB file with its scalars and its initial and final checkpoints.
  */
 class SparkStudyTest {
-    private static final DataSet TRAIN = DataSet.merge(TestNets.data(4, 32, 20, 1));
-    private static final DataSet HELD_OUT = DataSet.merge(TestNets.data(2, 32, 20, 2));
-    private static final StudyPlan PLAN = StudyPlan.builder().seeds(1, 2).batchSizes(8, 64)
-            .optimizers(Optimizer.SGD_MOMENTUM).learningRates(0.05).epochs(2).grid();
-
-    static MultiLayerNetwork mlp(RunSettings s) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(s.seed())
-                .updater(s.optimizer().updater(s.learningRate())).l2(s.weightDecay()).weightInit(WeightInit.XAVIER)
-                .list()
-                .layer(new DenseLayer.Builder().nIn(20).nOut(12).activation(Activation.RELU)
-                        .dropOut(s.retainProbability()).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
-                .build());
-        net.init();
-        return net;
-    }
-
     private static StudyRecord study(Path file, StudyRunner runner) {
-        SnapshotConfig d = Study.defaultSnapshots();
-        SnapshotConfig light = new SnapshotConfig(d.grid(), d.range(), d.normalization(), d.biasBn(), d.planes(), false,
-                d.epsilon(), 4, 3, 4, 2, false, d.sharpnessBoxAll(), d.curvatureAll(), d.pcaCentred());
         try (LandscapeStore store = LandscapeStore.open(file)) {
-            Study.Builder b = Study.builder("tiny").store(store).model(SparkStudyTest::mlp).data(TRAIN, HELD_OUT)
-                    .plan(PLAN).probeSize(48).snapshots(light).analysis(new StudyAnalysis(200, 100, 7));
+            Study.Builder b = StudyTest.study(store, StudyTest::mlp); // the listener's own tiny study
             return (runner == null ? b : b.runner(runner)).build().run();
         }
     }

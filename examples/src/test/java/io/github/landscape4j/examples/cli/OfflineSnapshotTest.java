@@ -42,28 +42,12 @@ class OfflineSnapshotTest {
 
     @Test
     void a51x51SurfaceOfAStoredCheckpointIsWrittenAndServed(@TempDir Path dir) throws Exception {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
-                .updater(new Sgd(0.2)).list()
-                .layer(new DenseLayer.Builder().nIn(5).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3)
-                        .activation(Activation.SOFTMAX).build()).build());
-        net.init();
-        List<DataSet> data = data(8, 16);
-        Path runs = dir.resolve("runs.db");
-        String runId;
-        try (LandscapeListener l = LandscapeListener.builder().store(runs).snapshot("off").checkpointEvery(2)
-                .build()) {
-            net.setListeners(l);
-            for (int e = 0; e < 3; e++) {
-                data.forEach(net::fit);
-            }
-            runId = l.runs().get(0).runId();
-        }
-        Path probes = dir.resolve("probes");
-        java.nio.file.Files.createDirectories(probes);
-        DataSet all = DataSet.merge(data);
-        Nd4j.writeAsNumpy(all.getFeatures(), probes.resolve("train_features_0.npy").toFile());
-        Nd4j.writeAsNumpy(all.getLabels(), probes.resolve("train_labels_0.npy").toFile());
+        Recorded rec = Recorded.in(dir);
+        MultiLayerNetwork net = rec.net();
+        DataSet all = rec.all();
+        Path runs = rec.runs();
+        String runId = rec.runId();
+        Path probes = rec.probes();
         Path out = dir.resolve("offline.db");
 
         Set<String> known = Set.of("store", "run", "model", "checkpoint", "data", "probe-size", "grid", "planes",
@@ -114,6 +98,39 @@ class OfflineSnapshotTest {
                 .hasMessageContaining("--store FILE --run RUN_ID or --model MODEL.zip");
         assertThatThrownBy(() -> OfflineSnapshot.run(new Args(new String[]{"--model", dir.resolve("x.zip").toString(),
                 "--data", "npy:" + dir}, known))).hasMessageContaining("x.zip");
+    }
+
+    /**
+     * A recorded run to take offline snapshots of: a small ReLU/softmax MLP trained 3 epochs with the listener
+     * (snapshots off, checkpoints every 2 iterations) into {@code DIR/runs.db}, its examples written as the train probe's
+     * {@code .npy} files under {@code DIR/probes}.
+     */
+    record Recorded(MultiLayerNetwork net, DataSet all, Path runs, String runId, Path probes) {
+        static Recorded in(Path dir) throws java.io.IOException {
+            MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
+                    .updater(new Sgd(0.2)).list()
+                    .layer(new DenseLayer.Builder().nIn(5).nOut(8).activation(Activation.RELU).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3)
+                            .activation(Activation.SOFTMAX).build()).build());
+            net.init();
+            List<DataSet> data = data(8, 16);
+            Path runs = dir.resolve("runs.db");
+            String runId;
+            try (LandscapeListener l = LandscapeListener.builder().store(runs).snapshot("off").checkpointEvery(2)
+                    .build()) {
+                net.setListeners(l);
+                for (int e = 0; e < 3; e++) {
+                    data.forEach(net::fit);
+                }
+                runId = l.runs().get(0).runId();
+            }
+            Path probes = dir.resolve("probes");
+            java.nio.file.Files.createDirectories(probes);
+            DataSet all = DataSet.merge(data);
+            Nd4j.writeAsNumpy(all.getFeatures(), probes.resolve("train_features_0.npy").toFile());
+            Nd4j.writeAsNumpy(all.getLabels(), probes.resolve("train_labels_0.npy").toFile());
+            return new Recorded(net, all, runs, runId, probes);
+        }
     }
 
     static List<DataSet> data(int batches, int size) {

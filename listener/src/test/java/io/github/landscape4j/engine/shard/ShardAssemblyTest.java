@@ -8,7 +8,6 @@ import io.github.landscape4j.listener.AnyNets;
 import io.github.landscape4j.listener.LandscapeConfig;
 import io.github.landscape4j.listener.TestNets;
 import io.github.landscape4j.store.Snapshot;
-import io.github.landscape4j.store.Surface;
 import io.github.landscape4j.surface.internal.Probes;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -24,7 +23,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -70,42 +68,9 @@ class ShardAssemblyTest {
         Collections.reverse(pieces); // in any order
         Snapshot assembled = plan.assemble(pieces);
 
-        assertThat(assembled.surfaces()).hasSameSizeAs(whole.surfaces());
-        for (int i = 0; i < whole.surfaces().size(); i++) {
-            Surface w = whole.surfaces().get(i);
-            Surface s = assembled.surfaces().get(i);
-            assertThat(s.plane()).isEqualTo(w.plane());
-            assertThat(s.trainLoss()).as(w.plane()).isDeepEqualTo(w.trainLoss());
-            assertThat(s.trainAccuracy()).isDeepEqualTo(w.trainAccuracy());
-            assertThat(s.valLoss()).isDeepEqualTo(w.valLoss());
-            assertThat(s.valAccuracy()).isDeepEqualTo(w.valAccuracy());
-            assertThat(s.xs()).containsExactly(w.xs());
-            assertThat(s.ys()).containsExactly(w.ys());
-            assertThat(s.axisLabels()).isEqualTo(w.axisLabels());
-            assertThat(s.path()).isDeepEqualTo(w.path());
-        }
-        assertThat(assembled.slices()).hasSameSizeAs(whole.slices()).isNotEmpty();
-        for (int i = 0; i < whole.slices().size(); i++) { // bit for bit: arrays compare by Double.equals
-            var x = assembled.slices().get(i);
-            var y = whole.slices().get(i);
-            assertThat(x.kind()).isEqualTo(y.kind());
-            assertThat(x.alphas()).isEqualTo(y.alphas());
-            assertThat(x.trainLoss()).as(y.kind()).isEqualTo(y.trainLoss());
-            assertThat(x.trainAccuracy()).isEqualTo(y.trainAccuracy());
-            assertThat(x.valLoss()).isEqualTo(y.valLoss());
-            assertThat(x.valAccuracy()).isEqualTo(y.valAccuracy());
-        }
-        assertThat(bits(assembled.measures())).isEqualTo(bits(whole.measures()));
-        assertThat(assembled.perTensor()).isEqualTo(whole.perTensor());
-        assertThat(assembled.probe()).isEqualTo(whole.probe());
+        SameSnapshot.assertBitForBit(assembled, whole);
         assertThat(assembled.level()).isEqualTo(whole.level());
         assertThat(assembled.timingsMillis()).containsKey("plane rows (sharded, summed)");
-    }
-
-    private static Map<String, Long> bits(Map<String, Double> m) {
-        Map<String, Long> out = new HashMap<>();
-        m.forEach((k, v) -> out.put(k, Double.doubleToLongBits(v)));
-        return out;
     }
 
     @SuppressWarnings("unchecked")
