@@ -75,6 +75,11 @@ public final class OfflineSnapshot {
     }
 
     static String run(Args a) throws IOException {
+        String master = a.get("spark", "");
+        if (!master.isEmpty() && !a.get("export", "").isEmpty()) { // before any work
+            throw new IllegalArgumentException("--spark and --export together: export without --spark (the same"
+                    + " numbers)");
+        }
         boolean fromStore = !a.get("store", "").isEmpty();
         if (fromStore == !a.get("model", "").isEmpty()) {
             throw new IllegalArgumentException("give either --store FILE --run RUN_ID or --model MODEL.zip");
@@ -142,11 +147,6 @@ public final class OfflineSnapshot {
         SnapshotRequest request = SnapshotRequest.of(probes[0]).withValidation(probes[1])
                 .withTrajectory(trajectory, iterations.stream().mapToLong(Long::longValue).toArray(), initial)
                 .at(0, iteration, epoch, 0).withLimit("offline", Long.MAX_VALUE, () -> false);
-        String master = a.get("spark", "");
-        if (!master.isEmpty() && !a.get("export", "").isEmpty()) {
-            throw new IllegalArgumentException("--spark and --export together: export without --spark (the same"
-                    + " numbers)");
-        }
         long t0 = System.nanoTime();
         Snapshot s = !master.isEmpty() ? onSpark(master, engine, request) : a.get("export", "").isEmpty()
                 ? engine.snapshot(request) : engine.snapshotAndExport(request, Path.of(a.get("export", "")));

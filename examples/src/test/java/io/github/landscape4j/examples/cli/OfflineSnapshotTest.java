@@ -98,6 +98,11 @@ class OfflineSnapshotTest {
                 .hasMessageContaining("--store FILE --run RUN_ID or --model MODEL.zip");
         assertThatThrownBy(() -> OfflineSnapshot.run(new Args(new String[]{"--model", dir.resolve("x.zip").toString(),
                 "--data", "npy:" + dir}, known))).hasMessageContaining("x.zip");
+        Set<String> withSpark = new java.util.HashSet<>(known);
+        withSpark.add("spark");
+        assertThatThrownBy(() -> OfflineSnapshot.run(new Args(new String[]{"--model", dir.resolve("x.zip").toString(),
+                "--data", "npy:" + dir, "--spark", "local[2]", "--export", dir.resolve("e").toString()}, withSpark)))
+                .hasMessageContaining("--spark and --export together");
     }
 
     /**
