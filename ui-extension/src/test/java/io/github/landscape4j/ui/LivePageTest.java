@@ -77,6 +77,16 @@ class LivePageTest {
             assertThat(browser.dataset("shownSnapshot")).isEqualTo("1");
             assertThat(browser.points("chart-contour")).isGreaterThanOrEqualTo(100);
         });
+        // from navigation to the newest snapshot's contours drawn (issue 26 asks under 1 s on a quiet localhost)
+        Object ready = browser.js("const s = window.landscape4j.seen; const k = Object.keys(s).filter("
+                + "(k) => k.includes('#drawn')); return k.length ? Math.min(...k.map((x) => s[x]))"
+                + " - performance.timeOrigin : -1;");
+        System.out.println("page ready (contours drawn) " + Math.round(((Number) ready).doubleValue())
+                + " ms after navigation; " + browser.js("const n = performance.getEntriesByType('navigation')[0];"
+                + " return 'DOMContentLoaded ' + Math.round(n.domContentLoadedEventEnd) + ' ms, load '"
+                + " + Math.round(n.loadEventEnd) + ' ms; ' + performance.getEntriesByType('resource').map((r) =>"
+                + " r.name.replace(/.*[/]/, '') + ' ' + Math.round(r.startTime) + '+' + Math.round(r.duration))"
+                + ".join(', ');"));
         System.out.println("page loaded and drawn; last poll cycle "
                 + browser.js("return window.landscape4j.lastCycleMillis;") + " ms; draws (ms) "
                 + browser.js("return JSON.stringify(window.landscape4j.drawMillis);"));
