@@ -14,7 +14,9 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -36,6 +38,7 @@ final class Heads {
     private final List<Head> heads = new ArrayList<>();
     private final IActivation identity = new ActivationIdentity();
     private final Map<Probe, boolean[]> classifiers = new IdentityHashMap<>();
+    private final Map<Probe, INDArray[][]> flatLabels = new IdentityHashMap<>();
 
     /** One output layer. */
     record Head(String name, ILossFunction loss, IActivation activation, boolean miniBatch, boolean rnn,
@@ -100,8 +103,9 @@ final class Heads {
         for (int i = 0; i < outputs.length; i++) {
             Head h = heads.get(i);
             INDArray out2 = flat(outputs[i], h.nwc());
-            INDArray y2 = flat(probe.labels()[i].castTo(out2.dataType()), h.nwc());
-            INDArray m2 = mask(probe.labelMask(i), outputs[i], out2.dataType(), h.nwc());
+            INDArray[] labels = labels(probe, i, outputs[i], out2.dataType());
+            INDArray y2 = labels[0];
+            INDArray m2 = labels[1];
             long steps = out2.size(0) / n;
             if (kinds[i] && Double.isNaN(accuracy)) {
                 accuracy = accuracy(out2, y2, m2);
@@ -133,6 +137,25 @@ final class Heads {
         double se = withError && n > 1 ? total.stdNumber().doubleValue() / Math.sqrt(n) : Double.NaN;
         return new ProbeReport(mean, se, accuracy, headLoss, count > 0 ? squared / count : Double.NaN,
                 count > 0 ? absolute / count : Double.NaN);
+    }
+
+    /**
+     * Head {@code i}'s labels and label mask (or null) of {@code probe} in the flat layout and {@code type}, made once
+     * per probe and head (a grid scores hundreds of points against them); read only.
+     */
+    private INDArray[] labels(Probe probe, int i, INDArray output, DataType type) {
+        if (!flatLabels.containsKey(probe) && flatLabels.size() >= 4) {
+            flatLabels.clear(); // a run's train and validation probes, and the previous snapshot's if they changed
+        }
+        INDArray[][] perHead = flatLabels.computeIfAbsent(probe, p -> new INDArray[heads.size()][]);
+        if (perHead[i] == null || perHead[i][0].dataType() != type) {
+            Head h = heads.get(i);
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                perHead[i] = new INDArray[]{flat(probe.labels()[i].castTo(type), h.nwc()),
+                        mask(probe.labelMask(i), output, type, h.nwc())};
+            }
+        }
+        return perHead[i];
     }
 
     /** Whether head {@code i} is a classifier on {@code probe}'s labels (cached per probe). */

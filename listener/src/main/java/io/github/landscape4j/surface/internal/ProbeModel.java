@@ -49,6 +49,9 @@ public final class ProbeModel {
      */
     private ExactChain chain;
     private boolean chainChecked;
+    /** The fast forward of a recurrent network ({@link RecurrentForward}), built on first use; null: none. */
+    private RecurrentForward recurrent;
+    private boolean recurrentChecked;
     /** Features and labels of the probes the exact path has seen, in the copy's data type. */
     private final Map<Probe, INDArray[]> typed = new IdentityHashMap<>();
 
@@ -129,7 +132,13 @@ public final class ProbeModel {
 
     /** The network's outputs on {@code probe} at the copy's current parameters (new arrays, owned by the caller). */
     public INDArray[] outputs(Probe probe) {
-        return Models.output(copy, probe.features(), probe.featureMasks(), probe.labelMasks());
+        if (!recurrentChecked) {
+            recurrentChecked = true;
+            recurrent = RecurrentForward.of(copy, p -> Models.output(copy, p.features(), p.featureMasks(),
+                    p.labelMasks())).orElse(null);
+        }
+        INDArray[] own = recurrent == null ? null : recurrent.output(probe);
+        return own != null ? own : Models.output(copy, probe.features(), probe.featureMasks(), probe.labelMasks());
     }
 
     /**
@@ -341,6 +350,9 @@ public final class ProbeModel {
         if (chain != null) {
             chain.release();
         }
+        if (recurrent != null) {
+            recurrent.release();
+        }
     }
 
     /** Turns the exact path off (DL4J's backpropagation and finite differences), for tests that compare the two. */
@@ -348,6 +360,8 @@ public final class ProbeModel {
         exact = null;
         chain = null;
         chainChecked = true; // and never built
+        recurrentChecked = true;
+        recurrent = null;
         return this;
     }
 

@@ -1,0 +1,160 @@
+package io.github.landscape4j.surface.internal;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Internal: the layers and vertices of {@link RecurrentForward}, on time-major arrays ({@code [T, m, F]},
+ * row-major) and buffers handed out by a {@link Scratch}.
+ */
+final class RecurrentLayers {
+    private RecurrentLayers() {
+    }
+
+    /** An LSTM over {@code x} ({@code [T, m, nIn]}); {@code mask} {@code [T, m]} or null. Returns {@code [T, m, H]}. */
+    static INDArray lstm(Layer l, INDArray x, INDArray mask, Scratch s) {
+        var conf = (org.deeplearning4j.nn.conf.layers.LSTM) l.conf().getLayer();
+        IActivation act = conf.getActivationFn();
+        IActivation gate = conf.getGateActivationFn();
+        INDArray w = l.getParam("W");
+        INDArray rw = l.getParam("RW");
+        INDArray b = l.getParam("b");
+        long steps = x.size(0);
+        long m = x.size(1);
+        long h = rw.size(0);
+        INDArray z = s.next(x.dataType(), steps * m, 4 * h);
+        x.reshape(steps * m, x.size(2)).mmuli(w, z);
+        INDArray out = s.next(x.dataType(), steps, m, h);
+        INDArray c = s.next(x.dataType(), m, h);
+        INDArray tmp = s.next(x.dataType(), m, h);
+        INDArray recurrent = s.next(x.dataType(), m, 4 * h);
+        INDArray previous = null;
+        for (long t = 0; t < steps; t++) {
+            INDArray zt = z.get(NDArrayIndex.interval(t * m, (t + 1) * m), NDArrayIndex.all());
+            if (previous != null) { // h_{-1} = 0: DL4J adds a product with zeros, exactly nothing
+                zt.addi(previous.mmuli(rw, recurrent));
+            }
+            zt.addiRowVector(b);
+            INDArray a = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(0, h));
+            act.getActivation(a, false);
+            gate.getActivation(zt.get(NDArrayIndex.all(), NDArrayIndex.interval(h, 4 * h)), false);
+            INDArray f = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(h, 2 * h));
+            INDArray o = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * h, 3 * h));
+            INDArray g = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(3 * h, 4 * h));
+            Nd4j.exec(new MulOp(g, a, tmp));
+            if (t == 0) {
+                c.assign(0); // c_{-1} = 0: f·0 + g·a as DL4J computes it
+            }
+            c.muli(f).addi(tmp);
+            tmp.assign(c);
+            act.getActivation(tmp, false);
+            INDArray ht = out.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all());
+            Nd4j.exec(new MulOp(tmp, o, ht));
+            if (mask != null) {
+                INDArray column = mask.get(NDArrayIndex.point(t), NDArrayIndex.all()).reshape(m, 1);
+                ht.muliColumnVector(column);
+                c.muliColumnVector(column);
+            }
+            previous = ht;
+        }
+        return out;
+    }
+
+    /** A per-step output layer over {@code x} ({@code [T, m, F]}): activation of {@code x·W + b}, then its mask. */
+    static INDArray rnnOutput(Layer l, INDArray x, INDArray mask, Scratch s) {
+        long steps = x.size(0);
+        long m = x.size(1);
+        INDArray w = l.getParam("W");
+        INDArray out = s.next(x.dataType(), steps * m, w.size(1));
+        x.reshape(steps * m, x.size(2)).mmuli(w, out);
+        out.addiRowVector(l.getParam("b"));
+        ((org.deeplearning4j.nn.conf.layers.BaseLayer) l.conf().getLayer()).getActivationFn().getActivation(out, false);
+        if (mask != null) {
+            out.muliColumnVector(mask.reshape(steps * m, 1));
+        }
+        return out.reshape(steps, m, w.size(1));
+    }
+
+    static INDArray dense(Layer l, INDArray x, Scratch s) {
+        if (x.rank() != 2) {
+            throw new IllegalStateException("a dense layer on a time series without a preprocessor");
+        }
+        INDArray w = l.getParam("W");
+        INDArray out = s.next(x.dataType(), x.size(0), w.size(1));
+        x.mmuli(w, out);
+        out.addiRowVector(l.getParam("b"));
+        ((org.deeplearning4j.nn.conf.layers.BaseLayer) l.conf().getLayer()).getActivationFn().getActivation(out, false);
+        return out;
+    }
+
+    /** Each example's last unmasked step ({@code rows}: its row in {@code x} as {@code [T·m, F]}). */
+    static INDArray lastStep(INDArray x, int[] rows, Scratch s) {
+        long m = x.size(1);
+        INDArray out = s.next(x.dataType(), m, x.size(2));
+        Nd4j.pullRows(x.reshape(x.size(0) * m, x.size(2)), out, 1, rows);
+        return out;
+    }
+
+    static INDArray duplicate(INDArray x, long steps, Scratch s) {
+        INDArray out = s.next(x.dataType(), steps, x.size(0), x.size(1));
+        for (long t = 0; t < steps; t++) {
+            out.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all()).assign(x);
+        }
+        return out;
+    }
+
+    static INDArray merge(int[] inputs, INDArray[] values, Scratch s) {
+        INDArray first = values[inputs[0]];
+        int axis = first.rank() - 1; // the feature axis: last in the time-major layout, as in [m, F]
+        long width = 0;
+        for (int i : inputs) {
+            width += values[i].size(axis);
+        }
+        long[] shape = first.shape().clone();
+        shape[axis] = width;
+        INDArray out = s.next(first.dataType(), shape);
+        long from = 0;
+        for (int i : inputs) {
+            long w = values[i].size(axis);
+            (axis == 2 ? out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, from + w))
+                    : out.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + w))).assign(values[i]);
+            from += w;
+        }
+        return out;
+    }
+
+    /**
+     * A probe's time-major inputs, masks, last steps and the buffers of its forward, handed out in the same order
+     * on every call and reused.
+     */
+    static final class Scratch {
+        INDArray[] inputs;
+        INDArray[] masks;
+        int[][] lastSteps;
+        final List<INDArray> buffers = new ArrayList<>();
+        int next;
+
+        INDArray next(DataType type, long... shape) {
+            if (next < buffers.size() && java.util.Arrays.equals(buffers.get(next).shape(), shape)
+                    && buffers.get(next).dataType() == type) {
+                return buffers.get(next++);
+            }
+            INDArray a = Nd4j.create(type, shape, 'c');
+            if (next < buffers.size()) {
+                buffers.set(next, a);
+            } else {
+                buffers.add(a);
+            }
+            next++;
+            return a;
+        }
+    }
+}
