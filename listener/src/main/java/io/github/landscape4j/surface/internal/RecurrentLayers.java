@@ -31,16 +31,15 @@ final class RecurrentLayers {
         long m = x.size(1);
         long h = rw.size(0);
         INDArray z = s.next(x.dataType(), steps * m, 4 * h);
-        x.reshape(steps * m, x.size(2)).mmuli(w, z);
+        Nd4j.gemm(x.reshape(steps * m, x.size(2)), w, z, false, false, 1.0, 0.0);
         INDArray out = s.next(x.dataType(), steps, m, h);
         INDArray c = s.next(x.dataType(), m, h);
         INDArray tmp = s.next(x.dataType(), m, h);
-        INDArray recurrent = s.next(x.dataType(), m, 4 * h);
         INDArray previous = null;
         for (long t = 0; t < steps; t++) {
             INDArray zt = z.get(NDArrayIndex.interval(t * m, (t + 1) * m), NDArrayIndex.all());
             if (previous != null) { // h_{-1} = 0: DL4J adds a product with zeros, exactly nothing
-                zt.addi(previous.mmuli(rw, recurrent));
+                Nd4j.gemm(previous, rw, zt, false, false, 1.0, 1.0);
             }
             zt.addiRowVector(b);
             INDArray a = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(0, h));
@@ -74,7 +73,7 @@ final class RecurrentLayers {
         long m = x.size(1);
         INDArray w = l.getParam("W");
         INDArray out = s.next(x.dataType(), steps * m, w.size(1));
-        x.reshape(steps * m, x.size(2)).mmuli(w, out);
+        Nd4j.gemm(x.reshape(steps * m, x.size(2)), w, out, false, false, 1.0, 0.0);
         out.addiRowVector(l.getParam("b"));
         ((org.deeplearning4j.nn.conf.layers.BaseLayer) l.conf().getLayer()).getActivationFn().getActivation(out, false);
         if (mask != null) {
@@ -89,7 +88,7 @@ final class RecurrentLayers {
         }
         INDArray w = l.getParam("W");
         INDArray out = s.next(x.dataType(), x.size(0), w.size(1));
-        x.mmuli(w, out);
+        Nd4j.gemm(x, w, out, false, false, 1.0, 0.0);
         out.addiRowVector(l.getParam("b"));
         ((org.deeplearning4j.nn.conf.layers.BaseLayer) l.conf().getLayer()).getActivationFn().getActivation(out, false);
         return out;
