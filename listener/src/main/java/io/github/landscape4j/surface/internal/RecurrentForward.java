@@ -39,15 +39,16 @@ import org.slf4j.LoggerFactory;
  * input products of all steps are one matrix product, a step is one product with the recurrent weights into that
  * step's slab and eight element-wise operations, and the last step of each example is one row gather.
  *
- * <p>The arithmetic is DL4J's ({@code LSTMHelpers.activateHelper}, no peepholes): {@code z = x_t·W + h·RW + b} (in
- * that order), blocks {@code [a | f | o | g]} with the layer's activation on {@code a} and the gate activation on the
- * rest, {@code c = f·c + g·a}, {@code h = act(c)·o}, and on a masked step {@code h} and {@code c} multiplied by the
- * step's mask. Output layers apply their activation per step and their (label) mask, as DL4J's do; the masks each
- * layer sees are DL4J's own, read from the copy after {@code setLayerMaskArrays}. Covered: {@code LSTM} (NCW),
- * {@code RnnOutputLayer} (NCW), dense and output layers on the last step, {@code LastTimeStepVertex},
- * {@code DuplicateToTimeSeriesVertex} and {@code MergeVertex} on the feature axis, without input preprocessors, in
- * a MultiLayerNetwork or ComputationGraph whose every input is a time series. Anything else: DL4J's forward. Before
- * a probe's first use {@link ProbeModel} compares this forward with DL4J's on it and keeps DL4J's on a mismatch.
+ * <p>The arithmetic is DL4J's ({@code LSTMHelpers.activateHelper}): {@code z = x_t·W + h·RW + b} (in that order),
+ * blocks {@code [a | f | o | g]} with the layer's activation on {@code a} and the gate activation on the rest,
+ * {@code c = f·c + g·a}, {@code h = act(c)·o}, and on a masked step {@code h} and {@code c} multiplied by the step's
+ * mask; a {@code GravesLSTM}'s peepholes as DL4J adds them. Output layers apply their activation per step and their
+ * (label) mask, as DL4J's do; the masks each layer sees are DL4J's own, read from the copy after
+ * {@code setLayerMaskArrays}. Covered: {@code LSTM} and {@code GravesLSTM} (NCW), {@code RnnOutputLayer} (NCW), dense
+ * and output layers on the last step, {@code LastTimeStepVertex}, {@code DuplicateToTimeSeriesVertex} and
+ * {@code MergeVertex} on the feature axis, without input preprocessors, in a MultiLayerNetwork or ComputationGraph
+ * whose every input is a time series. Anything else: DL4J's forward. Before a probe's first use its outputs are
+ * compared with DL4J's on it ({@link #output}); on a mismatch DL4J's forward is used from then on.
  */
 final class RecurrentForward {
     enum Kind { INPUT, LSTM, RNN_OUTPUT, DENSE, LAST_STEP, DUPLICATE, MERGE }
@@ -160,8 +161,10 @@ final class RecurrentForward {
 
     private static Kind kind(Layer l) {
         var c = l.conf().getLayer();
-        if (c.getClass() == org.deeplearning4j.nn.conf.layers.LSTM.class) {
-            return ((org.deeplearning4j.nn.conf.layers.LSTM) c).getRnnDataFormat() == RNNFormat.NWC ? null : Kind.LSTM;
+        if (c.getClass() == org.deeplearning4j.nn.conf.layers.LSTM.class
+                || c.getClass() == org.deeplearning4j.nn.conf.layers.GravesLSTM.class) {
+            return ((org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer) c).getRnnDataFormat() == RNNFormat.NWC
+                    ? null : Kind.LSTM;
         }
         if (c.getClass() == org.deeplearning4j.nn.conf.layers.RnnOutputLayer.class) {
             var r = (org.deeplearning4j.nn.conf.layers.RnnOutputLayer) c;

@@ -19,9 +19,15 @@ final class RecurrentLayers {
     private RecurrentLayers() {
     }
 
-    /** An LSTM over {@code x} ({@code [T, m, nIn]}); {@code mask} {@code [T, m]} or null. Returns {@code [T, m, H]}. */
+    /**
+     * An LSTM over {@code x} ({@code [T, m, nIn]}); {@code mask} {@code [T, m]} or null. Returns {@code [T, m, H]}.
+     * A {@code GravesLSTM} has peephole connections (the last 3 columns of its recurrent weights: {@code wFF},
+     * {@code wOO}, {@code wGG}): {@code c_{t-1}·wFF} enters the forget gate, {@code c_{t-1}·wGG} the input gate and
+     * {@code c_t·wOO} the output gate before their activations, as in DL4J.
+     */
     static INDArray lstm(Layer l, INDArray x, INDArray mask, Scratch s) {
-        var conf = (org.deeplearning4j.nn.conf.layers.LSTM) l.conf().getLayer();
+        var conf = (org.deeplearning4j.nn.conf.layers.AbstractLSTM) l.conf().getLayer();
+        boolean peepholes = conf instanceof org.deeplearning4j.nn.conf.layers.GravesLSTM;
         IActivation act = conf.getActivationFn();
         IActivation gate = conf.getGateActivationFn();
         INDArray w = l.getParam("W");
@@ -30,6 +36,11 @@ final class RecurrentLayers {
         long steps = x.size(0);
         long m = x.size(1);
         long h = rw.size(0);
+        INDArray rw4 = peepholes ? s.next(rw.dataType(), h, 4 * h).assign(rw.get(NDArrayIndex.all(),
+                NDArrayIndex.interval(0, 4 * h))) : rw;
+        INDArray wff = peepholes ? rw.get(NDArrayIndex.all(), NDArrayIndex.point(4 * h)).reshape(1, h) : null;
+        INDArray woo = peepholes ? rw.get(NDArrayIndex.all(), NDArrayIndex.point(4 * h + 1)).reshape(1, h) : null;
+        INDArray wgg = peepholes ? rw.get(NDArrayIndex.all(), NDArrayIndex.point(4 * h + 2)).reshape(1, h) : null;
         INDArray z = s.next(x.dataType(), steps * m, 4 * h);
         Nd4j.gemm(x.reshape(steps * m, x.size(2)), w, z, false, false, 1.0, 0.0);
         INDArray out = s.next(x.dataType(), steps, m, h);
@@ -39,20 +50,31 @@ final class RecurrentLayers {
         for (long t = 0; t < steps; t++) {
             INDArray zt = z.get(NDArrayIndex.interval(t * m, (t + 1) * m), NDArrayIndex.all());
             if (previous != null) { // h_{-1} = 0: DL4J adds a product with zeros, exactly nothing
-                Nd4j.gemm(previous, rw, zt, false, false, 1.0, 1.0);
+                Nd4j.gemm(previous, rw4, zt, false, false, 1.0, 1.0);
             }
-            zt.addiRowVector(b);
-            INDArray a = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(0, h));
-            act.getActivation(a, false);
-            gate.getActivation(zt.get(NDArrayIndex.all(), NDArrayIndex.interval(h, 4 * h)), false);
-            INDArray f = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(h, 2 * h));
-            INDArray o = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * h, 3 * h));
-            INDArray g = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(3 * h, 4 * h));
-            Nd4j.exec(new MulOp(g, a, tmp));
             if (t == 0) {
                 c.assign(0); // c_{-1} = 0: f·0 + g·a as DL4J computes it
             }
+            zt.addiRowVector(b);
+            INDArray a = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(0, h));
+            INDArray f = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(h, 2 * h));
+            INDArray o = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * h, 3 * h));
+            INDArray g = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(3 * h, 4 * h));
+            act.getActivation(a, false);
+            if (peepholes) {
+                f.addi(tmp.assign(c).muliRowVector(wff));
+                g.addi(tmp.assign(c).muliRowVector(wgg));
+                gate.getActivation(f, false);
+                gate.getActivation(g, false);
+            } else { // the three gates in one operation
+                gate.getActivation(zt.get(NDArrayIndex.all(), NDArrayIndex.interval(h, 4 * h)), false);
+            }
+            Nd4j.exec(new MulOp(g, a, tmp));
             c.muli(f).addi(tmp);
+            if (peepholes) {
+                o.addi(tmp.assign(c).muliRowVector(woo));
+                gate.getActivation(o, false);
+            }
             tmp.assign(c);
             act.getActivation(tmp, false);
             INDArray ht = out.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all());

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.GravesLSTM;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -49,13 +50,14 @@ class RecurrentForwardTest {
     }
 
     /**
-     * Two stacked LSTMs (tanh, then softsign with hard-sigmoid gates) and a per-step regression (identity, MSE) with
-     * feature and label masks.
+     * Three stacked recurrent layers (an LSTM with tanh, a GravesLSTM with peepholes, an LSTM with softsign and
+     * hard-sigmoid gates) and a per-step regression (identity, MSE) with feature and label masks.
      */
     private static MultiLayerNetwork stacked() {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(7)
                 .updater(new Adam(1e-2)).weightInit(WeightInit.XAVIER).list()
                 .layer(new LSTM.Builder().nIn(3).nOut(4).activation(Activation.TANH).build())
+                .layer(new GravesLSTM.Builder().nOut(6).activation(Activation.TANH).build())
                 .layer(new LSTM.Builder().nOut(5).activation(Activation.SOFTSIGN)
                         .gateActivationFunction(Activation.HARDSIGMOID).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2)
@@ -153,12 +155,12 @@ class RecurrentForwardTest {
 
     @Test
     void leavesOtherNetworksToDl4j() {
-        // peepholes (GravesLSTM)
-        MultiLayerNetwork graves = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
-                .layer(new GravesLSTM.Builder().nIn(3).nOut(4).build())
+        // a simple RNN
+        MultiLayerNetwork simple = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
+                .layer(new SimpleRnn.Builder().nIn(3).nOut(4).build())
                 .layer(new RnnOutputLayer.Builder().nIn(4).nOut(2).activation(Activation.SOFTMAX).build()).build());
-        graves.init();
-        assertThat(RecurrentForward.of(graves, p -> null)).isEmpty();
+        simple.init();
+        assertThat(RecurrentForward.of(simple, p -> null)).isEmpty();
         // time-major data format
         MultiLayerNetwork nwc = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
                 .layer(new LSTM.Builder().nIn(3).nOut(4).dataFormat(RNNFormat.NWC).build())
@@ -185,6 +187,7 @@ class RecurrentForwardTest {
         // and what it knows
         assertThat(RecurrentForward.of(AnyNets.seq2seq(), p -> null)).isPresent();
         assertThat(RecurrentForward.of(AnyNets.lstm(), p -> null)).isPresent();
+        assertThat(RecurrentForward.of(stacked(), p -> null)).isPresent(); // GravesLSTM's peepholes included
     }
 
     @Test
