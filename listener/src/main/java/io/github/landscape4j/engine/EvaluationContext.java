@@ -8,6 +8,7 @@ import io.github.landscape4j.sharpness.internal.Hessian;
 import io.github.landscape4j.surface.internal.ProbeModel;
 import io.github.landscape4j.store.ParameterTensor;
 import io.github.landscape4j.store.Slice;
+import io.github.landscape4j.store.Spectrum;
 import io.github.landscape4j.store.Surface;
 import io.github.landscape4j.surface.internal.SurfaceComputer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -36,6 +37,7 @@ public final class EvaluationContext {
     private final Clock clock;
     private final Map<String, Double> measures = new LinkedHashMap<>();
     private final Map<String, Map<String, Double>> perTensor = new LinkedHashMap<>();
+    private Spectrum spectrum;
     private final List<Surface> surfaces = new ArrayList<>();
     private final List<Slice> slices = new ArrayList<>();
     private INDArray thetaD;
@@ -284,6 +286,15 @@ public final class EvaluationContext {
 
     Map<String, Double> measures() {
         return measures;
+    }
+
+    /** Sets the snapshot's Hessian spectrum (see {@link Spectrum}). */
+    public void spectrum(Spectrum spectrum) {
+        this.spectrum = spectrum;
+    }
+
+    Spectrum spectrum() {
+        return spectrum;
     }
 
     Map<String, Map<String, Double>> perTensorMeasures() {

@@ -333,7 +333,8 @@ public final class LandscapeEngine {
         costs.taken(level, leveled, System.nanoTime() - start);
         return new Taken(new Snapshot(request.index(), request.iteration(), request.epoch(), request.wallMillis(),
                 bench.seed(), probeDescription(leveled), List.copyOf(ctx.surfaces()), List.copyOf(ctx.slices()),
-                ctx.measures(), ctx.perTensorMeasures(), clock.finish(), level.key()), theta, ctx.keptDirections(),
+                ctx.measures(), ctx.perTensorMeasures(), clock.finish(), level.key(), ctx.spectrum()), theta,
+                ctx.keptDirections(),
                 ctx.plannedPlanes(), leveled);
     }
 

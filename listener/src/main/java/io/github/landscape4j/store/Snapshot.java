@@ -31,10 +31,21 @@ import java.util.Map;
  *                     schedule took when the full snapshot did not fit ({@code medium}, {@code coarse},
  *                     {@code quick}: see {@code io.github.landscape4j.engine.SnapshotLevel}); its grid and probe are
  *                     in {@link #surfaces()} and {@link #probe()}
+ * @param spectrum     the Hessian's spectrum from the Lanczos run of {@code hessian_top}, or null (switched off,
+ *                     power iteration on a model too big for a Lanczos basis, or recorded before spectra)
  */
 public record Snapshot(int index, long iteration, int epoch, long wallMillis, long seed, Map<String, String> probe,
                        List<Surface> surfaces, List<Slice> slices, Map<String, Double> measures,
-                       Map<String, Map<String, Double>> perTensor, Map<String, Double> timingsMillis, String level) {
+                       Map<String, Map<String, Double>> perTensor, Map<String, Double> timingsMillis, String level,
+                       Spectrum spectrum) {
+
+    /** A snapshot without a Hessian spectrum. */
+    public Snapshot(int index, long iteration, int epoch, long wallMillis, long seed, Map<String, String> probe,
+                    List<Surface> surfaces, List<Slice> slices, Map<String, Double> measures,
+                    Map<String, Map<String, Double>> perTensor, Map<String, Double> timingsMillis, String level) {
+        this(index, iteration, epoch, wallMillis, seed, probe, surfaces, slices, measures, perTensor, timingsMillis,
+                level, null);
+    }
 
     /** A snapshot at the full level. */
     public Snapshot(int index, long iteration, int epoch, long wallMillis, long seed, Map<String, String> probe,

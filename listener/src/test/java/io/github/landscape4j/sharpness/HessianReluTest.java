@@ -117,6 +117,55 @@ class HessianReluTest {
     }
 
     @Test
+    void everyRitzValueOfTheSpectrumLiesWithinItsResidualOfAnExactEigenvalue() {
+        double[] eig = new EigenDecomposition(exact).getRealEigenvalues();
+        Hessian.Top top = hessian.top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(4), 12, 1e-12,
+                null, null);
+        io.github.landscape4j.sharpness.internal.Ritz ritz = top.ritz();
+        assertThat(ritz.values()).hasSize(12);
+        assertThat(ritz.values()[0]).isEqualTo(top.eigenvalue());
+        assertThat(ritz.residuals()[0]).isCloseTo(top.residual(), within(1e-12 * top.residual() + 1e-15));
+        assertThat(Arrays.stream(ritz.weights()).sum()).isCloseTo(1.0, within(1e-12));
+        for (int i = 0; i < 12; i++) {
+            double value = ritz.values()[i];
+            if (i > 0) {
+                assertThat(value).isLessThanOrEqualTo(ritz.values()[i - 1]); // largest first
+            }
+            assertThat(ritz.weights()[i]).isBetween(0.0, 1.0);
+            double nearest = Arrays.stream(eig).map(e -> Math.abs(e - value)).min().orElseThrow();
+            assertThat(nearest).as("Ritz value %d: an exact eigenvalue within its residual", i)
+                    .isLessThanOrEqualTo(ritz.residuals()[i] * (1 + 1e-5) + 1e-7);
+        }
+        // the top three are converged here: they are the three largest exact eigenvalues
+        double[] sorted = Arrays.stream(eig).sorted().toArray();
+        for (int k = 1; k <= 3; k++) {
+            double want = sorted[sorted.length - k];
+            assertThat(ritz.values()[k - 1]).as("λ_%d", k).isCloseTo(want, within(1e-4 * Math.abs(want)));
+        }
+    }
+
+    @Test
+    void theQuadratureGivesTheStartVectorsMomentsOfTheExactHessian() {
+        // stochastic Lanczos quadrature: Σ_j w_j θ_j^p = vᵀH^p v for the (unit) start vector v and p < 2k
+        int k = 6;
+        Hessian.Top top = hessian.top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(9), k, 1e-12,
+                null, null);
+        double[] v = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(9), theta.length())
+                .castTo(DataType.DOUBLE).toDoubleVector(); // the same draw as the run's start (every parameter)
+        RealVector start = MatrixUtils.createRealVector(v).unitVector();
+        RealVector power = start;
+        for (int p = 0; p < 2 * k; p++) {
+            double want = start.dotProduct(power);
+            double got = 0;
+            for (int j = 0; j < k; j++) {
+                got += top.ritz().weights()[j] * Math.pow(top.ritz().values()[j], p);
+            }
+            assertThat(got).as("moment %d", p).isCloseTo(want, within(1e-5 * Math.max(1, Math.abs(want))));
+            power = exact.operate(power);
+        }
+    }
+
+    @Test
     void lanczosFindsTheTopInFewerProductsThanPowerIteration() {
         double top = Arrays.stream(new EigenDecomposition(exact).getRealEigenvalues()).max().orElseThrow();
         Hessian.Top lanczos = hessian.top(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(4), 20, 1e-3,

@@ -163,7 +163,7 @@ public final class ShardedSnapshot implements Serializable {
         Map<String, Double> timings = new LinkedHashMap<>(p.timingsMillis());
         timings.put("plane rows (sharded, summed)", pieces.stream().mapToLong(PlaneRows::nanos).sum() / 1e6);
         return new Snapshot(p.index(), p.iteration(), p.epoch(), p.wallMillis(), p.seed(), p.probe(), surfaces,
-                slices, p.measures(), p.perTensor(), timings, p.level());
+                slices, p.measures(), p.perTensor(), timings, p.level(), p.spectrum());
     }
 
     private static void put(double[][][] g, PlaneRows r, PlaneTask task) {

@@ -36,13 +36,12 @@ public final class Hessian {
      * Top eigenvalue, its eigenvector, the number of Hessian-vector products it took, and the residual
      * {@code ||H·y − λ·y||} of the returned pair ({@code y} a unit vector; NaN where unknown): some eigenvalue of the
      * measured block lies within it of {@code λ} (for symmetric {@code H}). From Lanczos it is {@code β_k·|s_k|}, the
-     * last off-diagonal times the Ritz vector's last component, with no extra product.
+     * last off-diagonal times the Ritz vector's last component, with no extra product. {@code ritz}: every Ritz pair
+     * of a Lanczos run over the whole block ({@link Ritz}), else null.
      */
-    public record Top(double eigenvalue, INDArray eigenvector, int hvps, double residual) {
-        public Top(double eigenvalue, INDArray eigenvector, int hvps) {
-            this(eigenvalue, eigenvector, hvps, Double.NaN);
-        }
+    public record Top(double eigenvalue, INDArray eigenvector, int hvps, double residual, Ritz ritz) {
     }
+
 
     /** Default finite-difference step relative to {@code max(||θ||, 1)}, in parameter norm (double precision). */
     public static final double RELATIVE_STEP = 1e-8;
@@ -165,7 +164,7 @@ public final class Hessian {
         }
         Top shifted = power(theta, probe, rng, maxIterations, tolerance, only, deflate, dominant.eigenvalue());
         return new Top(shifted.eigenvalue(), shifted.eigenvector(), dominant.hvps() + shifted.hvps(),
-                shifted.residual());
+                shifted.residual(), null);
     }
 
     /**
@@ -202,7 +201,7 @@ public final class Hessian {
             restrict(w, only, deflate);
             alpha[j] = Nd4j.getBlasWrapper().dot(w, q);
             if (!Double.isFinite(alpha[j])) {
-                return new Top(alpha[j], q.dup(), j + 1); // a diverged model: no curvature
+                return new Top(alpha[j], q.dup(), j + 1, Double.NaN, null); // a diverged model: no curvature
             }
             INDArray previous = basis.get(NDArrayIndex.interval(0, j + 1), NDArrayIndex.all());
             INDArray row = w.reshape(1, t.length());
@@ -231,7 +230,8 @@ public final class Hessian {
         INDArray s = Nd4j.createFromArray(ritz).castTo(model.dataType()).reshape(1, k);
         INDArray vector = s.mmul(basis.get(NDArrayIndex.interval(0, k), NDArrayIndex.all())).reshape(t.length());
         double residual = Math.abs(beta[k - 1] * ritz[k - 1]);
-        return new Top(lambda, vector.divi(vector.norm2Number()), k, residual);
+        Ritz all = only == null && deflate == null && scale == null ? Tridiagonal.ritz(alpha, beta, k) : null;
+        return new Top(lambda, vector.divi(vector.norm2Number()), k, residual, all);
     }
 
     /**
@@ -294,7 +294,7 @@ public final class Hessian {
                 break;
             }
         }
-        return new Top(lambda + shift, v, used, residual); // the residual of the previous iterate's pair
+        return new Top(lambda + shift, v, used, residual, null); // the residual of the previous iterate's pair
     }
 
     /** Hutchinson's trace estimate from {@code samples} Rademacher vectors (deflated, see {@link #traceEstimate}). */
