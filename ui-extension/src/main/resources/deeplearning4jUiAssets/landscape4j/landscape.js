@@ -1,7 +1,7 @@
 // landscape4j's page: reads the JSON API under /landscape/api and draws it with Plotly (modules in js/). It computes
 // nothing but display transforms (log10 of losses, smoothing). It follows runs live by polling /landscape/api/runs.
 import {$, draw, drawMillis, exportLinks, pause, valueAxis} from './js/plot.js';
-import {drawCompareSurface, drawSlices, drawSurfaces, scaleOf} from './js/surfaces.js';
+import {drawCompareSurface, drawSlices, drawSpectrum, drawSurfaces, scaleOf} from './js/surfaces.js';
 import {buildPanels, drawSeries, measurePanels, moveMarker, panelTraces, syncZoom, unitText, verdict, X_AXES}
   from './js/series.js';
 import {disconnected, offlineSource, runStatus} from './js/status.js';
@@ -493,6 +493,7 @@ async function showSnapshot(run, index) {
   await pause();
   drawSlices(ui, run, snap, scale);
   const m = state.measures[run] && state.measures[run].body;
+  drawSpectrum(run, snap, m && m.spectrumRange);
   moveMarker(markerX(m, index));
   updateVerdicts(m, index);
 }
@@ -504,7 +505,7 @@ function updateVerdicts(m, index) {
   }
 }
 
-const LANDSCAPE_CHARTS = ['chart-contour', 'chart-surface3d', 'chart-pca', 'chart-slices'];
+const LANDSCAPE_CHARTS = ['chart-contour', 'chart-surface3d', 'chart-pca', 'chart-slices', 'chart-spectrum'];
 
 function clearLandscape() {
   for (const id of LANDSCAPE_CHARTS) {

@@ -249,6 +249,50 @@ function sliceExtent(traces) {
   return [lo, hi];
 }
 
+/**
+ * The snapshot's Hessian spectrum (stochastic Lanczos quadrature of λ_max's run): the Gaussian-smoothed density
+ * {@code Σ w_j N(t; θ_j, σ²)} over one eigenvalue range for the whole run ({@code range}, from the server), σ a
+ * hundredth of it, on a log axis fixed from the tallest possible peak {@code 1/(σ√(2π))} down six decades; λ₁..λ₃
+ * marked with their residuals as horizontal error bars.
+ */
+export function drawSpectrum(run, snap, range) {
+  const sp = snap.spectrum;
+  const layout = {titleText: 'Hessian spectrum, iteration ' + snap.iteration,
+    emptyText: 'no Hessian spectrum in this snapshot (λ_max off, or power iteration on a model too big for Lanczos)'};
+  if (!sp || !sp.values || sp.values.length === 0) {
+    draw('chart-spectrum', [], layout);
+    return;
+  }
+  const values = sp.values.filter((v) => typeof v === 'number' && isFinite(v));
+  const lo0 = range && range.length === 2 ? range[0] : Math.min(...values);
+  const hi0 = range && range.length === 2 ? range[1] : Math.max(...values);
+  const sigma = Math.max(hi0 - lo0, Math.abs(hi0) * 1e-3, 1e-12) / 100;
+  const lo = lo0 - 5 * sigma;
+  const hi = hi0 + 5 * sigma;
+  const peak = 1 / (sigma * Math.sqrt(2 * Math.PI));
+  const density = (t) => sp.values.reduce((d, v, j) => d + sp.weights[j] * peak
+      * Math.exp(-(t - v) * (t - v) / (2 * sigma * sigma)), 0);
+  const xs = [];
+  for (let i = 0; i <= 400; i++) xs.push(lo + (hi - lo) * i / 400);
+  const ys = xs.map(density).map((d) => d > peak * 1e-7 ? d : null); // under the axis: a gap, never log(0)
+  const top = sp.values.slice(0, 3);
+  const traces = [
+    {type: 'scatter', mode: 'lines', name: 'density (' + sp.values.length + ' Ritz values)', x: xs, y: ys,
+      line: {color: '#1f77b4'}, hovertemplate: 'eigenvalue %{x:.4g}<br>density %{y:.3g}<extra></extra>'},
+    {type: 'scatter', mode: 'markers', name: 'λ₁, λ₂, λ₃ ± residual', x: top,
+      y: top.map((v) => Math.max(density(v), peak * 1e-6)),
+      error_x: {type: 'data', array: sp.residuals.slice(0, 3), visible: true, color: '#d62728'},
+      text: top.map((v, k) => 'λ' + (k + 1) + ' = ' + fmt(v) + ' ± ' + fmt(sp.residuals[k])),
+      hovertemplate: '%{text}<extra></extra>', marker: {color: '#d62728', size: 8}},
+  ];
+  Object.assign(layout, {
+    xaxis: {title: {text: 'Hessian eigenvalue (loss/θ²)'}, range: [lo, hi], zeroline: true},
+    yaxis: {title: {text: 'density (1/(loss/θ²))'}, type: 'log', exponentformat: 'power',
+      range: [Math.log10(peak) - 6, Math.log10(peak) + 0.2]},
+  });
+  draw('chart-spectrum', traces, layout, fileName(run, snap, 'spectrum'));
+}
+
 /** One compared run's newest random-plane surface, on the scale shared by both runs. */
 export function drawCompareSurface(id, run, snap, scale, colour) {
   const k = snap ? surfaceIndex(snap, 'random') : -1;

@@ -117,7 +117,25 @@ class LivePageTest {
                 .isEqualTo("% of 1 + loss");
         assertThat(browser.js("return document.getElementById('chart-m-sharpness_loss').layout.yaxis.title.text"))
                 .isEqualTo("loss");
-        assertThat(browser.traceNames("chart-m-hessian_top")).containsExactly("top Hessian eigenvalue λ_max");
+        assertThat(browser.traceNames("chart-m-hessian_top")).containsExactly("top Hessian eigenvalue λ_max",
+                "second Hessian eigenvalue λ₂", "third Hessian eigenvalue λ₃");
+        // the shown snapshot's Hessian spectrum: a smoothed density and λ₁..λ₃ with their residuals as error bars,
+        // on the eigenvalue range of the whole run (from the measures API)
+        assertThat(browser.traces("chart-spectrum")).isEqualTo(2);
+        assertThat(browser.points("chart-spectrum")).isGreaterThan(20);
+        assertThat(((Number) browser.js("return document.getElementById('chart-spectrum').data[1].error_x.array"
+                + ".filter((v) => v >= 0).length;")).intValue()).isEqualTo(3);
+        assertThat(browser.js("return document.getElementById('chart-spectrum').layout.xaxis.title.text"))
+                .isEqualTo("Hessian eigenvalue (loss/θ²)");
+        Object range = browser.js("return document.getElementById('chart-spectrum').layout.xaxis.range;");
+        Object runRange = browser.js("return fetch(arguments[0]).then((r) => r.json()).then((m) => m.spectrumRange);",
+                ui.url() + "/api/runs/" + a.run().runId() + "/measures");
+        assertThat(((java.util.List<?>) runRange)).hasSize(2);
+        double lo = ((Number) ((java.util.List<?>) runRange).get(0)).doubleValue();
+        double hi = ((Number) ((java.util.List<?>) runRange).get(1)).doubleValue();
+        assertThat(((Number) ((java.util.List<?>) range).get(0)).doubleValue()).isLessThan(lo);
+        assertThat(((Number) ((java.util.List<?>) range).get(1)).doubleValue()).isGreaterThan(hi)
+                .isLessThan(hi + 0.1 * (hi - lo));
         // downloads named <run>-snapshot<k>-<part>.<ext>, images too, k as the page counts (this is snapshot 2 of 2)
         String run = a.run().runId();
         assertThat(browser.js("return [...document.querySelectorAll('#surface-exports a, #slice-exports a')]"

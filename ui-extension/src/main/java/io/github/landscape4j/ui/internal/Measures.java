@@ -23,9 +23,11 @@ import java.util.TreeSet;
  * @param lossRange  {@code [lowest, 99th percentile]} of the finite positive train-probe losses on the run's
  *                   surfaces and slices (the top is robust to the few blown-up corners of a wide plane); empty when
  *                   there are none
+ * @param spectrumRange {@code [lowest, highest]} Ritz value of the run's Hessian spectra (so the page draws every
+ *                   snapshot's spectrum on one eigenvalue axis); empty when no snapshot has one
  */
 public record Measures(int[] index, long[] iteration, int[] epoch, long[] wallMillis, Map<String, double[]> measures,
-                       double[] lossRange, String[] level) {
+                       double[] lossRange, String[] level, double[] spectrumRange) {
 
     /** Share of the losses allowed above the top of {@link #lossRange()}. */
     static final double CLIPPED_ABOVE = 0.01;
@@ -56,7 +58,24 @@ public record Measures(int[] index, long[] iteration, int[] epoch, long[] wallMi
                 cols.get(k)[i] = s.measure(k);
             }
         }
-        return new Measures(index, iteration, epoch, wall, cols, lossRange(snapshots), level);
+        return new Measures(index, iteration, epoch, wall, cols, lossRange(snapshots), level,
+                spectrumRange(snapshots));
+    }
+
+    static double[] spectrumRange(List<Snapshot> snapshots) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Snapshot s : snapshots) {
+            if (s.spectrum() != null) {
+                for (double v : s.spectrum().values()) {
+                    if (Double.isFinite(v)) {
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                }
+            }
+        }
+        return lo <= hi ? new double[] {lo, hi} : new double[0];
     }
 
     static double[] lossRange(List<Snapshot> snapshots) {
