@@ -30,6 +30,11 @@ public record StudyAnalysis(int permutations, int resamples, long seed) {
 
     /** Groups of measures that are outcomes, errors or diagnostics, not predictors of the gap. */
     private static final Set<String> NOT_PREDICTORS = Set.of("diagnostic", "loss_se", "gap_loss", "gap_accuracy");
+    /**
+     * Descriptive measures drawn beside a predictor but not tested themselves: the Hessian's second and third
+     * eigenvalues (λ_max's panel) would add tests to the multiple-testing correction without a hypothesis behind them.
+     */
+    private static final Set<String> DESCRIPTIVE = Set.of("hessian_top_2", "hessian_top_3");
 
     public StudyAnalysis {
         if (permutations < 1 || resamples < 1) {
@@ -45,13 +50,13 @@ public record StudyAnalysis(int permutations, int resamples, long seed) {
 
     /**
      * The measures analysed as predictors: every measure but the gaps, the validation probe's own values, the
-     * standard errors and the diagnostics.
+     * standard errors, the diagnostics and the descriptive λ₂, λ₃.
      */
     public static List<MeasureDescriptor> predictors(List<MeasureDescriptor> measures) {
         Set<String> errors = new java.util.HashSet<>();
         measures.forEach(d -> errors.add(d.errorKey()));
         return measures.stream().filter(d -> !NOT_PREDICTORS.contains(d.group()) && !d.key().startsWith("val_")
-                && !d.key().equals("diverged") && !errors.contains(d.key())).toList();
+                && !d.key().equals("diverged") && !errors.contains(d.key()) && !DESCRIPTIVE.contains(d.key())).toList();
     }
 
     /** Every predictor against every gap, in the order of the study's measures then {@link #GAPS}. */

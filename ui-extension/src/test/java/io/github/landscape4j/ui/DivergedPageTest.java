@@ -65,8 +65,11 @@ class DivergedPageTest {
                 assertThat(hidden).contains("chart-m-regression", "chart-m-gap_loss").doesNotContain("chart-m-loss");
             });
             // the measure panels keep the first snapshot's values: the diverged one leaves a gap, not a zero
+            // (λ_max and λ₂ of the first snapshot's 2-step Lanczos run)
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(browser.points("chart-m-hessian_top")).isEqualTo(1));
+                    assertThat(browser.points("chart-m-hessian_top")).isEqualTo(2));
+            assertThat(browser.js("return document.getElementById('chart-spectrum').textContent;").toString())
+                    .contains("undefined: the model has diverged");
             browser.screenshot("8-diverged");
         } finally {
             UIServer.stopInstance();
