@@ -16,6 +16,12 @@ import java.util.List;
  * row-major) and buffers handed out by a {@link Scratch}.
  */
 final class RecurrentLayers {
+    /**
+     * Most values of an LSTM's input products held at once (steps × examples × 4 × hidden): 16M, 64 MB in float; a
+     * longer probe's are computed a chunk of steps at a time.
+     */
+    static long MAX_GATE_VALUES = 16L << 20;
+
     private RecurrentLayers() {
     }
 
@@ -41,14 +47,22 @@ final class RecurrentLayers {
         INDArray wff = peepholes ? rw.get(NDArrayIndex.all(), NDArrayIndex.point(4 * h)).reshape(1, h) : null;
         INDArray woo = peepholes ? rw.get(NDArrayIndex.all(), NDArrayIndex.point(4 * h + 1)).reshape(1, h) : null;
         INDArray wgg = peepholes ? rw.get(NDArrayIndex.all(), NDArrayIndex.point(4 * h + 2)).reshape(1, h) : null;
-        INDArray z = s.next(x.dataType(), steps * m, 4 * h);
-        Nd4j.gemm(x.reshape(steps * m, x.size(2)), w, z, false, false, 1.0, 0.0);
+        long chunk = Math.max(1, Math.min(steps, MAX_GATE_VALUES / (m * 4 * h))); // steps whose input products fit
+        INDArray z = s.next(x.dataType(), chunk * m, 4 * h);
+        INDArray x2 = x.reshape(steps * m, x.size(2));
         INDArray out = s.next(x.dataType(), steps, m, h);
         INDArray c = s.next(x.dataType(), m, h);
         INDArray tmp = s.next(x.dataType(), m, h);
         INDArray previous = null;
         for (long t = 0; t < steps; t++) {
-            INDArray zt = z.get(NDArrayIndex.interval(t * m, (t + 1) * m), NDArrayIndex.all());
+            long k = t % chunk;
+            if (k == 0) { // the input products of the next chunk of steps, one matrix product
+                long n = Math.min(chunk, steps - t);
+                Nd4j.gemm(x2.get(NDArrayIndex.interval(t * m, (t + n) * m), NDArrayIndex.all()), w,
+                        n == chunk ? z : z.get(NDArrayIndex.interval(0, n * m), NDArrayIndex.all()), false, false,
+                        1.0, 0.0);
+            }
+            INDArray zt = z.get(NDArrayIndex.interval(k * m, (k + 1) * m), NDArrayIndex.all());
             if (previous != null) { // h_{-1} = 0: DL4J adds a product with zeros, exactly nothing
                 Nd4j.gemm(previous, rw4, zt, false, false, 1.0, 1.0);
             }

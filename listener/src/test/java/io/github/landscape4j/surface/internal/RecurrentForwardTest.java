@@ -121,6 +121,22 @@ class RecurrentForwardTest {
     }
 
     @Test
+    void longProbesTakeTheirInputProductsAChunkOfStepsAtATime() {
+        MultiLayerNetwork net = stacked();
+        Probe probe = Probes.of(AnyNets.sequences(30, 6), 30, "test");
+        long kept = RecurrentLayers.MAX_GATE_VALUES;
+        try {
+            // one step at a time, then 4 steps at a time (the 6 steps end in a chunk of 2) for the widest layer (6)
+            for (long values : new long[]{1, 4L * 30 * 4 * 6}) {
+                RecurrentLayers.MAX_GATE_VALUES = values;
+                sameOutputs(net, probe);
+            }
+        } finally {
+            RecurrentLayers.MAX_GATE_VALUES = kept;
+        }
+    }
+
+    @Test
     void planesAndLinesEqualTheGenericPath() {
         ComputationGraph g = seq2seq();
         Probe train = probe(AnyNets.seq2seqData(40, 5));
