@@ -46,6 +46,14 @@ public final class SameSnapshot {
         }
         assertThat(bits(actual.measures())).isEqualTo(bits(expected.measures()));
         assertThat(actual.perTensor()).isEqualTo(expected.perTensor());
+        if (expected.spectrum() == null) {
+            assertThat(actual.spectrum()).isNull();
+        } else { // the Hessian's spectrum, bit for bit
+            assertThat(actual.spectrum().values()).containsExactly(expected.spectrum().values());
+            assertThat(actual.spectrum().weights()).containsExactly(expected.spectrum().weights());
+            assertThat(actual.spectrum().residuals()).containsExactly(expected.spectrum().residuals());
+            assertThat(actual.spectrum().scope()).isEqualTo(expected.spectrum().scope());
+        }
         assertThat(actual.probe()).isEqualTo(expected.probe());
     }
 
