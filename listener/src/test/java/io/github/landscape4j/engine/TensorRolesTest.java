@@ -54,4 +54,36 @@ class TensorRolesTest {
         assertThat(TensorRole.of(Models.tensors(net).stream().filter(t -> t.name().equals("0_g")).findFirst()
                 .orElseThrow())).isEqualTo(TensorRole.BATCHNORM);
     }
+
+    /**
+     * A graph whose vertices were added out of topological order keeps its parameters in topological order, not in
+     * its parameter table's: each tensor's offset must point at its own values (was: a batch-norm layer's gamma and
+     * running statistics reported where a dense layer's weights are, so directions moved the statistics).
+     */
+    @Test
+    void offsetsOfAGraphBuiltOutOfTopologicalOrderPointAtTheirOwnValues() {
+        org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(
+                new NeuralNetConfiguration.Builder().seed(1).graphBuilder().addInputs("in")
+                        .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(5))
+                        .addLayer("d1", new DenseLayer.Builder().nOut(4).build(), "in")
+                        .addLayer("bn1", new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().build(), "d1")
+                        .addLayer("d2", new DenseLayer.Builder().nOut(3).build(), "in")
+                        .addVertex("m", new org.deeplearning4j.nn.conf.graph.MergeVertex(), "bn1", "d2")
+                        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
+                                .activation(Activation.SOFTMAX).build(), "m")
+                        .setOutputs("out").build());
+        g.init();
+        java.util.List<String> keys = new java.util.ArrayList<>(g.paramTable().keySet());
+        for (int k = 0; k < keys.size(); k++) {
+            g.getParam(keys.get(k)).assign(k + 1);
+        }
+        org.nd4j.linalg.api.ndarray.INDArray flat = g.params().reshape(g.params().length());
+        for (ParameterTensor t : Models.tensors(g)) {
+            org.nd4j.linalg.api.ndarray.INDArray at = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(
+                    t.offset(), t.offset() + t.length()));
+            double expected = keys.indexOf(t.name()) + 1;
+            assertThat(at.minNumber().doubleValue()).as(t.name()).isEqualTo(expected);
+            assertThat(at.maxNumber().doubleValue()).as(t.name()).isEqualTo(expected);
+        }
+    }
 }

@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -37,8 +36,8 @@ import static org.assertj.core.api.Assertions.within;
  * against DL4J's own backpropagation on the same double-precision copy: the gradient to rounding, {@code H·v} against
  * a central difference of DL4J gradients ({@code O(h²)}), per-tensor blocks, and single against double precision for
  * products, the top eigenvalue and the trace; on a LeNet-like ReLU/max-pool/softmax network (NCHW, flat input),
- * an NHWC one with tanh, an activation layer, average pooling and a mean-squared-error output; batch norm keeps
- * DL4J's path.
+ * an NHWC one with tanh, an activation layer, average pooling and a mean-squared-error output; batch norm takes
+ * {@code ExactGraph} ({@link ExactGraphTest}).
  */
 class ExactChainTest {
 
@@ -103,22 +102,6 @@ class ExactChainTest {
         double trF = hf.trace(theta, probe, Nd4j.getRandomFactory().getNewRandomInstance(3), 10);
         double trD = fd.trace(thetaD, probe, Nd4j.getRandomFactory().getNewRandomInstance(3), 10);
         assertThat(trF).as("Hutchinson trace, same draws").isCloseTo(trD, within(1e-4 * Math.abs(trD)));
-    }
-
-    @Test
-    void batchNormConvolutionKeepsFiniteDifferences() {
-        MultiLayerNetwork bn = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build())
-                .layer(new BatchNormalization.Builder().build())
-                .layer(new ActivationLayer(Activation.RELU))
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutionalFlat(10, 10, 1))
-                .build());
-        bn.init();
-        Probe probe = probe(false, false);
-        assertThat(ProbeModel.of(bn, DataType.DOUBLE).hasExactCurvature(probe)).isFalse();
-        assertThat(ProbeModel.of(bn, DataType.DOUBLE).curvature(probe)).isEmpty();
     }
 
     private static MultiLayerNetwork lenet() {

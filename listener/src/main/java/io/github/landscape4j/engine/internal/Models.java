@@ -314,7 +314,11 @@ public final class Models {
         long next = 0;
         for (Map.Entry<String, INDArray> e : model.paramTable().entrySet()) {
             INDArray v = e.getValue();
-            long offset = v.data() == flat.data() ? v.offset() - flat.offset() : next;
+            // a view of the flattened vector: the same buffer object (MultiLayerNetwork) or another wrapper of the same
+            // memory (ComputationGraph); its offset then says where it is, which for a graph whose vertices were added
+            // out of topological order is not where the parameter table's order would put it
+            boolean view = v.data() == flat.data() || (v.data().address() != 0 && v.data().address() == flat.data().address());
+            long offset = view ? v.offset() - flat.offset() : next;
             out.add(new ParameterTensor(e.getKey(), offset, v.shape(), roles.get(e.getKey())));
             next = offset + v.length();
         }

@@ -9,6 +9,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Curvature {
 
+    /** An exact path of a network ({@link ExactChain}, {@link ExactGraph}): centres on one probe at a time. */
+    interface Path {
+        /**
+         * The gradient at {@code params} on inputs {@code x} and labels {@code y} (the params' data type), with what
+         * Hessian-vector products there reuse; empty when the path turns out not to apply there.
+         */
+        java.util.Optional<Centre> centre(INDArray params, INDArray x, INDArray y);
+
+        /** Frees the products' workspace on the calling thread (after a snapshot). */
+        void release();
+    }
+
     /** One centre of an exact path: sums over the probe's examples. */
     interface Centre {
         /** The gradient at the centre; do not modify it. */

@@ -35,7 +35,7 @@ import java.util.Optional;
  * strict mode). Other networks (batch norm, graphs, recurrent layers, masks) use finite differences of DL4J's gradients
  * in double precision ({@link io.github.landscape4j.sharpness.internal.Hessian}). Sums over the probe's examples.
  */
-final class ExactChain {
+final class ExactChain implements Curvature.Path {
     private static final LayerWorkspaceMgr OUTSIDE = LayerWorkspaceMgr.noWorkspaces();
     /** Temporaries of one product: a product allocates hundreds of megabytes on a CNN's probe. */
     private final Scratch scratch = new Scratch("chain");
@@ -82,7 +82,8 @@ final class ExactChain {
      * The gradient at {@code params} on inputs {@code x} and labels {@code y} (the params' data type), with what
      * Hessian-vector products there reuse; empty when a max pooling's windows turn out not to tile its input.
      */
-    Optional<Curvature.Centre> centre(INDArray params, INDArray x, INDArray y) {
+    @Override
+    public Optional<Curvature.Centre> centre(INDArray params, INDArray x, INDArray y) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return Optional.ofNullable(pass(params, x, y));
         }
@@ -182,8 +183,8 @@ final class ExactChain {
         }
     }
 
-    /** Frees the products' workspace on the calling thread (after a snapshot). */
-    void release() {
+    @Override
+    public void release() {
         scratch.release();
     }
 

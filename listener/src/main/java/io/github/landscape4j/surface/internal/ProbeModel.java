@@ -43,11 +43,8 @@ public final class ProbeModel {
     private final Map<Probe, RowBuffers> buffers = new IdentityHashMap<>();
     /** Exact gradients and Hessian-vector products of a plain MLP ({@link ExactMlp}); null: DL4J's gradient. */
     private ExactMlp exact;
-    /**
-     * Exact Hessian-vector products of a convolutional chain ({@link ExactChain}), built on first use; null when
-     * not yet asked or when {@link #chainChecked} found none.
-     */
-    private ExactChain chain;
+    /** Exact products of a convolutional chain ({@link ExactChain}) or of a graph ({@link ExactGraph}); built on first use. */
+    private Curvature.Path chain;
     private boolean chainChecked;
     /** The fast forward of a recurrent network ({@link RecurrentForward}), built on first use; null: none. */
     private RecurrentForward recurrent;
@@ -121,7 +118,6 @@ public final class ProbeModel {
     public boolean summedOverExamples() {
         return heads.summedOverExamples();
     }
-
 
     /** Loss and accuracy without the standard error (NaN): what a grid point needs. */
     public Evaluation evaluatePoint(Probe probe) {
@@ -317,8 +313,8 @@ public final class ProbeModel {
     }
 
     /**
-     * Exact curvature at the copy's current parameters on {@code probe}, when the network is a plain MLP that
-     * {@link ExactMlp} covers and the probe has no masks; else empty (finite differences of {@link #gradient}).
+     * Exact curvature at the copy's current parameters on {@code probe} ({@link #hasExactCurvature}); else empty
+     * (finite differences of {@link #gradient}).
      */
     public Optional<Curvature> curvature(Probe probe) {
         double scale = heads.weight(0, probe.size()) / probe.size();
@@ -332,11 +328,12 @@ public final class ProbeModel {
         return chain.centre(params(), t[0], t[1]).map(c -> new Curvature(c, scale));
     }
 
-    /** Whether {@link ExactChain} covers the copy on {@code probe} (built on first use). */
+    /** Whether {@link ExactChain} or {@link ExactGraph} covers the copy on {@code probe} (built on first use). */
     private boolean chained(Probe probe) {
         if (!chainChecked) {
             chainChecked = true;
-            chain = exact == null ? ExactChain.of(copy).orElse(null) : null;
+            chain = exact != null ? null : ExactChain.of(copy).<Curvature.Path>map(c -> c)
+                    .or(() -> ExactGraph.of(copy)).orElse(null);
         }
         return chain != null && (dataType() == DataType.FLOAT || dataType() == DataType.DOUBLE)
                 && !probe.masked() && probe.features().length == 1 && probe.labels()[0].rank() == 2;
@@ -366,8 +363,8 @@ public final class ProbeModel {
     }
 
     /**
-     * Whether {@link #curvature} is exact on {@code probe} (a plain MLP or a convolutional chain, float or double, no
-     * masks); a chain's max pooling may still turn out not to tile its input at the centre (then empty).
+     * Whether {@link #curvature} is exact on {@code probe} (a plain MLP, a convolutional chain or graph, float or
+     * double, no masks); a max pooling may still turn out not to tile its input at the centre (then empty).
      */
     public boolean hasExactCurvature(Probe probe) {
         return exact(probe) || chained(probe);
