@@ -133,16 +133,17 @@ public final class EvaluationContext {
     /**
      * The gradient of the mean train-probe loss (without regularization) at the centre, over every parameter;
      * computed once per snapshot and shared with the Hessian-vector products. Exact in the model's own type where
-     * the network is a plain MLP or a chain of convolutions, pooling and dense layers ({@link #hessian()}), else
-     * DL4J's in double precision. Do not modify it.
+     * the network has an exact path (a plain MLP, a convolutional chain, a graph or batch-norm network of the layers
+     * {@code ExactGraph} takes; batch norm in inference mode there, {@link #hessian()}), else DL4J's in double
+     * precision (batch norm in training mode). Do not modify it.
      */
     public INDArray gradient() {
         return hessian().gradientAt(curvatureCentre(), train()); // cached there
     }
 
     /**
-     * The centre in the data type of {@link #hessian()}'s copy: the model's own when its products are exact (a plain
-     * MLP), else double precision (finite differences).
+     * The centre in the data type of {@link #hessian()}'s copy: the model's own when its products are exact, else
+     * double precision (finite differences).
      */
     public INDArray curvatureCentre() {
         return hessian().model() == bench.floatModel() ? theta : centreDouble();
@@ -224,7 +225,7 @@ public final class EvaluationContext {
 
     /**
      * Internal: Hessian-vector products for the built-in parts: exact ones on the copy in the model's own type where
-     * the network is a plain MLP or a convolutional chain ({@link ProbeModel#curvature}: no finite-difference step,
+     * the network has an exact path ({@link ProbeModel#curvature}: no finite-difference step,
      * so single precision suffices, and convolutions run on oneDNN's float kernels where the backend has them), else
      * finite differences on the double-precision copy.
      */

@@ -177,8 +177,7 @@ class EpsilonSharpnessTest {
         Model[] nets = {cnn, graph};
         Probe[] probes = {Probes.of(DataSet.merge(images), 96, "test"), Probes.of(DataSet.merge(rows), 96, "test")};
         for (int n = 0; n < nets.length; n++) {
-            ProbeModel single = ProbeModel.of(nets[n], null);
-            assertThat(single.hasExactCurvature(probes[n])).isFalse();
+            ProbeModel single = ProbeModel.of(nets[n], null); // its gradients: DL4J's (not a plain MLP)
             Sharpness.Ascent[][] ascents = doubleAndSingleAscents(nets[n], probes[n], single,
                     ProbeModel.of(nets[n], DataType.DOUBLE));
             for (int a = 0; a < 2; a++) {

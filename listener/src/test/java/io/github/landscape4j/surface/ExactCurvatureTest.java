@@ -25,6 +25,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The exact gradient and Hessian-vector products of plain MLPs (ProbeModel's R-operator path) against DL4J's own
@@ -97,7 +98,7 @@ class ExactCurvatureTest {
     }
 
     @Test
-    void batchNormNetworkKeepsDl4jBackpropagation() {
+    void batchNormNetworkTakesTheGraphPathInInferenceMode() {
         MultiLayerNetwork bn = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).list()
                 .layer(new DenseLayer.Builder().nIn(5).nOut(6).activation(Activation.RELU).build())
                 .layer(new BatchNormalization.Builder().nOut(6).build())
@@ -106,7 +107,23 @@ class ExactCurvatureTest {
                 .build());
         bn.init();
         Probe probe = Probes.of(data(5, 3, false, 40), 40, "bn");
-        assertThat(ProbeModel.of(bn, DataType.DOUBLE).curvature(probe)).isEmpty();
+        ProbeModel model = ProbeModel.of(bn, DataType.DOUBLE);
+        INDArray theta = model.params().dup();
+        INDArray g = model.curvature(probe).orElseThrow().gradient(); // ExactGraph (ExactGraphTest checks its numbers)
+        INDArray u = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(5), theta.length()).castTo(DataType.DOUBLE);
+        for (io.github.landscape4j.store.ParameterTensor t : io.github.landscape4j.engine.internal.Models.tensors(bn)) {
+            if ("batchnorm_statistics".equals(t.role())) {
+                u.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(t.offset(), t.offset() + t.length())).assign(0);
+            }
+        }
+        double h = 1e-6;
+        model.load(theta.add(u.mul(h)));
+        double plus = model.evaluate(probe).loss(); // inference mode, as every snapshot loss
+        model.load(theta.sub(u.mul(h)));
+        double minus = model.evaluate(probe).loss();
+        model.load(theta);
+        assertThat(g.mul(u).sumNumber().doubleValue()).isCloseTo((plus - minus) / (2 * h),
+                within(1e-6 * g.norm2Number().doubleValue() * u.norm2Number().doubleValue()));
     }
 
     private static void check(MultiLayerNetwork net, boolean regression) {

@@ -13,8 +13,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import java.util.Arrays;
 
 /**
- * Internal: curvature of the probe loss from Hessian-vector products. Where the copy is a plain MLP or a chain of
- * convolutions, pooling and dense layers ({@link ProbeModel#curvature}) the products are exact (Pearlmutter's R-operator) and run in the copy's own type; otherwise,
+ * Internal: curvature of the probe loss from Hessian-vector products. Where the copy has an exact path (a plain MLP,
+ * a chain of convolutions, pooling and dense layers, or a graph or batch-norm network, {@link ProbeModel#curvature})
+ * the products are exact (Pearlmutter's R-operator) and run in the copy's own type; otherwise,
  * since DL4J has no double back-propagation, they are finite differences of gradients {@code Hv ≈ (g(θ + h·v) -
  * g(θ)) / h} with {@code h = hRelative · max(||θ||, 1) / ||v||}, computed on a double-precision copy. The centre
  * gradient {@code g(θ)} is computed once per centre and shared by every product, so a finite-difference product

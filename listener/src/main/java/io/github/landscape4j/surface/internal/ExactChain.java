@@ -32,8 +32,8 @@ import java.util.Optional;
  * pooling is linear. Max pooling is linear for a fixed choice of maxima: its backward {@code B} scatters to the
  * chosen inputs, and its R-forward is {@code Bᵀ}, the sum over each window of {@code R(a)} masked by {@code B(1)};
  * taken for windows that do not overlap and are not padded (stride = kernel, no padding or dilation, truncate or
- * strict mode). Other networks (batch norm, graphs, recurrent layers, masks) use finite differences of DL4J's gradients
- * in double precision ({@link io.github.landscape4j.sharpness.internal.Hessian}). Sums over the probe's examples.
+ * strict mode). Batch norm and graphs take {@link ExactGraph}; other networks (recurrent layers, masks) use finite
+ * differences of DL4J's gradients in double precision ({@link io.github.landscape4j.sharpness.internal.Hessian}). Sums over the probe's examples.
  */
 final class ExactChain implements Curvature.Path {
     private static final LayerWorkspaceMgr OUTSIDE = LayerWorkspaceMgr.noWorkspaces();

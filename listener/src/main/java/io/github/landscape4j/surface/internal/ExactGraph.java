@@ -73,7 +73,8 @@ final class ExactGraph implements Curvature.Path {
         ComputationGraph g;
         try {
             g = model instanceof ComputationGraph cg ? cg
-                    : model instanceof MultiLayerNetwork n && n.getnLayers() >= 2 ? n.toComputationGraph() : null;
+                    : model instanceof MultiLayerNetwork n && n.getnLayers() >= 2 && GraphSteps.takes(n)
+                    ? n.toComputationGraph() : null;
         } catch (RuntimeException e) {
             return Optional.empty(); // a network DL4J cannot put in graph form
         }

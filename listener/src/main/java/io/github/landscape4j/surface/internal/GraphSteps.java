@@ -191,6 +191,13 @@ record GraphSteps(List<GraphSteps.Node> nodes, int outputInput, InputPreProcesso
         return null;
     }
 
+    /** Whether every layer of {@code net} is of a kind {@link #of} may take (before putting it in graph form). */
+    static boolean takes(org.deeplearning4j.nn.multilayer.MultiLayerNetwork net) {
+        return Arrays.stream(net.getLayers()).map(l -> l.conf().getLayer().getClass()).allMatch(c -> c == ConvolutionLayer.class
+                || c == DenseLayer.class || c == ActivationLayer.class || c == BatchNormalization.class
+                || c == GlobalPoolingLayer.class || c == SubsamplingLayer.class || c == OutputLayer.class);
+    }
+
     private static boolean reshapes(InputPreProcessor pre) {
         return pre == null || pre instanceof CnnToFeedForwardPreProcessor || pre instanceof FeedForwardToCnnPreProcessor;
     }
