@@ -38,7 +38,11 @@ import java.util.Optional;
  */
 final class ExactGraph implements Curvature.Path {
     static final LayerWorkspaceMgr OUTSIDE = LayerWorkspaceMgr.noWorkspaces();
+    /** Temporaries of the centre pass and of each product: hundreds of megabytes on a CNN's probe. */
     final Scratch scratch = new Scratch("graph");
+    /** A centre's arrays the products read, kept from one centre to the next (fresh arrays cost page faults). */
+    private final KeptBuffers kept = new KeptBuffers();
+    private int generation;
     final LayerWorkspaceMgr inScratch = scratch.layers();
     LayerWorkspaceMgr mgr = OUTSIDE;
     final GraphSteps steps;
@@ -88,16 +92,33 @@ final class ExactGraph implements Curvature.Path {
      * The gradient at {@code params} on inputs {@code x} and labels {@code y} (the params' data type), with what
      * Hessian-vector products there reuse; empty when a max pooling's windows turn out not to tile its input.
      */
+    /**
+     * {@inheritDoc} The pass runs in the same workspace as the products (its temporaries and theirs reuse one block of
+     * memory); what the products read is copied to arrays kept from one centre to the next, so a centre is valid until
+     * the next centre of this path (its products then fail) or {@link #release()}.
+     */
     @Override
     public Optional<Curvature.Centre> centre(INDArray params, INDArray x, INDArray y) {
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return Optional.ofNullable(pass(params, x, y));
+        generation++;
+        try (MemoryWorkspace ignored = scratch.open()) {
+            mgr = inScratch;
+            GraphCentre c = pass(params, x, y);
+            return Optional.ofNullable(c == null ? null : c.keep(kept, generation, x, steps));
+        } finally {
+            mgr = OUTSIDE;
         }
+    }
+
+    /** Which centre's arrays the kept buffers hold (see {@link #centre}). */
+    int generation() {
+        return generation;
     }
 
     @Override
     public void release() {
+        generation++;
         scratch.release();
+        kept.clear();
     }
 
     private GraphCentre pass(INDArray params, INDArray x, INDArray y) {
@@ -173,7 +194,7 @@ final class ExactGraph implements Curvature.Path {
             c.probabilities = outActivation.getActivation(zOut.dup(), false);
         }
         c.delta = steps.loss().delta(zOut, c.probabilities, y);
-        INDArray g = Nd4j.create(flat.dataType(), length);
+        INDArray g = Nd4j.zeros(flat.dataType(), length);
         ExactMlp.put(g, outW, Nd4j.gemm(outIn, c.delta, true, false));
         if (outB != null) {
             ExactMlp.put(g, outB, c.delta.sum(0));

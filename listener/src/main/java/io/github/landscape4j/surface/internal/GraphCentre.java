@@ -41,6 +41,38 @@ final class GraphCentre implements Curvature.Centre {
         this.batch = batch;
     }
 
+    private int generation;
+
+    /**
+     * Moves what the products read out of the workspace of the pass into {@code kept}'s arrays (the network input
+     * {@code x} is already outside any workspace); {@code generation} is the path's count of centres.
+     */
+    GraphCentre keep(KeptBuffers kept, int generation, INDArray x, GraphSteps steps) {
+        this.generation = generation;
+        for (int k = 0; k < out.length; k++) {
+            out[k] = kept.keep("out" + k, out[k]);
+        }
+        for (int k = 0; k < out.length; k++) {
+            GraphSteps.Node s = graph.nodes.get(k);
+            int from = s.inputs()[0];
+            in[k] = in[k] == null ? null : s.pre() != null || s.inputs().length != 1 ? kept.keep("in" + k, in[k])
+                    : from == GraphSteps.INPUT ? x : out[from];
+            slope[k] = kept.keep("slope" + k, slope[k]);
+            bend[k] = kept.keep("bend" + k, bend[k]);
+            mask[k] = kept.keep("mask" + k, mask[k]);
+            dOut[k] = kept.keep("dOut" + k, dOut[k]);
+            BatchNormAt b = norm[k];
+            norm[k] = b == null ? null : new BatchNormAt(kept.keep("xHat" + k, b.xHat()), kept.keep("scale" + k,
+                    b.scale()), kept.keep("inverseStd" + k, b.inverseStd()), kept.keep("beta" + k, b.beta()),
+                    kept.keep("gamma" + k, b.gamma()));
+        }
+        outIn = steps.outputPre() == null ? out[steps.outputInput()] : kept.keep("outIn", outIn);
+        probabilities = kept.keep("probabilities", probabilities);
+        delta = kept.keep("delta", delta);
+        gradient = kept.keep("gradient", gradient);
+        return this;
+    }
+
     @Override
     public INDArray gradient() {
         return gradient;
@@ -48,6 +80,10 @@ final class GraphCentre implements Curvature.Centre {
 
     @Override
     public INDArray hvp(INDArray v, ParameterTensor only) {
+        if (graph.generation() != generation) {
+            throw new IllegalStateException("this centre's arrays were replaced by a newer centre of the same network "
+                    + "(or released after its snapshot): take a new centre");
+        }
         INDArray hv = ExactMlp.outside(gradient.dataType(), graph.length);
         int onlyNode = -1;
         boolean onlyOutput = false;

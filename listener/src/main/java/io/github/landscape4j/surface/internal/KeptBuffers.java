@@ -29,4 +29,15 @@ final class KeptBuffers {
             }
         });
     }
+
+    /** Closes every kept array (none may be in use) and forgets them. */
+    void clear() {
+        buffers.values().forEach(INDArray::close);
+        buffers.clear();
+    }
+
+    /** {@code a} copied into the kept array named {@code name} of its type and shape (null: null). */
+    INDArray keep(String name, INDArray a) {
+        return a == null ? null : get(name, a.dataType(), a.shape()).assign(a);
+    }
 }
