@@ -119,6 +119,24 @@ class ExactGraphTest {
     }
 
     @Test
+    void aCentreReplacedByANewerOneRefusesProductsInsteadOfReadingTheNewerArrays() {
+        ComputationGraph net = residual();
+        Probe probe = images();
+        ProbeModel model = ProbeModel.of(net, DataType.DOUBLE);
+        Curvature first = model.curvature(probe).orElseThrow();
+        INDArray v = trainable(net).muli(direction(trainable(net), 3));
+        INDArray before = first.product(v, null);
+        Curvature second = model.curvature(probe).orElseThrow();
+        assertThat(second.product(v, null)).isEqualTo(before);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.product(v, null))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("newer centre");
+        model.release();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> second.product(v, null))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(model.curvature(probe).orElseThrow().product(v, null)).isEqualTo(before);
+    }
+
+    @Test
     void aProductVertexOrAnUnsupportedLayerKeepsFiniteDifferences() {
         ComputationGraph product = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(1).graphBuilder()
                 .addInputs("in").setInputTypes(InputType.feedForward(100))
