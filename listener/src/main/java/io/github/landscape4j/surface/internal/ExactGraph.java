@@ -5,6 +5,7 @@ import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -37,12 +38,19 @@ import java.util.Optional;
  * vertices are linear: their R-forward and R-backward are themselves. Global average pooling is linear.
  */
 final class ExactGraph implements Curvature.Path {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.github.landscape4j");
     static final LayerWorkspaceMgr OUTSIDE = LayerWorkspaceMgr.noWorkspaces();
     /** Temporaries of the centre pass and of each product: hundreds of megabytes on a CNN's probe. */
     final Scratch scratch = new Scratch("graph");
     /** A centre's arrays the products read, kept from one centre to the next (fresh arrays cost page faults). */
     private final KeptBuffers kept = new KeptBuffers();
     private int generation;
+    /**
+     * Per node, the weight gradient of a convolution that reads the network input ({@link FirstConvolution}), else
+     * null; checked against DL4J's backward at the first centre ({@link #firstChecked}).
+     */
+    private final FirstConvolution[] first;
+    private boolean firstChecked;
     final LayerWorkspaceMgr inScratch = scratch.layers();
     LayerWorkspaceMgr mgr = OUTSIDE;
     final GraphSteps steps;
@@ -67,6 +75,20 @@ final class ExactGraph implements Curvature.Path {
         this.centre = GraphSteps.twin(g);
         this.weightsOnly = GraphSteps.twin(g);
         this.direction = GraphSteps.twin(g);
+        this.first = new FirstConvolution[nodes.size()];
+        for (int k = 0; k < nodes.size(); k++) {
+            GraphSteps.Node s = nodes.get(k);
+            if (s.kind() == GraphSteps.Kind.LINEAR && s.inputs()[0] == GraphSteps.INPUT
+                    && g.getLayer(s.name()).conf().getLayer() instanceof ConvolutionLayer conv
+                    && conv.getClass() == ConvolutionLayer.class && FirstConvolution.takes(conv)) {
+                ParameterTensor w = tensors.stream().filter(t -> t.name().equals(s.name() + "_W")).findFirst()
+                        .orElse(null);
+                ParameterTensor b = tensors.stream().filter(t -> t.name().equals(s.name() + "_b")).findFirst()
+                        .orElse(null);
+                first[k] = w == null ? null : new FirstConvolution(conv, w.offset(), b == null ? -1 : b.offset(),
+                        b == null ? 0 : b.length());
+            }
+        }
     }
 
     /**
@@ -213,7 +235,34 @@ final class ExactGraph implements Curvature.Path {
             INDArray dz = c.slope[k] != null ? d.mul(c.slope[k]) : d;
             switch (s.kind()) {
                 case ACTIVATION -> send(s, dz, c.dOut, c.batch);
-                case LINEAR -> send(s, backward(centre, s, c.in[k], dz, g, false), c.dOut, c.batch);
+                case LINEAR -> {
+                    if (first[k] != null) {
+                        c.cols[k] = first[k].columns(c.in[k]);
+                        if (firstChecked) {
+                            first[k].gradient(c.cols[k], dz, g);
+                            break;
+                        }
+                        INDArray mine = Nd4j.zeros(g.dataType(), g.length());
+                        first[k].gradient(c.cols[k], dz, mine);
+                        backward(centre, s, c.in[k], dz, g, false);
+                        INDArray block = Nd4j.zeros(g.dataType(), g.length());
+                        long from = s.offset();
+                        long to = from + centre.getLayer(s.name()).numParams();
+                        block.get(NDArrayIndex.interval(from, to)).assign(g.get(NDArrayIndex.interval(from, to)));
+                        double off = mine.sub(block).norm2Number().doubleValue();
+                        double tolerance = (g.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? 1e-9 : 1e-4)
+                                * Math.max(block.norm2Number().doubleValue(), Double.MIN_NORMAL);
+                        if (!(off <= tolerance)) {
+                            LOG.info("landscape4j: the input convolution {}'s gradient by im2col differs from DL4J's"
+                                    + " by {} (relative); DL4J's backward pass is used", s.name(), off / tolerance
+                                    * (tolerance / Math.max(block.norm2Number().doubleValue(), Double.MIN_NORMAL)));
+                            first[k] = null;
+                            c.cols[k] = null;
+                        }
+                        break;
+                    }
+                    send(s, backward(centre, s, c.in[k], dz, g, false), c.dOut, c.batch);
+                }
                 case MAX_POOL, LINEAR_MAP -> send(s, backward(centre, s, c.in[k], dz, null, false), c.dOut, c.batch);
                 case BATCH_NORM -> {
                     BatchNormAt bn = c.norm[k];
@@ -225,7 +274,13 @@ final class ExactGraph implements Curvature.Path {
             }
         }
         c.gradient = g;
+        firstChecked = true;
         return c;
+    }
+
+    /** The input convolution of node {@code k} ({@link FirstConvolution}), or null. */
+    FirstConvolution first(int k) {
+        return first[k];
     }
 
     /** The input of single-input node {@code s}, after its preprocessor. */

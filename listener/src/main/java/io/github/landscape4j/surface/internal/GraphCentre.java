@@ -20,6 +20,8 @@ final class GraphCentre implements Curvature.Centre {
     final INDArray[] bend;
     final INDArray[] mask;
     final BatchNormAt[] norm;
+    /** The input's im2col for a convolution that reads the network input ({@link FirstConvolution}), else null. */
+    final INDArray[] cols;
     /** The error of each node's output at the centre ({@code ∂L/∂a}). */
     final INDArray[] dOut;
     final long batch;
@@ -37,6 +39,7 @@ final class GraphCentre implements Curvature.Centre {
         bend = new INDArray[n];
         mask = new INDArray[n];
         norm = new BatchNormAt[n];
+        cols = new INDArray[n];
         dOut = new INDArray[n];
         this.batch = batch;
     }
@@ -60,6 +63,7 @@ final class GraphCentre implements Curvature.Centre {
             slope[k] = kept.keep("slope" + k, slope[k]);
             bend[k] = kept.keep("bend" + k, bend[k]);
             mask[k] = kept.keep("mask" + k, mask[k]);
+            cols[k] = kept.keep("cols" + k, cols[k]);
             dOut[k] = kept.keep("dOut" + k, dOut[k]);
             BatchNormAt b = norm[k];
             norm[k] = b == null ? null : new BatchNormAt(kept.keep("xHat" + k, b.xHat()), kept.keep("scale" + k,
@@ -242,6 +246,10 @@ final class GraphCentre implements Curvature.Centre {
                 case ACTIVATION -> graph.send(s, rdz, rd, batch);
                 case MAX_POOL, LINEAR_MAP -> graph.send(s, graph.backward(graph.centre, s, in[k], rdz, null, false), rd, batch);
                 case LINEAR -> {
+                    if (cols[k] != null && graph.first(k) != null) {
+                        graph.first(k).gradient(cols[k], rdz, hv); // reads the input: no error below it
+                        break;
+                    }
                     INDArray e = graph.backward(graph.centre, s, in[k], rdz, hv, false);
                     if (!restricted && (rIn[k] != null || s.inputs()[0] != GraphSteps.INPUT)) {
                         INDArray f = graph.backward(graph.direction, s, rIn[k] != null ? rIn[k] : in[k], dz,
