@@ -53,6 +53,9 @@ final class ExactChain implements Curvature.Path {
     private final MultiLayerNetwork direction;
     private final long length;
     private final int outIndex;
+    /** The first layer's gradient by im2col when it is a convolution ({@link FirstConvolution}), else null. */
+    private FirstConvolution first;
+    private boolean firstChecked;
 
     private ExactChain(MultiLayerNetwork net, List<ChainSteps.Step> steps, MlpChain.Loss loss) {
         this.steps = steps;
@@ -68,6 +71,13 @@ final class ExactChain implements Curvature.Path {
         this.centre = ChainSteps.twin(net);
         this.weightsOnly = ChainSteps.twin(net);
         this.direction = ChainSteps.twin(net);
+        if (steps.get(0).kind() == ChainSteps.Kind.LINEAR && net.getLayer(0).conf().getLayer() instanceof
+                org.deeplearning4j.nn.conf.layers.ConvolutionLayer conv && FirstConvolution.takes(conv)
+                && conv.getClass() == org.deeplearning4j.nn.conf.layers.ConvolutionLayer.class) {
+            ParameterTensor b = tensors.stream().filter(t -> t.name().equals("0_b")).findFirst().orElse(null);
+            first = tensors.stream().filter(t -> t.name().equals("0_W")).findFirst().map(w -> new FirstConvolution(
+                    conv, w.offset(), b == null ? -1 : b.offset(), b == null ? 0 : b.length())).orElse(null);
+        }
     }
 
     /** The exact path of {@code model}, when it is a network this class covers ({@link ChainSteps}). */
@@ -154,20 +164,36 @@ final class ExactChain implements Curvature.Path {
             up = outputPre.backprop(up, (int) batch, mgr);
         }
         INDArray[] dOut = new INDArray[n];
+        INDArray columns = first == null ? null : first.columns(in[0]);
         for (int k = n - 1; k >= 0; k--) {
             ChainSteps.Step s = steps.get(k);
             dOut[k] = up;
             INDArray dz = slope[k] != null ? up.mul(slope[k]) : up;
             up = switch (s.kind()) {
                 case ACTIVATION -> dz;
-                case LINEAR -> backward(centre, s, in[k], dz, g, false);
+                case LINEAR -> k == 0 && columns != null && firstChecked ? gradientOfFirst(columns, dz, g)
+                        : backward(centre, s, in[k], dz, g, false);
                 case MAX_POOL, AVG_POOL -> backward(centre, s, in[k], dz, null, false);
             };
             if (s.pre() != null && k > 0) {
                 up = s.pre().backprop(up, (int) batch, mgr);
             }
         }
-        return new Point(g, in, slope, bend, mask, dOut, outIn, p, delta, batch);
+        if (columns != null && !firstChecked && !first.agrees(columns, slope[0] != null ? dOut[0].mul(slope[0])
+                : dOut[0], g, ChainSteps.offset(centre, 0), centre.getLayer(0).numParams(), "0")) {
+            first = null;
+            columns = null;
+        }
+        firstChecked = true;
+        Point point = new Point(g, in, slope, bend, mask, dOut, outIn, p, delta, batch);
+        point.columns = columns;
+        return point;
+    }
+
+    /** The first convolution's gradient for error {@code dz} into {@code g}; null (nothing reads its input's error). */
+    private INDArray gradientOfFirst(INDArray columns, INDArray dz, INDArray g) {
+        first.gradient(columns, dz, g);
+        return null;
     }
 
     /** The layer index of {@code t} ({@code "3_W"}: 3), or -1 for none. */
@@ -229,6 +255,8 @@ final class ExactChain implements Curvature.Path {
         /** The output layer's error at the centre ({@code ∂L/∂z}). */
         private final INDArray delta;
         private final long batch;
+        /** The input's im2col for {@link #first}, or null. */
+        private INDArray columns;
 
         Point(INDArray gradient, INDArray[] in, INDArray[] slope, INDArray[] bend, INDArray[] mask, INDArray[] dOut,
               INDArray outIn, INDArray probabilities, INDArray delta, long batch) {
@@ -344,6 +372,9 @@ final class ExactChain implements Curvature.Path {
                     case ACTIVATION -> rdz;
                     case MAX_POOL, AVG_POOL -> backward(centre, s, in[k], rdz, null, false);
                     case LINEAR -> {
+                        if (k == 0 && columns != null && first != null) {
+                            yield gradientOfFirst(columns, rdz, hv); // reads the input: no error below it
+                        }
                         INDArray e = backward(centre, s, in[k], rdz, hv, false);
                         if (rIn[k] == null && (k == 0 || only >= 0)) {
                             yield e; // no R(a) here, and no error below is needed (or v is zero in this layer)

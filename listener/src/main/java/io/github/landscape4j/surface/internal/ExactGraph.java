@@ -38,7 +38,6 @@ import java.util.Optional;
  * vertices are linear: their R-forward and R-backward are themselves. Global average pooling is linear.
  */
 final class ExactGraph implements Curvature.Path {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.github.landscape4j");
     static final LayerWorkspaceMgr OUTSIDE = LayerWorkspaceMgr.noWorkspaces();
     /** Temporaries of the centre pass and of each product: hundreds of megabytes on a CNN's probe. */
     final Scratch scratch = new Scratch("graph");
@@ -242,20 +241,9 @@ final class ExactGraph implements Curvature.Path {
                             first[k].gradient(c.cols[k], dz, g);
                             break;
                         }
-                        INDArray mine = Nd4j.zeros(g.dataType(), g.length());
-                        first[k].gradient(c.cols[k], dz, mine);
                         backward(centre, s, c.in[k], dz, g, false);
-                        INDArray block = Nd4j.zeros(g.dataType(), g.length());
-                        long from = s.offset();
-                        long to = from + centre.getLayer(s.name()).numParams();
-                        block.get(NDArrayIndex.interval(from, to)).assign(g.get(NDArrayIndex.interval(from, to)));
-                        double off = mine.sub(block).norm2Number().doubleValue();
-                        double tolerance = (g.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? 1e-9 : 1e-4)
-                                * Math.max(block.norm2Number().doubleValue(), Double.MIN_NORMAL);
-                        if (!(off <= tolerance)) {
-                            LOG.info("landscape4j: the input convolution {}'s gradient by im2col differs from DL4J's"
-                                    + " by {} (relative); DL4J's backward pass is used", s.name(), off / tolerance
-                                    * (tolerance / Math.max(block.norm2Number().doubleValue(), Double.MIN_NORMAL)));
+                        if (!first[k].agrees(c.cols[k], dz, g, s.offset(),
+                                s.offset() + centre.getLayer(s.name()).numParams(), s.name())) {
                             first[k] = null;
                             c.cols[k] = null;
                         }

@@ -18,6 +18,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ExactGraph} compares it with DL4J's backward at the first centre and drops it on a mismatch.
  */
 final class FirstConvolution {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.github.landscape4j");
     private final ConvolutionLayer conf;
     private final long weights;
     private final long bias;
@@ -71,5 +72,24 @@ final class FirstConvolution {
         if (bias >= 0) {
             g.get(NDArrayIndex.interval(bias, bias + biasLength)).assign(d2.sum(0));
         }
+    }
+
+    /**
+     * Whether its gradient for error {@code dz} equals the layer's block {@code [from, to)} of {@code g} that DL4J's
+     * backward pass wrote, within rounding (1e-4 relative in float, 1e-9 in double); logs once when not.
+     */
+    boolean agrees(INDArray columns, INDArray dz, INDArray g, long from, long to, String layer) {
+        INDArray mine = Nd4j.zeros(g.dataType(), g.length());
+        gradient(columns, dz, mine);
+        INDArray reference = Nd4j.zeros(g.dataType(), g.length());
+        reference.get(NDArrayIndex.interval(from, to)).assign(g.get(NDArrayIndex.interval(from, to)));
+        double scale = Math.max(reference.norm2Number().doubleValue(), Double.MIN_NORMAL);
+        double off = mine.subi(reference).norm2Number().doubleValue() / scale;
+        if (off <= (g.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? 1e-9 : 1e-4)) {
+            return true;
+        }
+        LOG.info("landscape4j: the gradient of input convolution {} by im2col differs from DL4J's by {} (relative);"
+                + " DL4J's backward pass is used", layer, off);
+        return false;
     }
 }
