@@ -4,11 +4,9 @@ import io.github.landscape4j.engine.internal.Models;
 import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -43,11 +41,7 @@ final class ExactChain implements Curvature.Path {
     /** Where DL4J's layers put their arrays: outside workspaces for a centre's kept arrays, else the scratch. */
     private LayerWorkspaceMgr mgr = OUTSIDE;
     private final List<ChainSteps.Step> steps;
-    private final InputPreProcessor outputPre;
-    private final ParameterTensor outW;
-    private final ParameterTensor outB;
-    private final MlpChain.Loss loss;
-    private final IActivation outActivation;
+    private final OutputHead head;
     private final MultiLayerNetwork centre;
     private final MultiLayerNetwork weightsOnly;
     private final MultiLayerNetwork direction;
@@ -59,13 +53,12 @@ final class ExactChain implements Curvature.Path {
 
     private ExactChain(MultiLayerNetwork net, List<ChainSteps.Step> steps, MlpChain.Loss loss) {
         this.steps = steps;
-        this.loss = loss;
         int last = net.getnLayers() - 1;
-        this.outputPre = net.getLayerWiseConfigurations().getInputPreProcess(last);
         List<ParameterTensor> tensors = Models.tensors(net);
-        this.outW = tensors.stream().filter(t -> t.name().equals(last + "_W")).findFirst().orElseThrow();
-        this.outB = tensors.stream().filter(t -> t.name().equals(last + "_b")).findFirst().orElse(null);
-        this.outActivation = ((BaseLayer) net.getLayer(last).conf().getLayer()).getActivationFn();
+        this.head = new OutputHead(tensors.stream().filter(t -> t.name().equals(last + "_W")).findFirst()
+                .orElseThrow(), tensors.stream().filter(t -> t.name().equals(last + "_b")).findFirst().orElse(null),
+                loss, ((BaseLayer) net.getLayer(last).conf().getLayer()).getActivationFn(),
+                net.getLayerWiseConfigurations().getInputPreProcess(last));
         this.length = net.params().length();
         this.outIndex = last;
         this.centre = ChainSteps.twin(net);
@@ -140,29 +133,9 @@ final class ExactChain implements Curvature.Path {
                 a = z;
             }
         }
-        if (outputPre != null) {
-            a = outputPre.preProcess(a, (int) batch, mgr);
-        }
-        INDArray outIn = a;
-        INDArray zOut = Nd4j.gemm(a, DenseTail.matrix(flat, outW, 0), false, false);
-        if (outB != null) {
-            zOut.addiRowVector(DenseTail.vector(flat, outB, 0));
-        }
-        INDArray p = null;
-        INDArray delta;
-        if (loss == MlpChain.Loss.SOFTMAX_CROSS_ENTROPY) {
-            p = outActivation.getActivation(zOut.dup(), false);
-        }
-        delta = loss.delta(zOut, p, y);
         INDArray g = Nd4j.create(flat.dataType(), length);
-        ExactMlp.put(g, outW, Nd4j.gemm(outIn, delta, true, false));
-        if (outB != null) {
-            ExactMlp.put(g, outB, delta.sum(0));
-        }
-        INDArray up = Nd4j.gemm(delta, DenseTail.matrix(flat, outW, 0), false, true); // δ of the last step's output
-        if (outputPre != null) {
-            up = outputPre.backprop(up, (int) batch, mgr);
-        }
+        OutputHead.Forward out = head.forward(flat, a, y, g, batch, mgr);
+        INDArray up = out.up(); // δ of the last step's output
         INDArray[] dOut = new INDArray[n];
         INDArray columns = first == null ? null : first.columns(in[0]);
         for (int k = n - 1; k >= 0; k--) {
@@ -185,7 +158,7 @@ final class ExactChain implements Curvature.Path {
             columns = null;
         }
         firstChecked = true;
-        Point point = new Point(g, in, slope, bend, mask, dOut, outIn, p, delta, batch);
+        Point point = new Point(g, in, slope, bend, mask, dOut, out, batch);
         point.columns = columns;
         return point;
     }
@@ -250,25 +223,20 @@ final class ExactChain implements Curvature.Path {
         private final INDArray[] bend;
         private final INDArray[] mask;
         private final INDArray[] dOut;
-        private final INDArray outIn;
-        private final INDArray probabilities;
-        /** The output layer's error at the centre ({@code ∂L/∂z}). */
-        private final INDArray delta;
+        private final OutputHead.Forward out;
         private final long batch;
         /** The input's im2col for {@link #first}, or null. */
         private INDArray columns;
 
         Point(INDArray gradient, INDArray[] in, INDArray[] slope, INDArray[] bend, INDArray[] mask, INDArray[] dOut,
-              INDArray outIn, INDArray probabilities, INDArray delta, long batch) {
+              OutputHead.Forward out, long batch) {
             this.gradient = gradient;
             this.in = in;
             this.slope = slope;
             this.bend = bend;
             this.mask = mask;
             this.dOut = dOut;
-            this.outIn = outIn;
-            this.probabilities = probabilities;
-            this.delta = delta;
+            this.out = out;
             this.batch = batch;
         }
 
@@ -326,40 +294,10 @@ final class ExactChain implements Curvature.Path {
                 rz[k] = z;
                 r = z == null ? null : slope[k] != null ? z.mul(slope[k]) : z;
             }
-            if (r != null && outputPre != null) {
-                r = outputPre.preProcess(r, (int) batch, mgr);
-            }
-            INDArray flat = direction.params().reshape(length);
-            INDArray vw = DenseTail.matrix(flat, outW, 0);
-            INDArray w = DenseTail.matrix(centre.params().reshape(length), outW, 0);
-            boolean outMoves = only < 0 || only == outIndex;
-            INDArray rOut = outMoves ? Nd4j.gemm(outIn, vw, false, false)
-                    : Nd4j.zeros(outIn.dataType(), outIn.size(0), w.size(1));
-            if (r != null) {
-                rOut.addi(Nd4j.gemm(r, w, false, false));
-            }
-            if (outB != null && outMoves) {
-                rOut.addiRowVector(DenseTail.vector(flat, outB, 0));
-            }
-            INDArray rDelta = loss.rDelta(probabilities, rOut);
-            INDArray gw = Nd4j.gemm(outIn, rDelta, true, false);
-            
-            if (r != null) {
-                gw.addi(Nd4j.gemm(r, delta, true, false));
-            }
-            ExactMlp.put(hv, outW, gw);
-            if (outB != null) {
-                ExactMlp.put(hv, outB, rDelta.sum(0));
-            }
-            if (only == outIndex) {
+            INDArray up = head.product(out, centre.params().reshape(length), direction.params().reshape(length), r,
+                    only < 0 || only == outIndex, hv, only != outIndex, batch, mgr);
+            if (up == null) {
                 return;
-            }
-            INDArray up = Nd4j.gemm(rDelta, w, false, true);
-            if (outMoves) {
-                up.addi(Nd4j.gemm(delta, vw, false, true));
-            }
-            if (outputPre != null) {
-                up = outputPre.backprop(up, (int) batch, mgr);
             }
             for (int k = n - 1; k >= 0; k--) {
                 ChainSteps.Step s = steps.get(k);

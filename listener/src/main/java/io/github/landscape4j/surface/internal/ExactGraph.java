@@ -9,10 +9,8 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -54,9 +52,7 @@ final class ExactGraph implements Curvature.Path {
     LayerWorkspaceMgr mgr = OUTSIDE;
     final GraphSteps steps;
     final List<GraphSteps.Node> nodes;
-    final ParameterTensor outW;
-    final ParameterTensor outB;
-    private final IActivation outActivation;
+    final OutputHead head;
     final ComputationGraph centre;
     final ComputationGraph weightsOnly;
     final ComputationGraph direction;
@@ -67,9 +63,9 @@ final class ExactGraph implements Curvature.Path {
         this.nodes = steps.nodes();
         List<ParameterTensor> tensors = Models.tensors(g);
         String out = steps.outputName();
-        this.outW = tensors.stream().filter(t -> t.name().equals(out + "_W")).findFirst().orElseThrow();
-        this.outB = tensors.stream().filter(t -> t.name().equals(out + "_b")).findFirst().orElse(null);
-        this.outActivation = ((BaseLayer) g.getLayer(out).conf().getLayer()).getActivationFn();
+        this.head = new OutputHead(tensors.stream().filter(t -> t.name().equals(out + "_W")).findFirst()
+                .orElseThrow(), tensors.stream().filter(t -> t.name().equals(out + "_b")).findFirst().orElse(null),
+                steps.loss(), ((BaseLayer) g.getLayer(out).conf().getLayer()).getActivationFn(), steps.outputPre());
         this.length = g.params().length();
         this.centre = GraphSteps.twin(g);
         this.weightsOnly = GraphSteps.twin(g);
@@ -202,29 +198,9 @@ final class ExactGraph implements Curvature.Path {
                 c.out[k] = z;
             }
         }
-        INDArray outIn = c.out[steps.outputInput()];
-        if (steps.outputPre() != null) {
-            outIn = steps.outputPre().preProcess(outIn, (int) c.batch, mgr);
-        }
-        c.outIn = outIn;
-        INDArray zOut = Nd4j.gemm(outIn, DenseTail.matrix(flat, outW, 0), false, false);
-        if (outB != null) {
-            zOut.addiRowVector(DenseTail.vector(flat, outB, 0));
-        }
-        if (steps.loss() == MlpChain.Loss.SOFTMAX_CROSS_ENTROPY) {
-            c.probabilities = outActivation.getActivation(zOut.dup(), false);
-        }
-        c.delta = steps.loss().delta(zOut, c.probabilities, y);
         INDArray g = Nd4j.zeros(flat.dataType(), length);
-        ExactMlp.put(g, outW, Nd4j.gemm(outIn, c.delta, true, false));
-        if (outB != null) {
-            ExactMlp.put(g, outB, c.delta.sum(0));
-        }
-        INDArray up = Nd4j.gemm(c.delta, DenseTail.matrix(flat, outW, 0), false, true);
-        if (steps.outputPre() != null) {
-            up = steps.outputPre().backprop(up, (int) c.batch, mgr);
-        }
-        c.dOut[steps.outputInput()] = up;
+        c.head = head.forward(flat, c.out[steps.outputInput()], y, g, c.batch, mgr);
+        c.dOut[steps.outputInput()] = c.head.up();
         for (int k = n - 1; k >= 0; k--) {
             GraphSteps.Node s = nodes.get(k);
             INDArray d = c.dOut[k];

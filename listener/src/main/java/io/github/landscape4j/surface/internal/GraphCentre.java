@@ -25,10 +25,8 @@ final class GraphCentre implements Curvature.Centre {
     /** The error of each node's output at the centre ({@code ∂L/∂a}). */
     final INDArray[] dOut;
     final long batch;
-    INDArray outIn;
-    INDArray probabilities;
-    /** The output layer's error at the centre ({@code ∂L/∂z}). */
-    INDArray delta;
+    /** The output layer at the centre: its input, softmax outputs and error ({@code ∂L/∂z}). */
+    OutputHead.Forward head;
     INDArray gradient;
 
     GraphCentre(ExactGraph graph, int n, long batch) {
@@ -70,9 +68,9 @@ final class GraphCentre implements Curvature.Centre {
                     b.scale()), kept.keep("inverseStd" + k, b.inverseStd()), kept.keep("beta" + k, b.beta()),
                     kept.keep("gamma" + k, b.gamma()));
         }
-        outIn = steps.outputPre() == null ? out[steps.outputInput()] : kept.keep("outIn", outIn);
-        probabilities = kept.keep("probabilities", probabilities);
-        delta = kept.keep("delta", delta);
+        head = new OutputHead.Forward(steps.outputPre() == null ? out[steps.outputInput()]
+                : kept.keep("outIn", head.input()), kept.keep("probabilities", head.probabilities()),
+                kept.keep("delta", head.delta()), null);
         gradient = kept.keep("gradient", gradient);
         return this;
     }
@@ -190,40 +188,11 @@ final class GraphCentre implements Curvature.Centre {
             rz[k] = z;
             r[k] = z == null ? null : slope[k] != null ? z.mul(slope[k]) : z;
         }
-        INDArray rOutIn = onlyOutput ? null : r[graph.steps.outputInput()];
-        if (rOutIn != null && graph.steps.outputPre() != null) {
-            rOutIn = graph.steps.outputPre().preProcess(rOutIn, (int) batch, graph.mgr);
-        }
-        INDArray flat = graph.direction.params().reshape(graph.length);
-        INDArray vw = DenseTail.matrix(flat, graph.outW, 0);
-        INDArray w = DenseTail.matrix(graph.centre.params().reshape(graph.length), graph.outW, 0);
-        boolean outMoves = !restricted || onlyOutput;
-        INDArray rOut = outMoves ? Nd4j.gemm(outIn, vw, false, false)
-                : Nd4j.zeros(outIn.dataType(), outIn.size(0), w.size(1));
-        if (rOutIn != null) {
-            rOut.addi(Nd4j.gemm(rOutIn, w, false, false));
-        }
-        if (graph.outB != null && outMoves) {
-            rOut.addiRowVector(DenseTail.vector(flat, graph.outB, 0));
-        }
-        INDArray rDelta = graph.steps.loss().rDelta(probabilities, rOut);
-        INDArray gw = Nd4j.gemm(outIn, rDelta, true, false);
-        if (rOutIn != null) {
-            gw.addi(Nd4j.gemm(rOutIn, delta, true, false));
-        }
-        ExactMlp.put(hv, graph.outW, gw);
-        if (graph.outB != null) {
-            ExactMlp.put(hv, graph.outB, rDelta.sum(0));
-        }
-        if (onlyOutput) {
+        INDArray up = graph.head.product(head, graph.centre.params().reshape(graph.length),
+                graph.direction.params().reshape(graph.length), onlyOutput ? null : r[graph.steps.outputInput()],
+                !restricted || onlyOutput, hv, !onlyOutput, batch, graph.mgr);
+        if (up == null) {
             return;
-        }
-        INDArray up = Nd4j.gemm(rDelta, w, false, true);
-        if (outMoves) {
-            up.addi(Nd4j.gemm(delta, vw, false, true));
-        }
-        if (graph.steps.outputPre() != null) {
-            up = graph.steps.outputPre().backprop(up, (int) batch, graph.mgr);
         }
         INDArray[] rd = new INDArray[n];
         rd[graph.steps.outputInput()] = up;
