@@ -23,6 +23,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Internal: a private copy of the user's network on which every landscape evaluation runs, so the user's model
@@ -128,13 +129,17 @@ public final class ProbeModel {
 
     /** The network's outputs on {@code probe} at the copy's current parameters (new arrays, owned by the caller). */
     public INDArray[] outputs(Probe probe) {
+        INDArray[] own = recurrent() == null ? null : recurrent.output(probe);
+        return own != null ? own : Models.output(copy, probe.features(), probe.featureMasks(), probe.labelMasks());
+    }
+
+    private RecurrentForward recurrent() {
         if (!recurrentChecked) {
             recurrentChecked = true;
             recurrent = RecurrentForward.of(copy, p -> Models.output(copy, p.features(), p.featureMasks(),
                     p.labelMasks())).orElse(null);
         }
-        INDArray[] own = recurrent == null ? null : recurrent.output(probe);
-        return own != null ? own : Models.output(copy, probe.features(), probe.featureMasks(), probe.labelMasks());
+        return recurrent;
     }
 
     /**
@@ -303,19 +308,18 @@ public final class ProbeModel {
     /**
      * Gradient of the probe loss (without regularization, in the units of {@link #evaluate}: of the mean over
      * examples, or of the sum for a network that is not mini-batch) at the copy's current parameters, as a new
-     * array. Uses training-mode backpropagation on the copy (dropout removed; batch-norm layers use the probe's
-     * batch statistics there).
+     * array: the exact path's, {@link RecurrentGradient}'s for a recurrent network, else DL4J's training-mode
+     * backpropagation on the copy (dropout removed; batch-norm layers use the probe's batch statistics there).
      */
     public INDArray gradient(Probe probe) {
+        Supplier<INDArray> dl4j = () -> Models.gradient(copy, probe.features(), probe.labels(),
+                probe.featureMasks(), probe.labelMasks());
         INDArray g = exact(probe) ? exact.gradient(params(), typed(probe)[0], typed(probe)[1])
-                : Models.gradient(copy, probe.features(), probe.labels(), probe.featureMasks(), probe.labelMasks());
-        return g.divi(probe.size() / heads.weight(0, probe.size()));
+                : recurrent() == null ? null : recurrent.gradient(probe, dl4j);
+        return (g != null ? g : dl4j.get()).divi(probe.size() / heads.weight(0, probe.size()));
     }
 
-    /**
-     * Exact curvature at the copy's current parameters on {@code probe} ({@link #hasExactCurvature}); else empty
-     * (finite differences of {@link #gradient}).
-     */
+    /** Exact curvature at the copy's parameters on {@code probe}, else empty (finite differences of gradients). */
     public Optional<Curvature> curvature(Probe probe) {
         double scale = heads.weight(0, probe.size()) / probe.size();
         if (exact(probe)) {

@@ -54,7 +54,7 @@ final class RecurrentForward {
     enum Kind { INPUT, LSTM, RNN_OUTPUT, DENSE, LAST_STEP, DUPLICATE, MERGE }
 
     /** One vertex, in topological order: its kind, inputs (node indexes), layer, and the input it reads. */
-    private record Node(Kind kind, int[] inputs, Layer layer, int networkInput) {
+    record Node(Kind kind, int[] inputs, Layer layer, int networkInput) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
@@ -67,6 +67,9 @@ final class RecurrentForward {
     private final Map<Probe, Scratch> scratch = new IdentityHashMap<>();
     /** Why this forward was dropped (a mismatch with DL4J's or a failure), or null. */
     private String dropped;
+    /** The gradient by backpropagation through these nodes, built on first use; null: none or not yet. */
+    private RecurrentGradient gradient;
+    private boolean gradientChecked;
 
     private RecurrentForward(Model copy, List<Node> nodes, int[] outputs) {
         this.copy = copy;
@@ -219,6 +222,19 @@ final class RecurrentForward {
         }
     }
 
+    /**
+     * The gradient of the probe loss at the copy's current parameters as DL4J's backward gives it ({@link
+     * RecurrentGradient}; {@code reference} is DL4J's); null where DL4J's must run.
+     */
+    INDArray gradient(Probe probe, java.util.function.Supplier<INDArray> reference) {
+        if (!gradientChecked) {
+            gradientChecked = true;
+            gradient = RecurrentGradient.of(copy, nodes, outputs);
+        }
+        return gradient == null || dropped != null || !covers(probe) ? null
+                : gradient.gradient(probe, scratch(probe), reference);
+    }
+
     private INDArray[] drop(String why) {
         dropped = why;
         scratch.clear();
@@ -364,5 +380,8 @@ final class RecurrentForward {
     /** Frees the buffers (after a snapshot). */
     void release() {
         scratch.clear();
+        if (gradient != null) {
+            gradient.release();
+        }
     }
 }
