@@ -11,70 +11,17 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.util.Map;
 
 /**
- * Internal: an LSTM layer's part of {@link RecurrentGradient}: its forward keeping what the backward reads, and the
- * backward through time (the derivative is written out in {@link RecurrentGradient}'s comment), on time-major arrays
- * ({@code [T, m, F]}, or {@code [T·m, F]} rows) and buffers of a {@link Scratch}.
+ * Internal: an LSTM layer's part of {@link RecurrentGradient}: the backward through time from what its forward ({@link
+ * RecurrentLayers#lstm} with {@code cells}) kept (the derivative is written out in {@link RecurrentGradient}'s
+ * comment), on time-major arrays ({@code [T, m, F]}, or {@code [T·m, F]} rows) and buffers of a {@link Scratch}.
  */
 final class LstmBackprop {
 
     private LstmBackprop() {
     }
 
-    /**
-     * An LSTM's forward as {@link RecurrentLayers#lstm} (no peepholes), keeping what its backward reads: {@code
-     * cells[0]} the gates' pre-activations {@code [T·m, 4H]}, {@code cells[1]} the gates {@code [T·m, 4H]},
-     * {@code cells[2]} {@code ĉ} before the mask {@code [T, m, H]}.
-     */
-    static INDArray forward(Layer l, INDArray x, INDArray mask, Scratch s, INDArray[] cells) {
-        var conf = (org.deeplearning4j.nn.conf.layers.AbstractLSTM) l.conf().getLayer();
-        IActivation act = conf.getActivationFn();
-        IActivation gate = conf.getGateActivationFn();
-        INDArray w = l.getParam("W");
-        INDArray rw = l.getParam("RW");
-        long steps = x.size(0);
-        long m = x.size(1);
-        long h = rw.size(0);
-        INDArray z = s.next(x.dataType(), steps * m, 4 * h);
-        Nd4j.gemm(x.reshape(steps * m, x.size(2)), w, z, false, false, 1.0, 0.0);
-        INDArray gates = s.next(x.dataType(), steps * m, 4 * h);
-        INDArray chat = s.next(x.dataType(), steps, m, h);
-        INDArray out = s.next(x.dataType(), steps, m, h);
-        INDArray c = s.next(x.dataType(), m, h);
-        INDArray tmp = s.next(x.dataType(), m, h);
-        for (long t = 0; t < steps; t++) {
-            INDArray zt = rows(z, t, m);
-            if (t > 0) {
-                Nd4j.gemm(step(out, t - 1), rw, zt, false, false, 1.0, 1.0);
-            }
-            zt.addiRowVector(l.getParam("b"));
-            INDArray gt = rows(gates, t, m).assign(zt);
-            act.getActivation(block(gt, 0, 1, h), false);
-            gate.getActivation(block(gt, 1, 4, h), false);
-            INDArray ch = step(chat, t);
-            Nd4j.exec(new MulOp(block(gt, 3, 4, h), block(gt, 0, 1, h), ch)); // g·a
-            if (t == 0) {
-                c.assign(0);
-            }
-            ch.addi(c.muli(block(gt, 1, 2, h))); // f·c + g·a, as DL4J adds them
-            c.assign(ch);
-            tmp.assign(ch);
-            act.getActivation(tmp, false);
-            INDArray ht = step(out, t);
-            Nd4j.exec(new MulOp(tmp, block(gt, 2, 3, h), ht));
-            if (mask != null) {
-                INDArray column = mask.get(NDArrayIndex.point(t), NDArrayIndex.all()).reshape(m, 1);
-                ht.muliColumnVector(column);
-                c.muliColumnVector(column);
-            }
-        }
-        cells[0] = z;
-        cells[1] = gates;
-        cells[2] = chat;
-        return out;
-    }
-
     static void backward(Layer l, INDArray x, INDArray out, INDArray e, INDArray mask, INDArray[] cells,
-                                     INDArray[] eps, int input, Scratch s) {
+                         INDArray[] eps, int input, Scratch s) {
         if (e == null) {
             return; // nothing reads this layer
         }

@@ -163,7 +163,7 @@ final class RecurrentGradient {
         INDArray x = n.inputs().length == 0 ? null : values[n.inputs()[0]];
         return switch (n.kind()) {
             case INPUT -> in.inputs[n.networkInput()];
-            case LSTM -> LstmBackprop.forward(n.layer(), x, in.masks[i], s, cells[i] = new INDArray[3]);
+            case LSTM -> RecurrentLayers.lstm(n.layer(), x, in.masks[i], s, cells[i] = new INDArray[3]);
             case RNN_OUTPUT, DENSE -> {
                 INDArray x2 = x.rank() == 3 ? x.reshape(x.size(0) * x.size(1), x.size(2)) : x;
                 INDArray w = n.layer().getParam("W");

@@ -32,6 +32,15 @@ final class RecurrentLayers {
      * {@code c_t·wOO} the output gate before their activations, as in DL4J.
      */
     static INDArray lstm(Layer l, INDArray x, INDArray mask, Scratch s) {
+        return lstm(l, x, mask, s, null);
+    }
+
+    /**
+     * As above; with {@code cells} (no peepholes), also keeps what {@link LstmBackprop#backward} reads: {@code
+     * cells[0]} the gates' pre-activations {@code [T·m, 4H]}, {@code cells[1]} the gates {@code [T·m, 4H]}, {@code
+     * cells[2]} the cell state before the step's mask ({@code ĉ}, {@code [T, m, H]}).
+     */
+    static INDArray lstm(Layer l, INDArray x, INDArray mask, Scratch s, INDArray[] cells) {
         var conf = (org.deeplearning4j.nn.conf.layers.AbstractLSTM) l.conf().getLayer();
         boolean peepholes = conf instanceof org.deeplearning4j.nn.conf.layers.GravesLSTM;
         IActivation act = conf.getActivationFn();
@@ -47,7 +56,10 @@ final class RecurrentLayers {
         INDArray wff = peepholes ? rw.get(NDArrayIndex.all(), NDArrayIndex.point(4 * h)).reshape(1, h) : null;
         INDArray woo = peepholes ? rw.get(NDArrayIndex.all(), NDArrayIndex.point(4 * h + 1)).reshape(1, h) : null;
         INDArray wgg = peepholes ? rw.get(NDArrayIndex.all(), NDArrayIndex.point(4 * h + 2)).reshape(1, h) : null;
-        long chunk = Math.max(1, Math.min(steps, MAX_GATE_VALUES / (m * 4 * h))); // steps whose input products fit
+        long chunk = cells != null ? steps // steps whose input products fit (all of them when kept)
+                : Math.max(1, Math.min(steps, MAX_GATE_VALUES / (m * 4 * h)));
+        INDArray pre = cells == null ? null : s.next(x.dataType(), steps * m, 4 * h);
+        INDArray chat = cells == null ? null : s.next(x.dataType(), steps, m, h);
         INDArray z = s.next(x.dataType(), chunk * m, 4 * h);
         INDArray x2 = x.reshape(steps * m, x.size(2));
         INDArray out = s.next(x.dataType(), steps, m, h);
@@ -70,6 +82,9 @@ final class RecurrentLayers {
                 c.assign(0); // c_{-1} = 0: f·0 + g·a as DL4J computes it
             }
             zt.addiRowVector(b);
+            if (pre != null) {
+                pre.get(NDArrayIndex.interval(t * m, (t + 1) * m), NDArrayIndex.all()).assign(zt);
+            }
             INDArray a = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(0, h));
             INDArray f = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(h, 2 * h));
             INDArray o = zt.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * h, 3 * h));
@@ -85,6 +100,9 @@ final class RecurrentLayers {
             }
             Nd4j.exec(new MulOp(g, a, tmp));
             c.muli(f).addi(tmp);
+            if (chat != null) {
+                chat.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all()).assign(c);
+            }
             if (peepholes) {
                 o.addi(tmp.assign(c).muliRowVector(woo));
                 gate.getActivation(o, false);
@@ -99,6 +117,11 @@ final class RecurrentLayers {
                 c.muliColumnVector(column);
             }
             previous = ht;
+        }
+        if (cells != null) {
+            cells[0] = pre;
+            cells[1] = z;
+            cells[2] = chat;
         }
         return out;
     }
