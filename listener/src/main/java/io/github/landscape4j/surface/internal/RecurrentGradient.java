@@ -26,7 +26,7 @@ import java.util.Map;
  * backpropagation through time over the nodes of {@link RecurrentForward}, in a handful of ND4J operations per time
  * step: the input products and the weight gradients of all steps are single matrix products.
  *
- * <p>Why: recurrent networks' Hessian-vector products are central differences of double-precision gradients, and
+ * <p>Why: recurrent networks' Hessian-vector products are forward differences of double-precision gradients, and
  * DL4J's backward of a small seq2seq graph over 2,000 sequences took 3x as long (per-step and per-example operations).
  *
  * <p>The derivative is that of {@link RecurrentLayers#lstm}'s arithmetic (DL4J's): with {@code ĉ_t = f·c_{t-1} +
