@@ -55,21 +55,16 @@ final class ExactChain implements Curvature.Path {
         this.steps = steps;
         int last = net.getnLayers() - 1;
         List<ParameterTensor> tensors = Models.tensors(net);
-        this.head = new OutputHead(tensors.stream().filter(t -> t.name().equals(last + "_W")).findFirst()
-                .orElseThrow(), tensors.stream().filter(t -> t.name().equals(last + "_b")).findFirst().orElse(null),
-                loss, ((BaseLayer) net.getLayer(last).conf().getLayer()).getActivationFn(),
+        this.head = OutputHead.of(tensors, Integer.toString(last), loss,
+                ((BaseLayer) net.getLayer(last).conf().getLayer()).getActivationFn(),
                 net.getLayerWiseConfigurations().getInputPreProcess(last));
         this.length = net.params().length();
         this.outIndex = last;
         this.centre = ChainSteps.twin(net);
         this.weightsOnly = ChainSteps.twin(net);
         this.direction = ChainSteps.twin(net);
-        if (steps.get(0).kind() == ChainSteps.Kind.LINEAR && net.getLayer(0).conf().getLayer() instanceof
-                org.deeplearning4j.nn.conf.layers.ConvolutionLayer conv && FirstConvolution.takes(conv)
-                && conv.getClass() == org.deeplearning4j.nn.conf.layers.ConvolutionLayer.class) {
-            ParameterTensor b = tensors.stream().filter(t -> t.name().equals("0_b")).findFirst().orElse(null);
-            first = tensors.stream().filter(t -> t.name().equals("0_W")).findFirst().map(w -> new FirstConvolution(
-                    conv, w.offset(), b == null ? -1 : b.offset(), b == null ? 0 : b.length())).orElse(null);
+        if (steps.get(0).kind() == ChainSteps.Kind.LINEAR) {
+            first = FirstConvolution.of(net.getLayer(0).conf().getLayer(), "0", tensors);
         }
     }
 

@@ -5,7 +5,6 @@ import io.github.landscape4j.store.ParameterTensor;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -63,9 +62,8 @@ final class ExactGraph implements Curvature.Path {
         this.nodes = steps.nodes();
         List<ParameterTensor> tensors = Models.tensors(g);
         String out = steps.outputName();
-        this.head = new OutputHead(tensors.stream().filter(t -> t.name().equals(out + "_W")).findFirst()
-                .orElseThrow(), tensors.stream().filter(t -> t.name().equals(out + "_b")).findFirst().orElse(null),
-                steps.loss(), ((BaseLayer) g.getLayer(out).conf().getLayer()).getActivationFn(), steps.outputPre());
+        this.head = OutputHead.of(tensors, out, steps.loss(),
+                ((BaseLayer) g.getLayer(out).conf().getLayer()).getActivationFn(), steps.outputPre());
         this.length = g.params().length();
         this.centre = GraphSteps.twin(g);
         this.weightsOnly = GraphSteps.twin(g);
@@ -73,15 +71,8 @@ final class ExactGraph implements Curvature.Path {
         this.first = new FirstConvolution[nodes.size()];
         for (int k = 0; k < nodes.size(); k++) {
             GraphSteps.Node s = nodes.get(k);
-            if (s.kind() == GraphSteps.Kind.LINEAR && s.inputs()[0] == GraphSteps.INPUT
-                    && g.getLayer(s.name()).conf().getLayer() instanceof ConvolutionLayer conv
-                    && conv.getClass() == ConvolutionLayer.class && FirstConvolution.takes(conv)) {
-                ParameterTensor w = tensors.stream().filter(t -> t.name().equals(s.name() + "_W")).findFirst()
-                        .orElse(null);
-                ParameterTensor b = tensors.stream().filter(t -> t.name().equals(s.name() + "_b")).findFirst()
-                        .orElse(null);
-                first[k] = w == null ? null : new FirstConvolution(conv, w.offset(), b == null ? -1 : b.offset(),
-                        b == null ? 0 : b.length());
+            if (s.kind() == GraphSteps.Kind.LINEAR && s.inputs()[0] == GraphSteps.INPUT) {
+                first[k] = FirstConvolution.of(g.getLayer(s.name()).conf().getLayer(), s.name(), tensors);
             }
         }
     }

@@ -38,6 +38,21 @@ final class FirstConvolution {
                 && java.util.Arrays.stream(conf.getDilation()).allMatch(d -> d == 1);
     }
 
+    /**
+     * The gradient of layer {@code name} (configuration {@code conf}) by im2col, its blocks found in {@code tensors};
+     * null unless it is a plain {@code ConvolutionLayer} this class {@link #takes} with a weight tensor.
+     */
+    static FirstConvolution of(org.deeplearning4j.nn.conf.layers.Layer conf, String name,
+                               java.util.List<io.github.landscape4j.store.ParameterTensor> tensors) {
+        if (!(conf instanceof ConvolutionLayer conv && conv.getClass() == ConvolutionLayer.class && takes(conv))) {
+            return null;
+        }
+        var w = OutputHead.tensor(tensors, name + "_W");
+        var b = OutputHead.tensor(tensors, name + "_b");
+        return w == null ? null : new FirstConvolution(conv, w.offset(), b == null ? -1 : b.offset(),
+                b == null ? 0 : b.length());
+    }
+
     /** The input's im2col {@code [n·outH·outW, inC·kH·kW]} ('c'), for errors of shape {@code [n, outC, outH, outW]}. */
     INDArray columns(INDArray input) {
         int[] kernel = conf.getKernelSize();

@@ -31,6 +31,24 @@ final class OutputHead {
     }
 
     /**
+     * The output layer {@code name} of a network with parameter tensors {@code tensors} (its {@code _W} and, if it
+     * has one, {@code _b}).
+     */
+    static OutputHead of(java.util.List<ParameterTensor> tensors, String name, MlpChain.Loss loss,
+                         IActivation activation, InputPreProcessor pre) {
+        ParameterTensor w = tensor(tensors, name + "_W");
+        if (w == null) {
+            throw new IllegalStateException("no weights " + name + "_W among the network's parameters");
+        }
+        return new OutputHead(w, tensor(tensors, name + "_b"), loss, activation, pre);
+    }
+
+    /** The tensor named {@code name}, or null. */
+    static ParameterTensor tensor(java.util.List<ParameterTensor> tensors, String name) {
+        return tensors.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /**
      * At the centre: {@code input} after the preprocessor, the softmax outputs (null for the mean squared error), the
      * error {@code ∂L/∂z}, and the error of the last hidden output ({@code up}).
      */

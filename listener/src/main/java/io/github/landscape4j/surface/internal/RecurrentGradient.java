@@ -125,7 +125,7 @@ final class RecurrentGradient {
             flat.assign(0);
             int count = nodes.size();
             INDArray[] values = new INDArray[count];
-            INDArray[] pre = new INDArray[count]; // pre-activations of output and dense layers; an LSTM's gates
+            INDArray[] pre = new INDArray[count]; // dense and output layers' pre-activations; an output's, then ∂L/∂z
             INDArray[][] cells = new INDArray[count][];
             for (int i = 0; i < count; i++) {
                 values[i] = forward(nodes.get(i), i, values, pre, cells, in, s);
