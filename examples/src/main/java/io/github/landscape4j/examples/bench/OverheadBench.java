@@ -20,7 +20,9 @@ import java.util.Locale;
  * 784-100-10 at batch 128. Two identical networks, one without and one with the listener, take training steps in
  * alternation, one step each, in one run, so that the machine's drift hits both alike; the overhead is
  * median(step with) / median(step without) - 1. The time spent inside the listener's callbacks is also summed
- * ({@code callback_share}), and the scalar interval {@code every=auto} settled on is read back from the store.
+ * ({@code callback_share}), so is the CPU time of the plugin's own threads ({@code writer_cpu_share}: the store's
+ * writer, off the training thread but on the same cores), the mean's ratio is given beside the medians'
+ * ({@code overhead_mean}), and the scalar interval {@code every=auto} settled on is read back from the store.
  * Measured three times: with the default options, with a row every iteration ({@code every=1}), and with a row and
  * a commit every iteration.
  */
@@ -41,19 +43,23 @@ public final class OverheadBench {
         double[] everyCommit = measure(data, steps, dir.resolve("every-commit.db"), 1, 1, 1L);
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"overhead\",\"overhead\":%.4f,\"callback_share\":%.4f,\"callback_us_per_step\":%.1f,"
+                        + "\"overhead_mean\":%.4f,\"writer_cpu_share\":%.4f,\"writer_cpu_share_commit_every_iteration\":%.4f,"
                         + "\"scalar_interval\":%d,\"overhead_every_iteration\":%.4f,"
                         + "\"callback_share_every_iteration\":%.4f,"
                         + "\"overhead_commit_every_iteration\":%.4f,\"callback_share_commit_every_iteration\":%.4f,"
                         + "\"step_ms_without\":%.3f,\"step_ms_with\":%.3f,\"steps\":%d,\"batch\":128,"
                         + "\"params\":79510}",
-                defaults[0], defaults[3], defaults[4], (int) defaults[5], everyRow[0], everyRow[3], everyCommit[0],
+                defaults[0], defaults[3], defaults[4], defaults[7], defaults[6], everyCommit[6], (int) defaults[5], everyRow[0], everyRow[3], everyCommit[0],
                 everyCommit[3], defaults[1], defaults[2], steps));
     }
 
     /**
-     * Returns {overhead, median step ms without, median step ms with, callback share, callback µs per step}. The
-     * callback share is the time spent inside the listener's callbacks over the time of the steps with it: the
-     * direct cost, steadier than the wall-time ratio on a noisy machine.
+     * Returns {overhead, median step ms without, median step ms with, callback share, callback µs per step, scalar
+     * interval, writer CPU share, mean overhead}. The callback share is the time spent inside the listener's callbacks over the time
+     * of the steps with it: the direct cost, steadier than the wall-time ratio on a noisy machine. The writer CPU share
+     * is the CPU time of the plugin's own threads (the store's writer) over the same time: work off the training
+     * thread that, on 2 cores, still competes with ND4J's threads. The mean overhead (total time with over total
+     * time without) counts the few steps a background commit slows, which the medians leave out; it is noisier.
      */
     private static double[] measure(List<DataSet> data, int steps, Path store, Integer every, Integer commitEvery,
                                     Long commitMillis) {
@@ -72,6 +78,7 @@ public final class OverheadBench {
                 watched.fit(data.get(i % data.size()));
             }
             timed.reset();
+            long writerCpu0 = writerCpuNanos();
             double[] without = new double[steps];
             double[] with = new double[steps];
             for (int i = 0; i < steps; i++) {
@@ -91,14 +98,28 @@ public final class OverheadBench {
             double mWith = median(with);
             double sumWith = Arrays.stream(with).sum();
             double inCallbacks = timed.nanos() / 1e9;
+            double writer = (writerCpuNanos() - writerCpu0) / 1e9;
             out = new double[]{mWith / mWithout - 1, mWithout * 1e3, mWith * 1e3, inCallbacks / sumWith,
-                    inCallbacks / steps * 1e6, 0};
+                    inCallbacks / steps * 1e6, 0, writer / sumWith,
+                    sumWith / Arrays.stream(without).sum() - 1};
         }
         try (LandscapeStore s = LandscapeStore.openExisting(store)) { // the interval the last rows were taken at
             long[] it = s.scalars(s.listRuns().get(0).runId()).iteration();
             out[5] = it.length < 2 ? 0 : it[it.length - 1] - it[it.length - 2];
         }
         return out;
+    }
+
+    /** CPU time of the plugin's threads so far (the store's writer: its background work, off the training thread). */
+    private static long writerCpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("landscape4j-")) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     private static double step(MultiLayerNetwork net, DataSet batch) {

@@ -1,25 +1,23 @@
 package io.github.landscape4j.store.internal;
 
-import org.mapdb.DataInput2;
 import org.mapdb.volume.Volume;
 
-import java.io.File;
 import java.nio.ByteBuffer;
 
 /**
  * Internal: MapDB's file volume with an {@link UndoJournal} in front of every write. Before a byte of the file that
  * existed at the start of a commit is overwritten, the block holding it is copied to the journal; MapDB's
- * {@code sync()} at the end of its commit empties the journal. Reads go straight to the file.
+ * {@code sync()} at the end of its commit empties the journal. Reads go straight to the file ({@link
+ * DelegatingVolume}).
  */
-final class JournaledVolume extends Volume {
+final class JournaledVolume extends DelegatingVolume {
     /** Crash tests only: runs after each write reached the file (e.g. halts the JVM there). */
     static volatile Runnable afterWrite;
 
-    private final Volume file;
     private final UndoJournal journal;
 
     JournaledVolume(Volume file, UndoJournal journal) {
-        this.file = file;
+        super(file);
         this.journal = journal;
     }
 
@@ -106,85 +104,5 @@ final class JournaledVolume extends Volume {
                 journal.close();
             }
         }
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed.get() || file.isClosed();
-    }
-
-    @Override
-    public long getLong(long offset) {
-        return file.getLong(offset);
-    }
-
-    @Override
-    public int getInt(long offset) {
-        return file.getInt(offset);
-    }
-
-    @Override
-    public byte getByte(long offset) {
-        return file.getByte(offset);
-    }
-
-    @Override
-    public DataInput2 getDataInput(long offset, int size) {
-        return file.getDataInput(offset, size);
-    }
-
-    @Override
-    public void getData(long offset, byte[] bytes, int bytesPos, int size) {
-        file.getData(offset, bytes, bytesPos, size);
-    }
-
-    @Override
-    public int getUnsignedShort(long offset) {
-        return file.getUnsignedShort(offset);
-    }
-
-    @Override
-    public long getSixLong(long pos) {
-        return file.getSixLong(pos);
-    }
-
-    @Override
-    public long getPackedLong(long position) {
-        return file.getPackedLong(position);
-    }
-
-    @Override
-    public int sliceSize() {
-        return file.sliceSize();
-    }
-
-    @Override
-    public boolean isSliced() {
-        return file.isSliced();
-    }
-
-    @Override
-    public long length() {
-        return file.length();
-    }
-
-    @Override
-    public boolean isReadOnly() {
-        return file.isReadOnly();
-    }
-
-    @Override
-    public File getFile() {
-        return file.getFile();
-    }
-
-    @Override
-    public boolean getFileLocked() {
-        return file.getFileLocked();
-    }
-
-    @Override
-    public boolean fileLoad() {
-        return file.fileLoad();
     }
 }

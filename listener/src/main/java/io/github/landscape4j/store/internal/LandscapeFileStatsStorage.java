@@ -61,6 +61,7 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
         super(recovered(file));
         this.file = file.toPath().toAbsolutePath();
         this.journal = UndoJournal.install(this, this.file);
+        DelegatingVolume.onWriteAheadLog(this, this.file);
         this.fileKey = fileKey(this.file);
     }
 
