@@ -74,6 +74,7 @@ export const SCALAR_CHARTS = [
 /** Panels for the descriptors: one per group and unit; standard errors are not panels but error bars. */
 export function measurePanels(descriptors) {
   const errorKeys = new Set(descriptors.map((d) => d.errorKey).filter(Boolean));
+  const keys = new Set(descriptors.map((d) => d.key));
   const units = new Map();
   for (const d of descriptors) {
     if (errorKeys.has(d.key)) continue;
@@ -88,7 +89,9 @@ export function measurePanels(descriptors) {
       panels.set(key, {id: 'chart-m-' + slug, group: d.group, unit: d.unit, measures: [],
         diagnostic: d.group === 'diagnostic', verdict: d.group.startsWith('gap')});
     }
-    panels.get(key).measures.push(d);
+    // a maximum found by an ascent names its convergence flag KEY_converged: drawn as a lower bound where it is 0
+    panels.get(key).measures.push(Object.assign({}, d,
+        {convergedKey: keys.has(d.key + '_converged') ? d.key + '_converged' : null}));
   }
   return [...panels.values()];
 }
@@ -110,7 +113,9 @@ export function buildPanels(panels, onLogToggle) {
     const text = p.measures.map((d) => d.label + ': ' + d.description + (d.paper ? ' (' + d.paper + ')' : '')
         + (d.errorKey ? '; bars ±2 SE' : '')).join('. ');
     cap.append(document.createTextNode(text + '. Unit: ' + unitText(p.unit) + '. Open markers: reduced snapshots'
-        + ' (fewer examples, directions or steps). '));
+        + ' (fewer examples, directions or steps). ' + (p.measures.some((d) => d.convergedKey)
+        ? 'Downward triangles: the ascent had not converged when its evaluations ran out, so the value is a lower'
+        + ' bound of the maximum (see ascentSteps). ' : '')));
     if (p.verdict) {
       const v = document.createElement('strong');
       v.className = 'verdict';
@@ -146,11 +151,18 @@ export function panelTraces(p, m, x, run, colour) {
       t.line = {color: colour, dash: ['solid', 'dot', 'dash', 'dashdot'][k % 4]};
       t.marker = {color: colour};
     }
-    if (m.level && m.level.some((l) => l && l !== 'full')) {
-      // a reduced snapshot (fewer examples, directions or steps: see docs/recording.md, Snapshot levels) is an open marker
-      t.marker = Object.assign(t.marker || {}, {symbol: m.level.map((l) => !l || l === 'full' ? 'circle'
-        : 'circle-open'), size: 7});
-      t.text = m.level.map((l) => (l || 'full') + ' snapshot');
+    const reduced = m.level && m.level.some((l) => l && l !== 'full');
+    const converged = d.convergedKey ? m.measures[d.convergedKey] : null;
+    const short = converged ? converged.map((c, i) => c === 0 && finite(y[i])) : [];
+    if (reduced || short.some(Boolean)) {
+      // a reduced snapshot (fewer examples, directions or steps: see docs/recording.md, Snapshot levels) is an open
+      // marker; a maximum whose ascent had not converged (a lower bound) a downward triangle
+      const n = y.length;
+      const level = (i) => (m.level && m.level[i]) || 'full';
+      t.marker = Object.assign(t.marker || {}, {symbol: Array.from({length: n}, (_, i) =>
+        (short[i] ? 'triangle-down' : 'circle') + (level(i) === 'full' ? '' : '-open')), size: 7});
+      t.text = Array.from({length: n}, (_, i) => level(i) + ' snapshot'
+        + (short[i] ? '; ascent not converged: a lower bound' : ''));
       t.hovertemplate = '%{y}<br>%{text}<extra>%{fullData.name}</extra>';
     }
     if (se && se.some(finite)) {

@@ -17,6 +17,8 @@ import java.util.List;
  * the weights only as an option), the max by a projected ascent ({@link Sharpness#epsilonSharpness}) whose steps and
  * convergence are recorded; and adaptive sharpness (Kwon et al. 2021, ASAM; Andriushchenko et al. 2023), the box
  * scaled by {@code |θ_i|}. Both start from the snapshot's one centre gradient ({@link EvaluationContext#gradient()}).
+ * Each value's {@code _converged} flag goes beside it: the page draws a value whose ascent had not converged as a
+ * lower bound.
  */
 public final class EpsilonSharpness implements Measure {
 
@@ -43,7 +45,10 @@ public final class EpsilonSharpness implements Measure {
                         "diagnostic", keskar, scope, "", "1 when the ascent's best point is a local maximum of the box"),
                 new MeasureDescriptor("sharpness_adaptive", "adaptive sharpness", "%", "sharpness_percent",
                         "Kwon, Kim, Park, Choi, ICML 2021 (ASAM); Andriushchenko et al., ICML 2023", scope, "",
-                        "ε-sharpness with the box scaled by |θ_i| (invariant to layer rescaling)"));
+                        "ε-sharpness with the box scaled by |θ_i| (invariant to layer rescaling)"),
+                new MeasureDescriptor("sharpness_adaptive_converged", "adaptive sharpness ascent converged", "flag",
+                        "diagnostic", "Kwon, Kim, Park, Choi, ICML 2021 (ASAM)", scope, "",
+                        "1 when the adaptive ascent's best point is a local maximum of its box problem"));
     }
 
     @Override
@@ -65,7 +70,9 @@ public final class EpsilonSharpness implements Measure {
         ctx.put("sharpness_eps", keskar.sharpness());
         ctx.put("sharpness_eps_steps", keskar.steps());
         ctx.put("sharpness_eps_converged", keskar.converged() ? 1.0 : 0.0);
-        ctx.put("sharpness_adaptive", sharpness.epsilonSharpness(gradients, centre, base,
-                ctx.train(), c.epsilon(), c.ascentSteps(), true, weightsOnly, ctx.random(), ctx.gradient()).sharpness());
+        Sharpness.Ascent adaptive = sharpness.epsilonSharpness(gradients, centre, base, ctx.train(), c.epsilon(),
+                c.ascentSteps(), true, weightsOnly, ctx.random(), ctx.gradient());
+        ctx.put("sharpness_adaptive", adaptive.sharpness());
+        ctx.put("sharpness_adaptive_converged", adaptive.converged() ? 1.0 : 0.0);
     }
 }
