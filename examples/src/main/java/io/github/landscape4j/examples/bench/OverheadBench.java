@@ -19,7 +19,8 @@ import java.util.Locale;
  * per-tensor norms on every 10th row, checkpoints every 50 iterations) on training steps of the Fashion-MNIST MLP
  * 784-100-10 at batch 128. Two identical networks, one without and one with the listener, take training steps in
  * alternation, one step each, in one run, so that the machine's drift hits both alike; the overhead is
- * median(step with) / median(step without) - 1. The time spent inside the listener's callbacks is also summed
+ * median(step with) / median(step without) - 1, with its standard error within the run ({@code overhead_se}, a
+ * bootstrap over the step pairs). The time spent inside the listener's callbacks is also summed
  * ({@code callback_share}), so is the CPU time of the plugin's own threads ({@code writer_cpu_share}: the store's
  * writer, off the training thread but on the same cores), the mean's ratio is given beside the medians'
  * ({@code overhead_mean}), and the scalar interval {@code every=auto} settled on is read back from the store.
@@ -42,24 +43,27 @@ public final class OverheadBench {
         double[] everyRow = measure(data, steps, dir.resolve("every-row.db"), 1, 100, 2000L);
         double[] everyCommit = measure(data, steps, dir.resolve("every-commit.db"), 1, 1, 1L);
         System.out.println(String.format(Locale.ROOT,
-                "{\"bench\":\"overhead\",\"overhead\":%.4f,\"callback_share\":%.4f,\"callback_us_per_step\":%.1f,"
-                        + "\"overhead_mean\":%.4f,\"writer_cpu_share\":%.4f,\"writer_cpu_share_commit_every_iteration\":%.4f,"
+                "{\"bench\":\"overhead\",\"overhead\":%.4f,\"overhead_se\":%.4f,\"callback_share\":%.4f,"
+                        + "\"callback_us_per_step\":%.1f,\"overhead_mean\":%.4f,\"writer_cpu_share\":%.4f,"
+                        + "\"writer_cpu_share_commit_every_iteration\":%.4f,"
                         + "\"scalar_interval\":%d,\"overhead_every_iteration\":%.4f,"
                         + "\"callback_share_every_iteration\":%.4f,"
                         + "\"overhead_commit_every_iteration\":%.4f,\"callback_share_commit_every_iteration\":%.4f,"
                         + "\"step_ms_without\":%.3f,\"step_ms_with\":%.3f,\"steps\":%d,\"batch\":128,"
                         + "\"params\":79510}",
-                defaults[0], defaults[3], defaults[4], defaults[7], defaults[6], everyCommit[6], (int) defaults[5], everyRow[0], everyRow[3], everyCommit[0],
-                everyCommit[3], defaults[1], defaults[2], steps));
+                defaults[0], defaults[8], defaults[3], defaults[4], defaults[7], defaults[6], everyCommit[6],
+                (int) defaults[5], everyRow[0], everyRow[3], everyCommit[0], everyCommit[3], defaults[1], defaults[2],
+                steps));
     }
 
     /**
      * Returns {overhead, median step ms without, median step ms with, callback share, callback µs per step, scalar
-     * interval, writer CPU share, mean overhead}. The callback share is the time spent inside the listener's callbacks over the time
-     * of the steps with it: the direct cost, steadier than the wall-time ratio on a noisy machine. The writer CPU share
-     * is the CPU time of the plugin's own threads (the store's writer) over the same time: work off the training
-     * thread that, on 2 cores, still competes with ND4J's threads. The mean overhead (total time with over total
-     * time without) counts the few steps a background commit slows, which the medians leave out; it is noisier.
+     * interval, writer CPU share, mean overhead, overhead's standard error}. The callback share is the time spent
+     * inside the listener's callbacks over the time of the steps with it: the direct cost, steadier than the
+     * wall-time ratio on a noisy machine. The writer CPU share is the CPU time of the plugin's own threads (the
+     * store's writer) over the same time: work off the training thread that, on 2 cores, still competes with ND4J's
+     * threads. The mean overhead (total time with over total time without) counts the few steps a background commit
+     * slows, which the medians leave out; it is noisier.
      */
     private static double[] measure(List<DataSet> data, int steps, Path store, Integer every, Integer commitEvery,
                                     Long commitMillis) {
@@ -101,7 +105,7 @@ public final class OverheadBench {
             double writer = (writerCpuNanos() - writerCpu0) / 1e9;
             out = new double[]{mWith / mWithout - 1, mWithout * 1e3, mWith * 1e3, inCallbacks / sumWith,
                     inCallbacks / steps * 1e6, 0, writer / sumWith,
-                    sumWith / Arrays.stream(without).sum() - 1};
+                    sumWith / Arrays.stream(without).sum() - 1, bootstrapSe(with, without)};
         }
         try (LandscapeStore s = LandscapeStore.openExisting(store)) { // the interval the last rows were taken at
             long[] it = s.scalars(s.listRuns().get(0).runId()).iteration();
@@ -126,6 +130,29 @@ public final class OverheadBench {
         long t0 = System.nanoTime();
         net.fit(batch);
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /**
+     * The standard error of the medians' ratio within this run: the standard deviation of it over 400 bootstrap
+     * resamples of the step pairs (a fixed seed). It covers the steps' noise within the run, not the drift of the
+     * machine between runs, which on this VM is the larger part.
+     */
+    private static double bootstrapSe(double[] with, double[] without) {
+        java.util.Random rng = new java.util.Random(1);
+        int n = with.length;
+        double[] ratios = new double[400];
+        double[] w = new double[n];
+        double[] o = new double[n];
+        for (int b = 0; b < ratios.length; b++) {
+            for (int i = 0; i < n; i++) {
+                int k = rng.nextInt(n);
+                w[i] = with[k];
+                o[i] = without[k];
+            }
+            ratios[b] = median(w) / median(o) - 1;
+        }
+        double mean = Arrays.stream(ratios).average().orElse(0);
+        return Math.sqrt(Arrays.stream(ratios).map(r -> (r - mean) * (r - mean)).sum() / (ratios.length - 1));
     }
 
     private static double median(double[] v) {
