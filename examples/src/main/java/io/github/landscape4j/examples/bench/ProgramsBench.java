@@ -19,9 +19,13 @@ import java.util.stream.Stream;
  * one JSON line with, per program: the child JVM's wall time without and with the agent and their ratio, whether
  * stdout was the same, the snapshots stored, the first one's iteration and time since the run started, the run's
  * last iteration and training time (from the store's scalars), and the first snapshot's time as a fraction of the
- * training time; and a line per program on stderr.
+ * training time; and a line per program on stderr. With {@code --repeat N} each program's three runs are made N
+ * times in turn (without, snapshots off, with; again ...): the wall times and the ratio are then the medians, and
+ * {@code ratio_runs} and {@code met_runs} (runs within 1.1x + 1 s of their own run without) say how they spread;
+ * the snapshot figures are the last repeat's.
  *
- * <pre>examples/bench.sh programs [--scale F]   (F multiplies each program's epochs; default 1)</pre>
+ * <pre>examples/bench.sh programs [--scale F] [--repeat N]   (F multiplies each program's epochs; default 1; N
+ * default 1)</pre>
  */
 public final class ProgramsBench {
 
@@ -38,10 +42,21 @@ public final class ProgramsBench {
     }
 
     public static void main(String[] args) throws Exception {
-        double scale = args.length == 2 && args[0].equals("--scale") ? Double.parseDouble(args[1]) : 1;
-        if (args.length != 0 && args.length != 2 || !(scale > 0)) {
-            throw new IllegalArgumentException("usage: examples/bench.sh programs [--scale F], F > 0; was "
-                    + List.of(args));
+        double scale = 1;
+        int repeat = 1;
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 < args.length && args[i].equals("--scale")) {
+                scale = Double.parseDouble(args[i + 1]);
+            } else if (i + 1 < args.length && args[i].equals("--repeat")) {
+                repeat = Integer.parseInt(args[i + 1]);
+            } else {
+                throw new IllegalArgumentException("usage: examples/bench.sh programs [--scale F] [--repeat N], F > 0,"
+                        + " N >= 1; was " + List.of(args));
+            }
+        }
+        if (!(scale > 0) || repeat < 1) {
+            throw new IllegalArgumentException("usage: examples/bench.sh programs [--scale F] [--repeat N], F > 0,"
+                    + " N >= 1; was " + List.of(args));
         }
         Path jar = AgentJar.locate();
         String classPath = PlainClasspath.of(System.getProperty("java.class.path"));
@@ -52,37 +67,56 @@ public final class ProgramsBench {
             for (Program p : Program.values()) {
                 int epochs = Math.max(1, (int) Math.round(EPOCHS.get(p) * scale));
                 List<String> programArgs = List.of("--epochs", Integer.toString(epochs));
-                Path store = dir.resolve(p.simpleName() + ".db");
-                Path offStore = dir.resolve(p.simpleName() + "-off.db");
-                long t0 = System.nanoTime();
-                ChildJvm.Result without = ChildJvm.run(dir, env, List.of(), classPath, p.mainClass(), programArgs,
-                        TIMEOUT_S);
-                long t1 = System.nanoTime();
-                ChildJvm.Result off = ChildJvm.run(dir, env, List.of("-javaagent:" + jar + "=store=" + offStore
-                        + ",snapshot=off"), classPath, p.mainClass(), programArgs, TIMEOUT_S);
-                long t2 = System.nanoTime();
-                ChildJvm.Result with = ChildJvm.run(dir, env, List.of("-javaagent:" + jar + "=store=" + store),
-                        classPath, p.mainClass(), programArgs, TIMEOUT_S);
-                long t3 = System.nanoTime();
-                for (ChildJvm.Result r : List.of(without, off, with)) {
-                    if (r.exitCode() != 0) {
-                        throw new IllegalStateException(p.simpleName() + " failed (exit " + r.exitCode() + "):\n"
-                                + r.stdout() + r.stderr());
+                double[] sWithoutRuns = new double[repeat];
+                double[] sOffRuns = new double[repeat];
+                double[] sWithRuns = new double[repeat];
+                boolean same = true;
+                Path store = null;
+                for (int r = 0; r < repeat; r++) {
+                    store = dir.resolve(p.simpleName() + "-" + r + ".db");
+                    Path offStore = dir.resolve(p.simpleName() + "-" + r + "-off.db");
+                    long t0 = System.nanoTime();
+                    ChildJvm.Result without = ChildJvm.run(dir, env, List.of(), classPath, p.mainClass(),
+                            programArgs, TIMEOUT_S);
+                    long t1 = System.nanoTime();
+                    ChildJvm.Result off = ChildJvm.run(dir, env, List.of("-javaagent:" + jar + "=store=" + offStore
+                            + ",snapshot=off"), classPath, p.mainClass(), programArgs, TIMEOUT_S);
+                    long t2 = System.nanoTime();
+                    ChildJvm.Result with = ChildJvm.run(dir, env, List.of("-javaagent:" + jar + "=store=" + store),
+                            classPath, p.mainClass(), programArgs, TIMEOUT_S);
+                    long t3 = System.nanoTime();
+                    for (ChildJvm.Result res : List.of(without, off, with)) {
+                        if (res.exitCode() != 0) {
+                            throw new IllegalStateException(p.simpleName() + " failed (exit " + res.exitCode()
+                                    + "):\n" + res.stdout() + res.stderr());
+                        }
                     }
+                    sWithoutRuns[r] = (t1 - t0) / 1e9;
+                    sOffRuns[r] = (t2 - t1) / 1e9;
+                    sWithRuns[r] = (t3 - t2) / 1e9;
+                    same &= with.stdout().equals(without.stdout()) && off.stdout().equals(without.stdout());
+                }
+                double[] ratioRuns = new double[repeat];
+                int met = 0;
+                for (int r = 0; r < repeat; r++) {
+                    ratioRuns[r] = sWithRuns[r] / sWithoutRuns[r];
+                    met += sWithRuns[r] <= 1.1 * sWithoutRuns[r] + 1 ? 1 : 0;
                 }
                 SnapshotTimeline t = SnapshotTimeline.read(store);
-                double sWithout = (t1 - t0) / 1e9;
-                double sOff = (t2 - t1) / 1e9;
-                double sWith = (t3 - t2) / 1e9;
-                boolean same = with.stdout().equals(without.stdout()) && off.stdout().equals(without.stdout());
-                rows.add(String.format(Locale.ROOT, "{\"program\":\"%s\",\"epochs\":%d,\"wall_s_without\":%.2f,"
+                double sWithout = median(sWithoutRuns);
+                double sOff = median(sOffRuns);
+                double sWith = median(sWithRuns);
+                rows.add(String.format(Locale.ROOT, "{\"program\":\"%s\",\"epochs\":%d,\"repeats\":%d,"
+                                + "\"ratio_runs\":%s,\"met_runs\":%d,\"wall_s_without\":%.2f,"
                                 + "\"wall_s_snapshots_off\":%.2f,\"wall_s_with\":%.2f,\"ratio\":%.3f,"
                                 + "\"limit_s\":%.2f,\"same_stdout\":%b,\"snapshots\":%d,"
                                 + "\"snapshots_during_training\":%d,\"levels\":\"%s\",\"snapshot_s\":%.2f,"
                                 + "\"final_snapshot_s\":%.2f,\"first_snapshot_iteration\":%s,"
                                 + "\"first_snapshot_ms\":%s,\"last_iteration\":%d,\"training_ms\":%d,"
                                 + "\"first_snapshot_fraction\":%s}",
-                        p.simpleName(), epochs, sWithout, sOff, sWith, sWith / sWithout, 1.1 * sWithout + 1, same,
+                        p.simpleName(), epochs, repeat, java.util.Arrays.stream(ratioRuns).mapToObj(
+                                v -> String.format(Locale.ROOT, "%.3f", v)).toList().toString().replace(" ", ""),
+                        met, sWithout, sOff, sWith, median(ratioRuns), 1.1 * sWithout + 1, same,
                         t.snapshots(), t.snapshotsDuringTraining(), t.levelCounts(), t.snapshotMillis() / 1000,
                         t.finalMillis() / 1000, t.firstIteration() < 0 ? "null" : t.firstIteration(),
                         t.firstMillis() < 0 ? "null" : t.firstMillis(), t.lastIteration(), t.trainingMillis(),
@@ -108,6 +142,12 @@ public final class ProgramsBench {
         System.out.println("{\"bench\":\"programs\",\"options\":\"default\",\"omp_num_threads\":"
                 + (threads == null ? "null" : "\"" + threads + "\"") + ",\"programs\":["
                 + String.join(",", rows) + "]}");
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     /**
