@@ -103,9 +103,9 @@ public final class ProgramsBench {
                     met += sWithRuns[r] <= 1.1 * sWithoutRuns[r] + 1 ? 1 : 0;
                 }
                 SnapshotTimeline t = SnapshotTimeline.read(store);
-                double sWithout = median(sWithoutRuns);
-                double sOff = median(sOffRuns);
-                double sWith = median(sWithRuns);
+                double sWithout = OverheadBench.median(sWithoutRuns);
+                double sOff = OverheadBench.median(sOffRuns);
+                double sWith = OverheadBench.median(sWithRuns);
                 rows.add(String.format(Locale.ROOT, "{\"program\":\"%s\",\"epochs\":%d,\"repeats\":%d,"
                                 + "\"ratio_runs\":%s,\"met_runs\":%d,\"wall_s_without\":%.2f,"
                                 + "\"wall_s_snapshots_off\":%.2f,\"wall_s_with\":%.2f,\"ratio\":%.3f,"
@@ -116,7 +116,7 @@ public final class ProgramsBench {
                                 + "\"first_snapshot_fraction\":%s}",
                         p.simpleName(), epochs, repeat, java.util.Arrays.stream(ratioRuns).mapToObj(
                                 v -> String.format(Locale.ROOT, "%.3f", v)).toList().toString().replace(" ", ""),
-                        met, sWithout, sOff, sWith, median(ratioRuns), 1.1 * sWithout + 1, same,
+                        met, sWithout, sOff, sWith, OverheadBench.median(ratioRuns), 1.1 * sWithout + 1, same,
                         t.snapshots(), t.snapshotsDuringTraining(), t.levelCounts(), t.snapshotMillis() / 1000,
                         t.finalMillis() / 1000, t.firstIteration() < 0 ? "null" : t.firstIteration(),
                         t.firstMillis() < 0 ? "null" : t.firstMillis(), t.lastIteration(), t.trainingMillis(),
@@ -142,12 +142,6 @@ public final class ProgramsBench {
         System.out.println("{\"bench\":\"programs\",\"options\":\"default\",\"omp_num_threads\":"
                 + (threads == null ? "null" : "\"" + threads + "\"") + ",\"programs\":["
                 + String.join(",", rows) + "]}");
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     /**
