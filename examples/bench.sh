@@ -15,7 +15,8 @@
 #   spark           a 51x51 plane of a 784-1000-1000-10 MLP (1,000-example probe) by the engine in one JVM and on
 #                   Spark local[1] and local[2]: times, max_rel_error (0), per-task cost, projected speed-ups
 #   programs        four plain DL4J programs (regression, XOR, LSTM, seq2seq graph) without and with -javaagent and
-#                   default options: wall times, snapshots stored and when the first came (optional --scale F)
+#                   default options: wall times, snapshots stored and when the first came (optional --scale F;
+#                   --repeat N runs each N times: medians, each run's ratio, how many met 1.1x + 1 s)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 declare -A mains=(
