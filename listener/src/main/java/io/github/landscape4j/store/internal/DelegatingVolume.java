@@ -20,9 +20,9 @@ import java.util.Map;
  * Internal: a MapDB volume that hands every call to another, except {@link #hash}, which reads the range in blocks of
  * {@link #HASH_BLOCK} bytes instead of MapDB 3.0.5's 128. On its file volume ({@code RandomAccessFileVol}) each 128
  * bytes cost a seek and a read system call, and the write-ahead log is hashed at every commit: a 318 KB parameter
- * checkpoint of the demo MLP cost its writer thread ~15 ms of CPU at commit, ~2,800 system calls (measured with
- * strace, 2026-12-07), CPU that training shares on a small machine. The value is the same: the streaming xxHash64
- * does not depend on how the bytes are cut ({@code DelegatingVolumeTest}).
+ * checkpoint of the demo MLP cost its writer thread ~21 ms of CPU at commit (6-9 ms with this), ~2,800 reads of 128
+ * bytes and as many seeks (measured with strace, 2026-12-07), CPU that training shares on a small machine. The
+ * value is the same: the streaming xxHash64 does not depend on how the bytes are cut ({@code DelegatingVolumeTest}).
  * {@link #onWriteAheadLog} puts it in front of the log's files; {@link JournaledVolume} extends it for the store's
  * file.
  */
@@ -43,8 +43,7 @@ class DelegatingVolume extends Volume {
      */
     static void onWriteAheadLog(Object mapDbStatsStorage, Path file) {
         try {
-            Object db = MapDbShutdown.field(mapDbStatsStorage.getClass(), "db").get(mapDbStatsStorage);
-            Object store = db.getClass().getMethod("getStore").invoke(db);
+            Object store = MapDbShutdown.store(mapDbStatsStorage);
             Object wal = MapDbShutdown.field(store.getClass(), "wal").get(store);
             Field factory = MapDbShutdown.field(wal.getClass(), "volumeFactory");
             Field volumes = MapDbShutdown.field(wal.getClass(), "volumes");
@@ -53,13 +52,12 @@ class DelegatingVolume extends Volume {
             @SuppressWarnings("unchecked")
             List<Volume> open = (List<Volume>) volumes.get(wal);
             Map<Volume, Volume> wrapped = new IdentityHashMap<>();
-            synchronized (wal) {
-                factory.set(wal, new Factory(made));
-                open.replaceAll(v -> v == null ? null : wrapped.computeIfAbsent(v, DelegatingVolume::new));
-                Volume cur = (Volume) current.get(wal);
-                if (cur != null) {
-                    current.set(wal, wrapped.computeIfAbsent(cur, DelegatingVolume::new));
-                }
+            // called as the storage opens, before its first write: nothing else touches the log yet
+            factory.set(wal, new Factory(made));
+            open.replaceAll(v -> v == null ? null : wrapped.computeIfAbsent(v, DelegatingVolume::new));
+            Volume cur = (Volume) current.get(wal);
+            if (cur != null) { // the list's wrapper: MapDB's current file and its entry stay one object
+                current.set(wal, wrapped.computeIfAbsent(cur, DelegatingVolume::new));
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("landscape4j: store file {}: MapDB's write-ahead log is not laid out as expected ({}); its commits"

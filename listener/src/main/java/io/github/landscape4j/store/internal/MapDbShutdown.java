@@ -19,7 +19,7 @@ public final class MapDbShutdown {
     /** Whether the storage's database was taken out of MapDB's shutdown hook. */
     public static boolean disarm(Object mapDbStatsStorage) {
         try {
-            Object db = field(mapDbStatsStorage.getClass(), "db").get(mapDbStatsStorage);
+            Object db = database(mapDbStatsStorage);
             Object key = field(db.getClass(), "shutdownReference").get(db);
             Map<?, ?> hooks = (Map<?, ?>) field(db.getClass(), "shutdownHooks").get(null);
             return key != null && hooks.remove(key) != null;
@@ -35,7 +35,7 @@ public final class MapDbShutdown {
      */
     public static boolean closeDatabase(Object mapDbStatsStorage) {
         try {
-            Object db = field(mapDbStatsStorage.getClass(), "db").get(mapDbStatsStorage);
+            Object db = database(mapDbStatsStorage);
             try {
                 db.getClass().getMethod("close").invoke(db);
             } catch (ReflectiveOperationException | RuntimeException | Error e) {
@@ -53,12 +53,23 @@ public final class MapDbShutdown {
      */
     public static boolean rollback(Object mapDbStatsStorage) {
         try {
-            Object db = field(mapDbStatsStorage.getClass(), "db").get(mapDbStatsStorage);
+            Object db = database(mapDbStatsStorage);
             db.getClass().getMethod("rollback").invoke(db);
             return true;
         } catch (ReflectiveOperationException | RuntimeException | Error e) {
             return false;
         }
+    }
+
+    /** DL4J's {@code MapDBStatsStorage.db}: the storage's MapDB database. */
+    static Object database(Object mapDbStatsStorage) throws ReflectiveOperationException {
+        return field(mapDbStatsStorage.getClass(), "db").get(mapDbStatsStorage);
+    }
+
+    /** The store of the storage's MapDB database ({@code DB.getStore()}; a {@code StoreWAL} for DL4J's files). */
+    static Object store(Object mapDbStatsStorage) throws ReflectiveOperationException {
+        Object db = database(mapDbStatsStorage);
+        return db.getClass().getMethod("getStore").invoke(db);
     }
 
     static Field field(Class<?> type, String name) throws NoSuchFieldException {

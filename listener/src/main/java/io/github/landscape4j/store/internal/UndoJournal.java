@@ -70,8 +70,7 @@ public final class UndoJournal implements AutoCloseable {
      */
     public static UndoJournal install(Object mapDbStatsStorage, Path file) {
         try {
-            Object db = MapDbShutdown.field(mapDbStatsStorage.getClass(), "db").get(mapDbStatsStorage);
-            Object store = db.getClass().getMethod("getStore").invoke(db);
+            Object store = MapDbShutdown.store(mapDbStatsStorage);
             // StoreWAL writes through realVolume; its reads go through a read-only view of the same file
             Field real = MapDbShutdown.field(store.getClass(), "realVolume");
             if (!(real.get(store) instanceof Volume v) || v.isReadOnly()) {

@@ -57,8 +57,7 @@ class DelegatingVolumeTest {
                 LandscapeRecord r = new LandscapeRecord("s", "landscape4j/checkpoint", "w", 10 + i, i + 1, "{}",
                         params);
                 s.exclusive(() -> s.putUpdateUncommitted(r)); // in the log, not committed yet
-                Object db = MapDbShutdown.field(s.getClass(), "db").get(s);
-                Object store = db.getClass().getMethod("getStore").invoke(db);
+                Object store = MapDbShutdown.store(s);
                 Object wal = MapDbShutdown.field(store.getClass(), "wal").get(store);
                 @SuppressWarnings("unchecked")
                 List<Volume> volumes = (List<Volume>) MapDbShutdown.field(wal.getClass(), "volumes").get(wal);
