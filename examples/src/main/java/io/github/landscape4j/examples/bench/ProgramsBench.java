@@ -44,19 +44,23 @@ public final class ProgramsBench {
     public static void main(String[] args) throws Exception {
         double scale = 1;
         int repeat = 1;
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 < args.length && args[i].equals("--scale")) {
-                scale = Double.parseDouble(args[i + 1]);
-            } else if (i + 1 < args.length && args[i].equals("--repeat")) {
-                repeat = Integer.parseInt(args[i + 1]);
-            } else {
-                throw new IllegalArgumentException("usage: examples/bench.sh programs [--scale F] [--repeat N], F > 0,"
-                        + " N >= 1; was " + List.of(args));
+        String usage = "usage: examples/bench.sh programs [--scale F] [--repeat N], F > 0, N >= 1; was "
+                + List.of(args);
+        try {
+            for (int i = 0; i < args.length; i += 2) {
+                if (i + 1 < args.length && args[i].equals("--scale")) {
+                    scale = Double.parseDouble(args[i + 1]);
+                } else if (i + 1 < args.length && args[i].equals("--repeat")) {
+                    repeat = Integer.parseInt(args[i + 1]);
+                } else {
+                    throw new IllegalArgumentException(usage);
+                }
             }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(usage, e);
         }
         if (!(scale > 0) || repeat < 1) {
-            throw new IllegalArgumentException("usage: examples/bench.sh programs [--scale F] [--repeat N], F > 0,"
-                    + " N >= 1; was " + List.of(args));
+            throw new IllegalArgumentException(usage);
         }
         Path jar = AgentJar.locate();
         String classPath = PlainClasspath.of(System.getProperty("java.class.path"));
