@@ -3,6 +3,7 @@ package io.github.landscape4j.store.internal;
 import net.jpountz.xxhash.StreamingXXHash64;
 import org.mapdb.CC;
 import org.mapdb.DataInput2;
+import org.mapdb.volume.ReadOnlyVolume;
 import org.mapdb.volume.Volume;
 import org.mapdb.volume.VolumeFactory;
 import org.slf4j.Logger;
@@ -65,6 +66,31 @@ class DelegatingVolume extends Volume {
         }
     }
 
+    /**
+     * Points MapDB's reads of the store file ({@code StoreWAL.volume}: a read-only view of the file volume, {@code
+     * original}) at {@code replacement}, which reads numbers in one system call where the file volume takes one per
+     * byte (the index table's 8-byte entries: ~270 one-byte reads per checkpoint commit). The read-only view stays.
+     * Unchanged, and said once, when the store is not laid out as expected.
+     */
+    static void readThrough(Object store, Volume original, DelegatingVolume replacement) {
+        try {
+            Field view = MapDbShutdown.field(store.getClass(), "volume");
+            Object reads = view.get(store);
+            if (reads instanceof ReadOnlyVolume readOnly && MapDbShutdown.field(ReadOnlyVolume.class, "vol")
+                    .get(readOnly) == original) {
+                view.set(store, new ReadOnlyVolume(replacement));
+            } else if (reads == original) {
+                view.set(store, replacement);
+            } else {
+                throw new IllegalStateException("its reads go through " + (reads == null ? null
+                        : reads.getClass().getName()));
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("landscape4j: store file {}: MapDB's reads are not laid out as expected ({}); they stay a system"
+                    + " call per byte", original.getFile(), Causes.describe(e));
+        }
+    }
+
     /** MapDB's factory, with each volume it makes behind a {@link DelegatingVolume}. */
     private static final class Factory extends VolumeFactory {
         private final VolumeFactory made;
@@ -104,24 +130,82 @@ class DelegatingVolume extends Volume {
         return hash.getValue();
     }
 
+    /**
+     * A lower bound of the file's length (-1: not known yet): {@link #ensureAvailable} asks the file only when the
+     * offset lies beyond it. MapDB calls it before most writes and {@code RandomAccessFileVol} answers with a
+     * {@code stat} system call each time; every write and truncation of this file goes through this volume.
+     */
+    private long knownLength = -1;
+
     @Override
     public synchronized void ensureAvailable(long offset) {
-        file.ensureAvailable(offset);
+        if (offset > knownLength) {
+            file.ensureAvailable(offset);
+            knownLength = offset;
+        }
     }
 
     @Override
     public synchronized void truncate(long size) {
+        knownLength = -1;
         file.truncate(size);
     }
 
+    // Fixed-width numbers are written and read as one byte array: MapDB's file volume writes and reads them a byte at a
+    // time (RandomAccessFile.writeLong: 8 system calls, its putSixLong 6 seeks and 6 writes). Big-endian, as MapDB's.
+
     @Override
     public synchronized void putLong(long offset, long value) {
-        file.putLong(offset, value);
+        putData(offset, bigEndian(value, 8), 0, 8);
     }
 
     @Override
     public synchronized void putInt(long offset, int value) {
-        file.putInt(offset, value);
+        putData(offset, bigEndian(value, 4), 0, 4);
+    }
+
+    @Override
+    public synchronized void putSixLong(long pos, long value) {
+        putData(pos, bigEndian(value, 6), 0, 6);
+    }
+
+    @Override
+    public synchronized void putUnsignedShort(long offset, int value) {
+        putData(offset, bigEndian(value, 2), 0, 2);
+    }
+
+    /** MapDB's packing (7 bits a byte, most significant first, the last byte's high bit set), written at once. */
+    @Override
+    public synchronized int putPackedLong(long pos, long value) {
+        byte[] packed = new byte[10];
+        int n = 0;
+        int shift = 63 - Long.numberOfLeadingZeros(value);
+        shift -= shift % 7;
+        while (shift != 0) {
+            packed[n++] = (byte) ((value >>> shift) & 0x7F);
+            shift -= 7;
+        }
+        packed[n++] = (byte) ((value & 0x7F) | 0x80);
+        putData(pos, packed, 0, n);
+        return n;
+    }
+
+    private static byte[] bigEndian(long value, int bytes) {
+        byte[] out = new byte[bytes];
+        for (int i = bytes - 1; i >= 0; i--, value >>>= 8) {
+            out[i] = (byte) value;
+        }
+        return out;
+    }
+
+    private long read(long offset, int bytes) {
+        byte[] in = new byte[bytes];
+        file.getData(offset, in, 0, bytes);
+        long value = 0;
+        for (byte b : in) {
+            value = (value << 8) | (b & 0xFF);
+        }
+        return value;
     }
 
     @Override
@@ -163,12 +247,12 @@ class DelegatingVolume extends Volume {
 
     @Override
     public long getLong(long offset) {
-        return file.getLong(offset);
+        return read(offset, 8);
     }
 
     @Override
     public int getInt(long offset) {
-        return file.getInt(offset);
+        return (int) read(offset, 4);
     }
 
     @Override
@@ -188,12 +272,12 @@ class DelegatingVolume extends Volume {
 
     @Override
     public int getUnsignedShort(long offset) {
-        return file.getUnsignedShort(offset);
+        return (int) read(offset, 2);
     }
 
     @Override
     public long getSixLong(long pos) {
-        return file.getSixLong(pos);
+        return read(pos, 6);
     }
 
     @Override

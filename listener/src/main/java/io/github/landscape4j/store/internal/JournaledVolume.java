@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 /**
  * Internal: MapDB's file volume with an {@link UndoJournal} in front of every write. Before a byte of the file that
  * existed at the start of a commit is overwritten, the block holding it is copied to the journal; MapDB's
- * {@code sync()} at the end of its commit empties the journal. Reads go straight to the file ({@link
- * DelegatingVolume}).
+ * {@code sync()} at the end of its commit empties the journal. Reads go straight to the file, and fixed-width numbers
+ * reach it through {@link #putData} ({@link DelegatingVolume}).
  */
 final class JournaledVolume extends DelegatingVolume {
     /** Crash tests only: runs after each write reached the file (e.g. halts the JVM there). */
@@ -46,19 +46,7 @@ final class JournaledVolume extends DelegatingVolume {
         wrote();
     }
 
-    @Override
-    public synchronized void putLong(long offset, long value) {
-        before(offset, 8);
-        file.putLong(offset, value);
-        wrote();
-    }
 
-    @Override
-    public synchronized void putInt(long offset, int value) {
-        before(offset, 4);
-        file.putInt(offset, value);
-        wrote();
-    }
 
     @Override
     public synchronized void putByte(long offset, byte value) {

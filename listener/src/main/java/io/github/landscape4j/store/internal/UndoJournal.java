@@ -79,7 +79,9 @@ public final class UndoJournal implements AutoCloseable {
             }
             Path journalPath = of(file.toAbsolutePath());
             UndoJournal journal = new UndoJournal(journalPath);
-            real.set(store, new JournaledVolume(v, journal));
+            JournaledVolume journaled = new JournaledVolume(v, journal);
+            real.set(store, journaled);
+            DelegatingVolume.readThrough(store, v, journaled);
             OPEN.add(journalPath);
             return journal;
         } catch (ReflectiveOperationException | RuntimeException e) {

@@ -44,6 +44,76 @@ class DelegatingVolumeTest {
         }
     }
 
+    /**
+     * Numbers written through it are MapDB's bytes and read back as MapDB reads them: each encoding written by both
+     * (MapDB's file volume and this one, at the same offset of two files) gives equal files, and each reader reads
+     * the other's value, at values that fill every byte, negative ones, and the packed form's 1-to-10-byte lengths.
+     */
+    @Test
+    void numbersAreMapDbsBytes(@TempDir Path dir) {
+        Volume mapdb = new RandomAccessFileVol(dir.resolve("m").toFile(), false, 0, 0);
+        Volume raw = new RandomAccessFileVol(dir.resolve("d").toFile(), false, 0, 0);
+        DelegatingVolume ours = new DelegatingVolume(raw);
+        try {
+            mapdb.ensureAvailable(4096);
+            ours.ensureAvailable(4096);
+            long[] values = {0, 1, 127, 128, 255, 0x1234_5678_9ABC_DEF0L, -1, Long.MIN_VALUE, Long.MAX_VALUE,
+                    0x0000_8000_0000_0001L, 0x0000_FFFF_FFFF_FFFFL};
+            Random random = new Random(3);
+            for (long v : values) {
+                int at = 8 + random.nextInt(3000);
+                mapdb.putLong(at, v);
+                ours.putLong(at, v);
+                assertThat(ours.getLong(at)).isEqualTo(mapdb.getLong(at)).isEqualTo(v);
+                mapdb.putInt(at + 16, (int) v);
+                ours.putInt(at + 16, (int) v);
+                assertThat(ours.getInt(at + 16)).isEqualTo(mapdb.getInt(at + 16)).isEqualTo((int) v);
+                long six = v & 0x0000_FFFF_FFFF_FFFFL;
+                mapdb.putSixLong(at + 32, six);
+                ours.putSixLong(at + 32, six);
+                assertThat(ours.getSixLong(at + 32)).isEqualTo(mapdb.getSixLong(at + 32)).isEqualTo(six);
+                int sh = (int) (v & 0xFFFF);
+                mapdb.putUnsignedShort(at + 48, sh);
+                ours.putUnsignedShort(at + 48, sh);
+                assertThat(ours.getUnsignedShort(at + 48)).isEqualTo(mapdb.getUnsignedShort(at + 48)).isEqualTo(sh);
+                if (v >= 0) {
+                    int n = mapdb.putPackedLong(at + 64, v);
+                    assertThat(ours.putPackedLong(at + 64, v)).isEqualTo(n);
+                    assertThat(ours.getPackedLong(at + 64)).isEqualTo(mapdb.getPackedLong(at + 64));
+                }
+            }
+            for (int len = 1; len <= 9; len++) { // packed lengths 1-9 bytes (MapDB's packing of 63 bits)
+                long v = (1L << (7 * len - 1)) | 5;
+                int n = mapdb.putPackedLong(3500, v);
+                assertThat(ours.putPackedLong(3500, v)).isEqualTo(n);
+            }
+            byte[] a = new byte[4096];
+            byte[] b = new byte[4096];
+            mapdb.getData(0, a, 0, a.length);
+            raw.getData(0, b, 0, b.length);
+            assertThat(b).isEqualTo(a);
+        } finally {
+            mapdb.close();
+            ours.close();
+        }
+    }
+
+    /** MapDB's reads of the store file go through the journaled volume (one system call a number), still read-only. */
+    @Test
+    void storeReadsGoThroughIt(@TempDir Path dir) throws Exception {
+        LandscapeFileStatsStorage s = new LandscapeFileStatsStorage(dir.resolve("run.db").toFile());
+        try {
+            Object store = MapDbShutdown.store(s);
+            Object reads = MapDbShutdown.field(store.getClass(), "volume").get(store);
+            assertThat(reads).isInstanceOf(org.mapdb.volume.ReadOnlyVolume.class);
+            assertThat(MapDbShutdown.field(reads.getClass(), "vol").get(reads))
+                    .isSameAs(MapDbShutdown.field(store.getClass(), "realVolume").get(store))
+                    .isInstanceOf(JournaledVolume.class);
+        } finally {
+            s.close();
+        }
+    }
+
     @Test
     void writeAheadLogFilesAreBehindIt(@TempDir Path dir) throws Exception {
         File file = dir.resolve("run.db").toFile();
