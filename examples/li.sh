@@ -3,7 +3,7 @@
 # with weight decay; the loss along one random direction, raw and filter-normalized; which batch looks sharper in
 # each; li.png, li.md and li.csv under --out:
 #   examples/li.sh [--quick] [--out runs/li] [--train 8192] [--probe 1000] [--epochs 10] [--small 64]
-#       [--large 2048] [--lr 0.05] [--weight-decay 0.0005] [--hidden 100] [--seed 1] [--points 41]
+#       [--large 2048] [--lr 0.05] [--weight-decay 0.0005] [--hidden 100] [--seed 1] [--points 41] [--model mlp|mlp-bn]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # one native thread per run unless told otherwise: these models are small, and on a busy 2-core machine two

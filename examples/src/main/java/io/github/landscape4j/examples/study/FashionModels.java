@@ -5,6 +5,8 @@ import io.github.landscape4j.study.RunSettings;
 import io.github.landscape4j.study.StudyModel;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -18,18 +20,22 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import java.io.IOException;
 import java.util.List;
 
-/** The built-in Fashion-MNIST families of the study programs: an MLP and a small CNN, and their data. */
+/**
+ * The built-in Fashion-MNIST families of the study programs: an MLP, the MLP with batch normalization, a small CNN,
+ * and their data.
+ */
 public final class FashionModels {
     private FashionModels() {
     }
 
     /** The families by name. */
-    public static final List<String> NAMES = List.of("mlp", "cnn");
+    public static final List<String> NAMES = List.of("mlp", "mlp-bn", "cnn");
 
     /** The model of family {@code name} with {@code hidden} units (MLP) or filters (CNN). */
     public static StudyModel of(String name, int hidden) {
         return switch (name) {
             case "mlp" -> s -> mlp(s, hidden);
+            case "mlp-bn" -> s -> mlpBatchNorm(s, hidden);
             case "cnn" -> s -> cnn(s, hidden);
             default -> throw new IllegalArgumentException("family '" + name + "': allowed are " + NAMES);
         };
@@ -38,6 +44,8 @@ public final class FashionModels {
     /** One line saying what the family is. */
     public static String describe(String name, int hidden) {
         return name.equals("mlp") ? "Fashion-MNIST MLP 784-" + hidden + "-10 (ReLU, softmax)"
+                : name.equals("mlp-bn") ? "Fashion-MNIST MLP 784-" + hidden + "-10 with batch normalization before"
+                + " the ReLU (softmax)"
                 : "Fashion-MNIST CNN conv5x5x" + hidden + "-maxpool-conv5x5x" + (2 * hidden)
                 + "-maxpool-dense64-10 (ReLU, softmax)";
     }
@@ -49,6 +57,26 @@ public final class FashionModels {
                 .list()
                 .layer(new DenseLayer.Builder().nIn(784).nOut(hidden).activation(Activation.RELU)
                         .dropOut(s.retainProbability()).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(hidden).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .build());
+        net.init();
+        return net;
+    }
+
+    /**
+     * The MLP with batch normalization between the hidden layer's weights (no bias: batch normalization's beta is
+     * its shift) and its ReLU, as in Li et al.'s VGG-9: the loss does not change when those weights are scaled, so
+     * weight decay only shrinks them.
+     */
+    public static MultiLayerNetwork mlpBatchNorm(RunSettings s, int hidden) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(s.seed())
+                .updater(s.optimizer().updater(s.learningRate())).l2(s.weightDecay()).weightInit(WeightInit.XAVIER)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(hidden).activation(Activation.IDENTITY).hasBias(false)
+                        .dropOut(s.retainProbability()).build())
+                .layer(new BatchNormalization.Builder().nOut(hidden).build())
+                .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(hidden).nOut(10)
                         .activation(Activation.SOFTMAX).build())
                 .build());

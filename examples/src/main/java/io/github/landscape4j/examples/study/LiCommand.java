@@ -33,7 +33,7 @@ import java.util.Set;
  */
 public final class LiCommand {
     private static final Set<String> KNOWN = Set.of("out", "train", "probe", "epochs", "small", "large", "lr",
-            "weight-decay", "hidden", "seed", "points");
+            "weight-decay", "hidden", "seed", "points", "model");
 
     private LiCommand() {
     }
@@ -48,6 +48,10 @@ public final class LiCommand {
         int small = a.getInt("small", 64);
         int large = a.getInt("large", quick ? 512 : 2048);
         int hidden = a.getInt("hidden", 100);
+        String family = a.get("model", "mlp");
+        if (!family.equals("mlp") && !family.equals("mlp-bn")) {
+            throw new IllegalArgumentException("--model '" + family + "': allowed are mlp, mlp-bn");
+        }
         int points = a.getInt("points", quick ? 11 : 41);
         double lr = Double.parseDouble(a.get("lr", "0.05"));
         double wd = Double.parseDouble(a.get("weight-decay", "0.0005"));
@@ -57,14 +61,14 @@ public final class LiCommand {
         DataSet probe = KeskarCommand.head(train, probeN);
         System.out.printf(Locale.ROOT, "Li et al. 2018, the weight-decay trap: %s, SGD momentum lr %s, batch %d vs %d,"
                         + " weight decay 0 vs %s, %d epochs on %d examples, seed %d%n",
-                FashionModels.describe("mlp", hidden), lr, small, large, RunSettingsText.of(wd), epochs, trainN, seed);
+                FashionModels.describe(family, hidden), lr, small, large, RunSettingsText.of(wd), epochs, trainN, seed);
         long start = System.nanoTime();
         StudyPlan plan = StudyPlan.builder().seeds(seed).batchSizes(small, large).optimizers(Optimizer.SGD_MOMENTUM)
                 .learningRates(lr).weightDecays(0, wd).epochs(epochs).grid();
         Map<RunSettings, INDArray> finals = new java.util.LinkedHashMap<>();
         try (LandscapeStore store = LandscapeStore.open(out.resolve("li.db"))) {
-            StudyRecord study = Study.builder("li").store(store).model(FashionModels.of("mlp", hidden))
-                    .description(FashionModels.describe("mlp", hidden)).data(train, test).plan(plan)
+            StudyRecord study = Study.builder("li").store(store).model(FashionModels.of(family, hidden))
+                    .description(FashionModels.describe(family, hidden)).data(train, test).plan(plan)
                     .probeSize(probeN).snapshots(KeskarCommand.epsilonOnly(1e-3)).progress(System.out::println)
                     .build().run();
             for (int i = 0; i < plan.runs().size(); i++) {
@@ -73,7 +77,7 @@ public final class LiCommand {
                         .filter(c -> c.kind() == Checkpoint.Kind.FINAL).findFirst().orElseThrow().params()));
             }
         }
-        MultiLayerNetwork net = FashionModels.mlp(plan.runs().get(0), hidden);
+        MultiLayerNetwork net = (MultiLayerNetwork) FashionModels.of(family, hidden).create(plan.runs().get(0));
         Nd4j.getRandom().setSeed(seed + 1000);
         Map<String, INDArray> gaussian = new java.util.LinkedHashMap<>();
         net.paramTable().forEach((k, v) -> gaussian.put(k, Nd4j.randn(v.dataType(), v.shape())));

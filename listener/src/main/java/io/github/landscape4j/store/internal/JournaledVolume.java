@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 final class JournaledVolume extends DelegatingVolume {
     /** Crash tests only: runs after each write reached the file (e.g. halts the JVM there). */
     static volatile Runnable afterWrite;
+    /** Crash tests only: runs after each commit reached the file and emptied the journal (e.g. copies the file). */
+    static volatile Runnable afterCommit;
 
     private final UndoJournal journal;
 
@@ -81,6 +83,10 @@ final class JournaledVolume extends DelegatingVolume {
     public synchronized void sync() {
         file.sync();
         journal.committed();
+        Runnable hook = afterCommit;
+        if (hook != null) {
+            hook.run();
+        }
     }
 
     @Override

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A writer killed in the middle of a commit (the JVM halted right after the k-th write of the commit reached the
  * file, for k from the header's write to the last, before MapDB's closing sync) leaves a store that opens, for
- * reading and for writing, with every commit before the killed one whole and nothing of it. Without the undo journal (deleted before the halt),
+ * reading and for writing, with every commit before the killed one whole and nothing of it: byte for byte the file
+ * as the last finished commit left it. Without the undo journal (deleted before the halt),
  * the same crashes leave files that do not open or lose records: MapDB 3.0.5 writes the new header first and never
  * replays its log (StudyCommandTest's SIGKILL once left "damaged (ArrayIndexOutOfBoundsException ...)").
  */
@@ -37,6 +38,10 @@ class CrashMidCommitTest {
             Path file = dir.resolve("journal-" + k + ".db");
             assertThat(crash(file, k, "journal")).as("halted at write %d of %d", k, total).isEqualTo(137);
             assertThat(Files.exists(UndoJournal.of(file))).isTrue();
+            UndoJournal.recover(file);
+            assertThat(Files.readAllBytes(file)).as("rolled back after write %d of %d: the file byte for byte as its"
+                    + " last finished commit left it (blocks MapDB had not allocated, not journaled, zeros again)", k, total)
+                    .isEqualTo(Files.readAllBytes(CrashingWriter.committedCopy(file)));
             assertThat(readBack(file)).as("file cut at write %d of %d", k, total).isEqualTo("whole");
             assertThat(Files.exists(UndoJournal.of(file))).as("journal removed by the roll-back").isFalse();
             try (LandscapeStore store = LandscapeStore.open(file)) { // the writer's open works after the roll-back

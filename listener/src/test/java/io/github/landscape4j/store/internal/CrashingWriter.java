@@ -12,13 +12,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * snapshots (large planes) and rows one by one, then halts the JVM (no shutdown hook, no close: as kill -9 leaves
  * it) right after the {@code k}-th write of the next row's and snapshot's commits reached the file. Arguments: the store file, k, and
  * "journal" or "no-journal" (the undo journal is deleted just before the halt: the file as MapDB alone leaves it).
- * Prints "committed", then "writes N" when the commit finished before its k-th write.
+ * Prints "committed", then "writes N" when the commit finished before its k-th write. The file as its last finished
+ * commit left it is copied to {@link #committedCopy}.
  */
 public final class CrashingWriter {
     static final int SNAPSHOTS = 4;
     static final int GRID = 61;
 
     private CrashingWriter() {
+    }
+
+    /** Where the file is copied once its commits before the cut one are done. */
+    static Path committedCopy(Path file) {
+        return file.resolveSibling(file.getFileName() + ".committed");
     }
 
     public static void main(String[] args) throws Exception {
@@ -32,6 +38,15 @@ public final class CrashingWriter {
             w.writeRecord(RecordTypes.SNAPSHOT, Json.GSON.toJson(StoreFixtures.bigSnapshot(i, GRID)));
             w.flush();
         }
+        Runnable copy = () -> {
+            try {
+                Files.copy(file, committedCopy(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        copy.run();
+        JournaledVolume.afterCommit = copy; // the row's commit may finish before the cut in the snapshot's
         System.out.println("committed");
         System.out.flush();
         AtomicInteger writes = new AtomicInteger();
