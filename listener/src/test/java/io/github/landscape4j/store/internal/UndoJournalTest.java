@@ -58,6 +58,33 @@ class UndoJournalTest {
         }
     }
 
+    /** A journal of the first layout (no tails), left by an earlier version, still rolls its file back. */
+    @Test
+    void firstLayoutJournalsRollBack(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("old.db");
+        byte[] before = new byte[3 * UndoJournal.BLOCK];
+        new java.util.Random(5).nextBytes(before);
+        byte[] after = before.clone();
+        java.util.Arrays.fill(after, UndoJournal.BLOCK, 2 * UndoJournal.BLOCK, (byte) 7); // the cut commit's write
+        byte[] grown = java.util.Arrays.copyOf(after, 5 * UndoJournal.BLOCK); // and its growth
+        Files.write(file, grown);
+        java.nio.ByteBuffer j = java.nio.ByteBuffer.allocate(24 + 12 + UndoJournal.BLOCK + 8);
+        j.putLong(0x4c344a554e444f31L).putLong(before.length);
+        j.putLong(crc(j.array(), 0, 16));
+        j.putLong(UndoJournal.BLOCK).putInt(UndoJournal.BLOCK).put(before, UndoJournal.BLOCK, UndoJournal.BLOCK);
+        j.putLong(crc(j.array(), 24, 12 + UndoJournal.BLOCK));
+        Files.write(UndoJournal.of(file.toAbsolutePath()), j.array());
+        UndoJournal.recover(file);
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+        assertThat(UndoJournal.of(file.toAbsolutePath())).doesNotExist();
+    }
+
+    private static long crc(byte[] b, int off, int len) {
+        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        c.update(b, off, len);
+        return c.getValue();
+    }
+
     /** MapDB's own getter (StoreDirectAbstract's, some protected). */
     private static Object call(Object store, String getter) throws ReflectiveOperationException {
         java.lang.reflect.Method m = org.mapdb.StoreDirectAbstract.class.getDeclaredMethod(getter);
