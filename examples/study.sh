@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The study: does a flat minimum predict generalization? Trains a grid of Fashion-MNIST runs, measures every final
 # point, correlates each measure with the generalization gap and writes the report:
-#   examples/study.sh [--quick] [--out DIR] [--store PATH] [--name NAME] [--family mlp|cnn] [--hidden N]
+#   examples/study.sh [--quick] [--out DIR] [--store PATH] [--name NAME] [--family mlp|mlp-bn|cnn] [--hidden N]
 #       [--seeds 1,2,..] [--batches 32,1024] [--optimizers sgd,adam] [--lr 0.01] [--weight-decays 0,0.0005]
 #       [--dropouts 0] [--epochs 10] [--train 6000] [--probe 1000] [--stop-loss X] [--parallel 1]
 #       [--spark MASTER]   (each run an Apache Spark task on MASTER, e.g. 'local[2]'; the same numbers)

@@ -29,11 +29,13 @@ class ClassicResultsTest {
         assertThat(ImageIO.read(out.resolve("goodfellow.png").toFile()).getWidth()).isEqualTo(3 * 520);
     }
 
-    @Test
-    void liComparesRawAndFilterNormalizedVerdictsWithAndWithoutWeightDecay(@TempDir Path dir) throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"mlp", "mlp-bn"})
+    void liComparesRawAndFilterNormalizedVerdictsWithAndWithoutWeightDecay(String model, @TempDir Path dir)
+            throws Exception {
         Path out = dir.resolve("li");
         LiCommand.main(new String[]{"--out", out.toString(), "--train", "256", "--probe", "64", "--epochs", "1",
-                "--small", "32", "--large", "128", "--points", "5", "--hidden", "16"});
+                "--small", "32", "--large", "128", "--points", "5", "--hidden", "16", "--model", model});
         List<String> csv = Files.readAllLines(out.resolve("li.csv"));
         assertThat(csv).hasSize(1 + 2 * 4 * 5); // raw and filter, 4 models, 5 points
         // at t = 0 both directions give the model's own loss
@@ -44,6 +46,22 @@ class ClassicResultsTest {
         assertThat(Files.readString(out.resolve("li.md"))).contains("| raw | 0 |", "| filter-normalized | 0.0005 |",
                 "verdict");
         assertThat(ImageIO.read(out.resolve("li.png").toFile()).getHeight()).isEqualTo(2 * 380 + 30);
+    }
+
+    @Test
+    void liNamesTheModelsItKnows(@TempDir Path dir) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LiCommand.main(new String[]{"--out",
+                dir.toString(), "--model", "vgg"})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'vgg'").hasMessageContaining("mlp, mlp-bn");
+    }
+
+    /** The batch-normalized MLP: no bias before batch normalization, whose statistics no direction moves. */
+    @Test
+    void batchNormalizedMlpHasItsLayers() {
+        var net = FashionModels.mlpBatchNorm(new io.github.landscape4j.study.RunSettings(1, 32,
+                io.github.landscape4j.study.Optimizer.SGD_MOMENTUM, 0.05, 0, 0, 1), 16);
+        assertThat(net.paramTable().keySet()).containsExactly("0_W", "1_gamma", "1_beta", "1_mean", "1_log10stdev", "3_W",
+                "3_b");
     }
 
     private static double centre(List<String> csv, String direction, String batch) {
