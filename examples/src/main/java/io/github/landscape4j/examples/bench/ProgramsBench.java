@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * stdout was the same, the snapshots stored, the first one's iteration and time since the run started, the run's
  * last iteration and training time (from the store's scalars), and the first snapshot's time as a fraction of the
  * training time; and a line per program on stderr. With {@code --repeat N} each program's three runs are made N
- * times in turn (without, snapshots off, with; again ...): the wall times and the ratio are then the medians, and
+ * times, in ABBA order (without, with, snapshots off; then snapshots off, with, without; ...): the wall times and
+ * the ratio are then the medians, and
  * {@code ratio_runs} and {@code met_runs} (runs within 1.1x + 1 s of their own run without) say how they spread;
  * the snapshot figures are the last repeat's.
  *
@@ -79,25 +80,28 @@ public final class ProgramsBench {
                 for (int r = 0; r < repeat; r++) {
                     store = dir.resolve(p.simpleName() + "-" + r + ".db");
                     Path offStore = dir.resolve(p.simpleName() + "-" + r + "-off.db");
-                    long t0 = System.nanoTime();
-                    ChildJvm.Result without = ChildJvm.run(dir, env, List.of(), classPath, p.mainClass(),
-                            programArgs, TIMEOUT_S);
-                    long t1 = System.nanoTime();
-                    ChildJvm.Result off = ChildJvm.run(dir, env, List.of("-javaagent:" + jar + "=store=" + offStore
-                            + ",snapshot=off"), classPath, p.mainClass(), programArgs, TIMEOUT_S);
-                    long t2 = System.nanoTime();
-                    ChildJvm.Result with = ChildJvm.run(dir, env, List.of("-javaagent:" + jar + "=store=" + store),
-                            classPath, p.mainClass(), programArgs, TIMEOUT_S);
-                    long t3 = System.nanoTime();
-                    for (ChildJvm.Result res : List.of(without, off, with)) {
-                        if (res.exitCode() != 0) {
-                            throw new IllegalStateException(p.simpleName() + " failed (exit " + res.exitCode()
-                                    + "):\n" + res.stdout() + res.stderr());
-                        }
+                    // the run with the agent next to the run without it, in ABBA order over the repeats (without,
+                    // with, snapshots off; then snapshots off, with, without): the VM's drift between runs then
+                    // pulls the ratio up in one repeat and down in the next, instead of up in each
+                    List<String> none = List.of();
+                    List<String> offAgent = List.of("-javaagent:" + jar + "=store=" + offStore + ",snapshot=off");
+                    List<String> withAgent = List.of("-javaagent:" + jar + "=store=" + store);
+                    List<List<String>> order = r % 2 == 0 ? List.of(none, withAgent, offAgent)
+                            : List.of(offAgent, withAgent, none);
+                    Map<List<String>, ChildJvm.Result> results = new java.util.IdentityHashMap<>();
+                    Map<List<String>, Double> seconds = new java.util.IdentityHashMap<>();
+                    for (List<String> jvmArgs : order) {
+                        long t0 = System.nanoTime();
+                        results.put(jvmArgs, ChildJvm.run(dir, env, jvmArgs, classPath, p.mainClass(), programArgs,
+                                TIMEOUT_S));
+                        seconds.put(jvmArgs, (System.nanoTime() - t0) / 1e9);
                     }
-                    sWithoutRuns[r] = (t1 - t0) / 1e9;
-                    sOffRuns[r] = (t2 - t1) / 1e9;
-                    sWithRuns[r] = (t3 - t2) / 1e9;
+                    ChildJvm.Result without = results.get(none);
+                    ChildJvm.Result off = results.get(offAgent);
+                    ChildJvm.Result with = results.get(withAgent);
+                    sWithoutRuns[r] = seconds.get(none);
+                    sOffRuns[r] = seconds.get(offAgent);
+                    sWithRuns[r] = seconds.get(withAgent);
                     same &= with.stdout().equals(without.stdout()) && off.stdout().equals(without.stdout());
                 }
                 double[] ratioRuns = new double[repeat];
