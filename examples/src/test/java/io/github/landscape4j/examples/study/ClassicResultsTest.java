@@ -60,8 +60,8 @@ class ClassicResultsTest {
     void batchNormalizedMlpHasItsLayers() {
         var net = FashionModels.mlpBatchNorm(new io.github.landscape4j.study.RunSettings(1, 32,
                 io.github.landscape4j.study.Optimizer.SGD_MOMENTUM, 0.05, 0, 0, 1), 16);
-        assertThat(net.paramTable().keySet()).containsExactly("0_W", "1_gamma", "1_beta", "1_mean", "1_log10stdev", "3_W",
-                "3_b");
+        assertThat(net.paramTable().keySet()).containsExactly("0_W", "1_gamma", "1_beta", "1_mean", "1_log10stdev",
+                "3_W", "3_b");
     }
 
     private static double centre(List<String> csv, String direction, String batch) {

@@ -39,7 +39,8 @@ import java.util.zip.CRC32;
  * appended to the demo's store copied 77 blocks at each commit before).
  *
  * <p>Journal layout: a header (magic, the file's length, MapDB's data tail and file tail at the start of the commit,
- * CRC-32; the first version's header has neither tail), then entries (offset, length, the old bytes, CRC-32). An entry cut short by the crash is ignored: its block was not overwritten yet.
+ * CRC-32; the first version's header has neither tail), then entries (offset, length, the old bytes, CRC-32). An
+ * entry cut short by the crash is ignored: its block was not overwritten yet.
  */
 public final class UndoJournal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");

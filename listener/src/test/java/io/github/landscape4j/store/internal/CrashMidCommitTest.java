@@ -40,7 +40,8 @@ class CrashMidCommitTest {
             assertThat(Files.exists(UndoJournal.of(file))).isTrue();
             UndoJournal.recover(file);
             assertThat(Files.readAllBytes(file)).as("rolled back after write %d of %d: the file byte for byte as its"
-                    + " last finished commit left it (blocks MapDB had not allocated, not journaled, zeros again)", k, total)
+                    + " last finished commit left it (blocks MapDB had not allocated, not journaled, zeros again)",
+                    k, total)
                     .isEqualTo(Files.readAllBytes(CrashingWriter.committedCopy(file)));
             assertThat(readBack(file)).as("file cut at write %d of %d", k, total).isEqualTo("whole");
             assertThat(Files.exists(UndoJournal.of(file))).as("journal removed by the roll-back").isFalse();
