@@ -83,25 +83,27 @@ public final class ProgramsBench {
                     // the run with the agent next to the run without it, in ABBA order over the repeats (without,
                     // with, snapshots off; then snapshots off, with, without): the VM's drift between runs then
                     // pulls the ratio up in one repeat and down in the next, instead of up in each
-                    List<String> none = List.of();
-                    List<String> offAgent = List.of("-javaagent:" + jar + "=store=" + offStore + ",snapshot=off");
-                    List<String> withAgent = List.of("-javaagent:" + jar + "=store=" + store);
-                    List<List<String>> order = r % 2 == 0 ? List.of(none, withAgent, offAgent)
-                            : List.of(offAgent, withAgent, none);
-                    Map<List<String>, ChildJvm.Result> results = new java.util.IdentityHashMap<>();
-                    Map<List<String>, Double> seconds = new java.util.IdentityHashMap<>();
-                    for (List<String> jvmArgs : order) {
+                    List<List<String>> agentArgs = List.of(List.of(), // 0: without, 1: snapshots off, 2: with
+                            List.of("-javaagent:" + jar + "=store=" + offStore + ",snapshot=off"),
+                            List.of("-javaagent:" + jar + "=store=" + store));
+                    ChildJvm.Result[] results = new ChildJvm.Result[3];
+                    double[] seconds = new double[3];
+                    for (int k : r % 2 == 0 ? new int[]{0, 2, 1} : new int[]{1, 2, 0}) {
                         long t0 = System.nanoTime();
-                        results.put(jvmArgs, ChildJvm.run(dir, env, jvmArgs, classPath, p.mainClass(), programArgs,
-                                TIMEOUT_S));
-                        seconds.put(jvmArgs, (System.nanoTime() - t0) / 1e9);
+                        results[k] = ChildJvm.run(dir, env, agentArgs.get(k), classPath, p.mainClass(), programArgs,
+                                TIMEOUT_S);
+                        seconds[k] = (System.nanoTime() - t0) / 1e9;
+                        if (results[k].exitCode() != 0) {
+                            throw new IllegalStateException(p.simpleName() + " failed (exit " + results[k].exitCode()
+                                    + "):\n" + results[k].stdout() + results[k].stderr());
+                        }
                     }
-                    ChildJvm.Result without = results.get(none);
-                    ChildJvm.Result off = results.get(offAgent);
-                    ChildJvm.Result with = results.get(withAgent);
-                    sWithoutRuns[r] = seconds.get(none);
-                    sOffRuns[r] = seconds.get(offAgent);
-                    sWithRuns[r] = seconds.get(withAgent);
+                    ChildJvm.Result without = results[0];
+                    ChildJvm.Result off = results[1];
+                    ChildJvm.Result with = results[2];
+                    sWithoutRuns[r] = seconds[0];
+                    sOffRuns[r] = seconds[1];
+                    sWithRuns[r] = seconds[2];
                     same &= with.stdout().equals(without.stdout()) && off.stdout().equals(without.stdout());
                 }
                 double[] ratioRuns = new double[repeat];

@@ -2,6 +2,7 @@ package io.github.landscape4j.store.internal;
 
 import net.jpountz.xxhash.StreamingXXHash64;
 import org.mapdb.CC;
+import org.mapdb.DataIO;
 import org.mapdb.DataInput2;
 import org.mapdb.volume.ReadOnlyVolume;
 import org.mapdb.volume.Volume;
@@ -174,27 +175,18 @@ class DelegatingVolume extends Volume {
         putData(offset, bigEndian(value, 2), 0, 2);
     }
 
-    /** MapDB's packing (7 bits a byte, most significant first, the last byte's high bit set), written at once. */
+    /** MapDB's packing ({@code DataIO.packLong}: 7 bits a byte, the last byte's high bit set), written at once. */
     @Override
     public synchronized int putPackedLong(long pos, long value) {
         byte[] packed = new byte[10];
-        int n = 0;
-        int shift = 63 - Long.numberOfLeadingZeros(value);
-        shift -= shift % 7;
-        while (shift != 0) {
-            packed[n++] = (byte) ((value >>> shift) & 0x7F);
-            shift -= 7;
-        }
-        packed[n++] = (byte) ((value & 0x7F) | 0x80);
+        int n = DataIO.packLong(packed, 0, value);
         putData(pos, packed, 0, n);
         return n;
     }
 
     private static byte[] bigEndian(long value, int bytes) {
         byte[] out = new byte[bytes];
-        for (int i = bytes - 1; i >= 0; i--, value >>>= 8) {
-            out[i] = (byte) value;
-        }
+        DataIO.putLong(out, 0, value, bytes);
         return out;
     }
 

@@ -48,8 +48,6 @@ final class JournaledVolume extends DelegatingVolume {
         wrote();
     }
 
-
-
     @Override
     public synchronized void putByte(long offset, byte value) {
         before(offset, 1);
