@@ -135,6 +135,41 @@ class EpsilonSharpnessTest {
     }
 
     /**
+     * Without restarts the search is one ascent: it stops at its local maximum (a fixed point of the projected step)
+     * well within a long budget, with one start; with restarts the same budget goes on random corners too, and their
+     * best is no lower. The first start is the same search, so the long single ascent is what a converged default
+     * reaches ({@code bench.sh curvature}'s reference).
+     */
+    @Test
+    void withoutRestartsOneAscentStopsWhereItConverges() {
+        for (Activation hidden : new Activation[]{Activation.RELU, Activation.TANH}) {
+            MultiLayerNetwork net = trainedMlp(hidden);
+            Probe probe = Probes.of(DataSet.merge(TestNets.data(8, 16, 20, 42)), 128, "test");
+            ProbeModel model = ProbeModel.of(net, DataType.DOUBLE);
+            INDArray theta = net.params().castTo(DataType.DOUBLE).reshape(net.numParams());
+            model.load(theta);
+            double base = model.evaluate(probe).loss();
+            Sharpness sharpness = new Sharpness(model, new Directions(Models.tensors(net), Normalization.FILTER,
+                    false));
+            Sharpness.Ascent single = sharpness.epsilonSharpness(model, theta, base, probe, 1e-2, 200, false, false,
+                    Nd4j.getRandomFactory().getNewRandomInstance(1), null, false);
+            Sharpness.Ascent multi = sharpness.epsilonSharpness(model, theta, base, probe, 1e-2, 200, false, false,
+                    Nd4j.getRandomFactory().getNewRandomInstance(1));
+            assertThat(single.starts()).as(hidden + " starts").isEqualTo(1);
+            assertThat(single.converged()).as(hidden + " converged").isTrue();
+            assertThat(single.steps()).as(hidden + " steps").isLessThan(200);
+            assertThat(multi.steps()).isEqualTo(200);
+            assertThat(multi.starts()).isGreaterThan(1);
+            assertThat(multi.maxLoss()).isGreaterThanOrEqualTo(single.maxLoss());
+            Sharpness.Ascent budget = sharpness.epsilonSharpness(model, theta, base, probe, 1e-2, single.steps(),
+                    false, false, Nd4j.getRandomFactory().getNewRandomInstance(1));
+            assertThat(budget.maxLoss()).as(hidden + ": a budget of the ascent's own length reaches it")
+                    .isEqualTo(single.maxLoss());
+            assertThat(model.params()).isEqualTo(theta);
+        }
+    }
+
+    /**
      * The snapshot's ascent on a plain MLP reads the signs of the float copy's exact gradients instead of DL4J's
      * double-precision ones: the same steps and the same sharpness to float precision, Keskar's box and the adaptive
      * one, on a ReLU and a tanh network.

@@ -154,6 +154,18 @@ public final class Sharpness {
     public Ascent epsilonSharpness(ProbeModel gradientModel, INDArray theta, double base, Probe probe, double eps,
                                    int maxSteps, boolean adaptive, boolean weightsOnly, Random rng,
                                    INDArray centreGradient) {
+        return epsilonSharpness(gradientModel, theta, base, probe, eps, maxSteps, adaptive, weightsOnly, rng,
+                centreGradient, true);
+    }
+
+    /**
+     * As above; without {@code restarts}, one local search from the gradient's corner that stops where it converges
+     * or after {@code maxSteps} evaluations (a long single ascent: the reference {@code bench.sh curvature} measures
+     * the default's convergence against).
+     */
+    public Ascent epsilonSharpness(ProbeModel gradientModel, INDArray theta, double base, Probe probe, double eps,
+                                   int maxSteps, boolean adaptive, boolean weightsOnly, Random rng,
+                                   INDArray centreGradient, boolean restarts) {
         INDArray t = theta.castTo(gradientModel.dataType());
         INDArray bound = Transforms.abs(t, true);
         if (!adaptive) {
@@ -167,7 +179,7 @@ public final class Sharpness {
         boolean converged = false;
         int steps = 0;
         int starts = 0;
-        while (steps < maxSteps) {
+        while (steps < maxSteps && (restarts || starts == 0)) {
             INDArray z;
             double local;
             if (starts++ == 0) {
