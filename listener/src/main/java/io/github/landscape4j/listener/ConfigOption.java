@@ -32,6 +32,9 @@ public enum ConfigOption {
             "commit scalar records at least every N recorded iterations"),
     COMMIT_MILLIS("commitMillis", "2000", OptionValues.integer(1, 3_600_000),
             "commit scalar records at least every N milliseconds"),
+    WRITER_NICE("writerNice", "10", OptionValues.integer(0, 19),
+            "Linux nice value of the store's writer thread (0..19; 0 leaves it as the JVM's): it yields the CPU to "
+            + "training and writes while training leaves a core idle"),
     SNAPSHOT("snapshot", "budget:10%", OptionValues.text("off, every:N (N >= 1), epoch or budget:P% (0 < P <= 100)"),
             "when to take landscape snapshots: off, every:N (iterations), epoch, or budget:P% (of wall time, "
             + "0<P<=100)"),

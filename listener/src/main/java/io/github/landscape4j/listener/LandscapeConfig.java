@@ -39,12 +39,13 @@ import java.util.stream.Collectors;
  * @param snapshotThreads ND4J's and BLAS's threads while a snapshot runs (0: ND4J's own setting)
  * @param finalSeconds    with {@code budget:P%}, what the final snapshot's level is chosen to fit at least, in
  *                        seconds
+ * @param writerNice      Linux nice value the store's writer thread takes (0: the JVM's own)
  */
 public record LandscapeConfig(Optional<Path> store, String runName, List<String> tags, long seed, int every,
                               boolean perTensor, int tensorEvery, int checkpointEvery, int maxCheckpoints, int commitEvery,
                               long commitMillis, OptionalInt ui, String schedule, int probeSize,
                               SnapshotConfig snapshots, int probeMin, int holdout, int checkpointMB,
-                              int snapshotThreads, int finalSeconds) {
+                              int snapshotThreads, int finalSeconds, int writerNice) {
 
     public LandscapeConfig {
         tags = List.copyOf(tags);
@@ -112,6 +113,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         int checkpointMB = (int) p.integer(ConfigOption.CHECKPOINT_MB);
         int snapshotThreads = (int) p.integer(ConfigOption.SNAPSHOT_THREADS);
         int finalSeconds = (int) p.integer(ConfigOption.FINAL_SECONDS);
+        int writerNice = (int) p.integer(ConfigOption.WRITER_NICE);
         OptionalInt ui = p.string(ConfigOption.UI).isEmpty() ? OptionalInt.empty()
                 : OptionalInt.of((int) p.integer(ConfigOption.UI));
         if (!p.problems.isEmpty()) {
@@ -119,7 +121,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         }
         return new LandscapeConfig(store, run, tags, seed, every, perTensor, tensorEvery, checkpointEvery, maxCheckpoints,
                 commitEvery, commitMillis, ui, schedule, probeSize, snapshots, probeMin, holdout, checkpointMB,
-                snapshotThreads, finalSeconds);
+                snapshotThreads, finalSeconds, writerNice);
     }
 
     /** {@link #every()} of {@code every=auto}: the cadence adapts to the cost of recording. */
@@ -156,6 +158,7 @@ public record LandscapeConfig(Optional<Path> store, String runName, List<String>
         m.put(ConfigOption.MAX_CHECKPOINTS.key(), Integer.toString(maxCheckpoints));
         m.put(ConfigOption.COMMIT_EVERY.key(), Integer.toString(commitEvery));
         m.put(ConfigOption.COMMIT_MILLIS.key(), Long.toString(commitMillis));
+        m.put(ConfigOption.WRITER_NICE.key(), Integer.toString(writerNice));
         m.put(ConfigOption.UI.key(), ui.isPresent() ? Integer.toString(ui.getAsInt()) : "");
         m.put(ConfigOption.SNAPSHOT.key(), schedule);
         m.put(ConfigOption.PROBE_SIZE.key(), Integer.toString(probeSize));

@@ -120,6 +120,14 @@ public final class LandscapeListenerBuilder {
     }
 
     /**
+     * Linux nice value of the store's writer thread (0..19, default 10; 0 leaves it as the JVM's): the writer yields
+     * the CPU to training threads and writes when a core is idle. Elsewhere, and without {@code renice}, ignored.
+     */
+    public LandscapeListenerBuilder writerNice(int nice) {
+        return set(ConfigOption.WRITER_NICE, nice);
+    }
+
+    /**
      * The train probe: a fixed sample of training examples on which every landscape is evaluated (default: the
      * first {@code probeSize} training examples the model sees).
      */

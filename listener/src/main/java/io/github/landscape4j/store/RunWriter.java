@@ -24,7 +24,7 @@ public final class RunWriter implements AutoCloseable {
     private RunWriter(LandscapeStore store, RunInfo info) {
         this.store = store;
         this.writer = new StoreWriter(store.statsStorage(), info.runId(), info.workerId(), java.util.List.of(), 1,
-                60_000, fault::set);
+                60_000, 0, fault::set);
         writer.writeRunInfo(() -> Json.GSON.toJson(info));
     }
 

@@ -47,7 +47,7 @@ class ConfigTest {
         assertThatThrownBy(() -> LandscapeConfig.parse(bad))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         "colour=blue: unknown option; known options: store, run, tags, seed, every, perTensor,"
-                                + " tensorEvery, checkpointEvery, maxCheckpoints, commitEvery, commitMillis, snapshot,"
+                                + " tensorEvery, checkpointEvery, maxCheckpoints, commitEvery, commitMillis, writerNice, snapshot,"
                                 + " finalSeconds, probeSize, probeMin, holdout, checkpointMB, snapshotThreads, grid, range, normalization, biasbn,"
                                 + " planes, planeValidation, slices, epsilon, sharpnessK,"
                                 + " ascentSteps, sharpnessBox, hessianIterations, hutchinson, traceSe, curvature, pca,"

@@ -22,7 +22,7 @@ public final class StoreFixtures {
     }
 
     public static StoreWriter writer(StatsStorageRouter router, String runId, int commitEvery, Consumer<Throwable> onFault) {
-        StoreWriter w = new StoreWriter(router, runId, "w0", TENSORS, commitEvery, 60_000, onFault);
+        StoreWriter w = new StoreWriter(router, runId, "w0", TENSORS, commitEvery, 60_000, 0, onFault);
         w.writeRunInfo(() -> Json.GSON.toJson(new RunInfo(runId, "w0", "fixture", List.of("t"), 7,
                 Instant.parse("2026-01-02T03:04:05Z"), "MultiLayerNetwork", "{}", 6,
                 List.of(new ParameterTensor("0_W", 0, new long[]{2, 2}), new ParameterTensor("0_b", 4, new long[]{2})),

@@ -40,7 +40,7 @@ class WriterFaultTest {
         };
         AtomicReference<Throwable> fault = new AtomicReference<>();
         CountDownLatch faulted = new CountDownLatch(1);
-        StoreWriter writer = new StoreWriter(failing, "run", "w0", List.of(), 10, 60_000, t -> {
+        StoreWriter writer = new StoreWriter(failing, "run", "w0", List.of(), 10, 60_000, 0, t -> {
             fault.set(t);
             faulted.countDown();
         });

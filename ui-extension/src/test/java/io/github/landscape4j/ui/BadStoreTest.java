@@ -126,7 +126,7 @@ class BadStoreTest {
 
     private static Path writeStore(Path file) {
         try (LandscapeStore store = LandscapeStore.open(file)) {
-            StoreWriter w = new StoreWriter(store.statsStorage(), RUN, "w0", List.of("0_W"), 5, 60_000, e -> {
+            StoreWriter w = new StoreWriter(store.statsStorage(), RUN, "w0", List.of("0_W"), 5, 60_000, 0, e -> {
                 throw new AssertionError(e);
             });
             w.writeRunInfo(() -> Json.GSON.toJson(new RunInfo(RUN, "w0", "bad", List.of(), 1, Instant.now(),

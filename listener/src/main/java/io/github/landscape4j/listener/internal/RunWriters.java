@@ -38,7 +38,7 @@ final class RunWriters {
                     + " later)", runId);
         }
         StoreWriter writer = new StoreWriter(late ? DiscardingRouter.INSTANCE : router, runId, workerId, tensorNames,
-                config.commitEvery(), config.commitMillis(), t -> fault(guard, storeName, t));
+                config.commitEvery(), config.commitMillis(), config.writerNice(), t -> fault(guard, storeName, t));
         return new Made(writer, late);
     }
 

@@ -78,6 +78,7 @@ public final class StoreWriter implements AutoCloseable {
     private final int commitEvery;
     private final long commitMillis;
     private final Consumer<Throwable> onFault;
+    private final int nice;
     private final BlockingQueue<Command> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private List<IterationRow> batch = new ArrayList<>();
@@ -91,7 +92,8 @@ public final class StoreWriter implements AutoCloseable {
     private volatile boolean stopped;
 
     public StoreWriter(StatsStorageRouter router, String sessionId, String workerId, List<String> tensorNames,
-                       int commitEvery, long commitMillis, Consumer<Throwable> onFault) {
+                       int commitEvery, long commitMillis, int nice, Consumer<Throwable> onFault) {
+        this.nice = nice;
         this.router = router;
         this.sessionId = sessionId;
         this.workerId = workerId;
@@ -244,6 +246,7 @@ public final class StoreWriter implements AutoCloseable {
     }
 
     private void loop() {
+        ThreadNice.lower(nice, sessionId);
         while (true) {
             Command c;
             try {

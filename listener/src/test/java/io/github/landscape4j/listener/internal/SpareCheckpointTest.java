@@ -28,7 +28,7 @@ class SpareCheckpointTest {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(4).nOut(2).build()).build());
         net.init();
-        StoreWriter writer = new StoreWriter(new InMemoryStatsStorage(), "spare", "w0", List.of(), 10, 60_000,
+        StoreWriter writer = new StoreWriter(new InMemoryStatsStorage(), "spare", "w0", List.of(), 10, 60_000, 0,
                 t -> { });
         try {
             int max = 4;
