@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Internal: lowers the calling thread's Linux scheduling priority (raises its nice value), best effort. The store's
  * writer thread calls it first: beside training on a machine with few cores, every millisecond of CPU it takes runs
  * instead of one of ND4J's OpenMP threads, and a parallel step waits for its slowest thread, so a writer at the
- * JVM's priority slowed training by about its own CPU time (1-1.5% of the steps of {@code bench.sh overhead}, ~9%
- * with a commit every iteration); at nice 10 the scheduler gives it the time training leaves (both measured at or
- * under 0 within their standard error). Java's {@code Thread.setPriority} does nothing on Linux (unless the JVM runs
+ * JVM's priority slowed training by about its own CPU time: {@code bench.sh overhead} with a commit every iteration
+ * (the writer's CPU 12-14% of the steps) measured 0.053-0.120 in nine runs before, -0.022 to 0.039 (mean 0.007) in
+ * five at nice 10, where the scheduler gives the writer the time training leaves. Java's {@code Thread.setPriority} does nothing on Linux (unless the JVM runs
  * with {@code -XX:ThreadPriorityPolicy=1} as root), and the JDK has no call for it, so this runs {@code renice} on
  * the thread's id ({@code /proc/thread-self}; on Linux {@code setpriority} takes a thread id). Lowering one's own
  * priority needs no privilege; a nice value at or above the target is left alone. Elsewhere, or without
