@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A writer that dies in the middle of a commit, for {@code CrashMidCommitTest}: it commits {@link #SNAPSHOTS}
  * snapshots (large planes) and rows one by one, then halts the JVM (no shutdown hook, no close: as kill -9 leaves
- * it) right after the {@code k}-th write of the next row's and snapshot's commits reached the file. Arguments: the store file, k, and
- * "journal" or "no-journal" (the undo journal is deleted just before the halt: the file as MapDB alone leaves it).
- * Prints "committed", then "writes N" when the commit finished before its k-th write. The file as its last finished
- * commit left it is copied to {@link #committedCopy}.
+ * it) right after the {@code k}-th write of the next row's commit and then the next snapshot's reached the file.
+ * Arguments: the store file, k, and "journal" or "no-journal" (the undo journal is deleted just before the halt:
+ * the file as MapDB alone leaves it). Prints "committed", then "writes N" when the commits finished before their
+ * k-th write. The file as its last finished commit left it is copied to {@link #committedCopy}.
  */
 public final class CrashingWriter {
     static final int SNAPSHOTS = 4;
@@ -62,8 +62,13 @@ public final class CrashingWriter {
                 Runtime.getRuntime().halt(137);
             }
         };
+        String snapshot = Json.GSON.toJson(StoreFixtures.bigSnapshot(SNAPSHOTS, GRID));
+        // the row's commit, then the snapshot's: two commits whatever the threads' timing (queued together, the
+        // writer commits them once or twice depending on whether it took the row before the snapshot came, and the
+        // number of writes, which the cuts count, changed with the machine's load)
         w.addRow(StoreFixtures.row(SNAPSHOTS));
-        w.writeRecord(RecordTypes.SNAPSHOT, Json.GSON.toJson(StoreFixtures.bigSnapshot(SNAPSHOTS, GRID)));
+        w.flush();
+        w.writeRecord(RecordTypes.SNAPSHOT, snapshot);
         w.flush();
         JournaledVolume.afterWrite = null;
         System.out.println("writes " + writes.get());
