@@ -30,30 +30,26 @@ public final class StoreWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
     /** How long {@link #flush()} and {@link #close()} wait for the writer thread (a hung disk, a huge backlog). */
     static final long CLOSE_TIMEOUT_SECONDS = 60;
-    /** Writes in one commit at most, when the queue does not empty. */
+    /** Writes in one commit at most, when the queue does not empty; and the disk space it may need at most. */
     static final int MAX_GROUP = 256;
+    static final long MAX_GROUP_SPACE = 3L << 20;
 
     private sealed interface Command permits RunInfo, Rows, Put, Drop, Release, Flush, Stop, Progress {
     }
 
-    private record RunInfo(Supplier<String> json, long timestamp) implements Command {
-    }
+    private record RunInfo(Supplier<String> json, long timestamp) implements Command { }
 
-    private record Rows(List<IterationRow> rows) implements Command {
-    }
+    private record Rows(List<IterationRow> rows) implements Command { }
 
     /** {@code json} is a JSON string or a record that Gson writes on the writer thread. */
     private record Put(String typeId, Object json, INDArray floats, Long checkpointKey) implements Command {
     }
 
-    private record Drop(long checkpointKey) implements Command {
-    }
+    private record Drop(long checkpointKey) implements Command { }
 
-    private record Release(INDArray array, Consumer<INDArray> to) implements Command {
-    }
+    private record Release(INDArray array, Consumer<INDArray> to) implements Command { }
 
-    private record Flush(CountDownLatch done) implements Command {
-    }
+    private record Flush(CountDownLatch done) implements Command { }
 
     /**
      * The run's progress record, written under key 0 over the previous one; {@code json} is a JSON string or a
@@ -62,8 +58,7 @@ public final class StoreWriter implements AutoCloseable {
     private record Progress(Object json) implements Command {
     }
 
-    private record Stop(CountDownLatch done) implements Command {
-    }
+    private record Stop(CountDownLatch done) implements Command { }
 
     /** A checkpoint record to remove at the next commit. */
     private record Removal(String typeId, long key) {
@@ -86,6 +81,7 @@ public final class StoreWriter implements AutoCloseable {
     /** Records ({@link LandscapeRecord}) and removals ({@link Removal}) waiting for the next commit, in order. */
     private final List<Object> pending = new ArrayList<>();
     private long pendingSinceNanos;
+    private long pendingBytes;
     /** Whether a write that is not to wait (scalars, a snapshot, progress) is pending. */
     private boolean commitDue;
     private volatile boolean failed;
@@ -201,7 +197,6 @@ public final class StoreWriter implements AutoCloseable {
     public boolean failed() {
         return failed;
     }
-
 
     /**
      * Flushes and stops the thread. Never throws; when the thread does not finish in time (e.g. a disk that hangs)
@@ -323,11 +318,13 @@ public final class StoreWriter implements AutoCloseable {
     }
 
     /**
-     * Whether the pending writes must be committed although more commands are queued: the oldest is
-     * {@code commitMillis} old, or there are {@link #MAX_GROUP} (a queue that never empties still commits).
+     * Whether the pending writes must be committed although more commands are queued: the oldest is {@code
+     * commitMillis} old, or there are {@link #MAX_GROUP}, or they may need {@link #MAX_GROUP_SPACE} on disk (a queue
+     * that never empties still commits; a writer behind training makes no commit a nearly full disk refuses whole).
      */
     private boolean overdue() {
         return !pending.isEmpty() && (pending.size() >= MAX_GROUP
+                || LandscapeFileStatsStorage.spaceNeeded(pendingBytes, pending.size()) >= MAX_GROUP_SPACE
                 || System.nanoTime() - pendingSinceNanos >= commitMillis * 1_000_000L);
     }
 
@@ -335,7 +332,9 @@ public final class StoreWriter implements AutoCloseable {
     private void pend(Object write, boolean now) {
         if (pending.isEmpty()) {
             pendingSinceNanos = System.nanoTime();
+            pendingBytes = 0;
         }
+        pendingBytes += write instanceof LandscapeRecord r ? r.sizeBound() : 0;
         pending.add(write);
         commitDue |= now;
     }
