@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * CPU) commits them in groups that need at most {@link StoreWriter#MAX_GROUP_SPACE} on disk, not in one commit that
  * a nearly full disk would refuse whole; small records still share one commit.
  */
-class GroupBytesTest {
+class GroupSpaceTest {
     @TempDir
     Path dir;
 
