@@ -7,10 +7,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.List;
 import java.util.Map;
 
-/** Delegates every callback to a listener and adds up the time spent inside it, on the training thread. */
+/**
+ * Delegates every callback to a listener and adds up the time spent inside it, on the training thread: in all, and per
+ * iteration (the callbacks up to and including that iteration's {@code iterationDone}).
+ */
 final class TimedListener implements TrainingListener {
     private final TrainingListener inner;
     private long nanos;
+    private long current;
+    private final java.util.Map<Integer, Long> byIteration = new java.util.HashMap<>();
 
     TimedListener(TrainingListener inner) {
         this.inner = inner;
@@ -22,54 +27,76 @@ final class TimedListener implements TrainingListener {
 
     void reset() {
         nanos = 0;
+        current = 0;
+        byIteration.clear();
+    }
+
+    /** Nanoseconds inside the callbacks of {@code iteration} since the last reset (null: none seen). */
+    Long nanos(int iteration) {
+        return byIteration.get(iteration);
     }
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
         long t = System.nanoTime();
         inner.iterationDone(model, iteration, epoch);
-        nanos += System.nanoTime() - t;
+        long d = System.nanoTime() - t;
+        nanos += d;
+        byIteration.put(iteration, current + d);
+        current = 0;
     }
 
     @Override
     public void onEpochStart(Model model) {
         long t = System.nanoTime();
         inner.onEpochStart(model);
-        nanos += System.nanoTime() - t;
+        long d = System.nanoTime() - t;
+        nanos += d;
+        current += d;
     }
 
     @Override
     public void onEpochEnd(Model model) {
         long t = System.nanoTime();
         inner.onEpochEnd(model);
-        nanos += System.nanoTime() - t;
+        long d = System.nanoTime() - t;
+        nanos += d;
+        current += d;
     }
 
     @Override
     public void onForwardPass(Model model, List<INDArray> activations) {
         long t = System.nanoTime();
         inner.onForwardPass(model, activations);
-        nanos += System.nanoTime() - t;
+        long d = System.nanoTime() - t;
+        nanos += d;
+        current += d;
     }
 
     @Override
     public void onForwardPass(Model model, Map<String, INDArray> activations) {
         long t = System.nanoTime();
         inner.onForwardPass(model, activations);
-        nanos += System.nanoTime() - t;
+        long d = System.nanoTime() - t;
+        nanos += d;
+        current += d;
     }
 
     @Override
     public void onGradientCalculation(Model model) {
         long t = System.nanoTime();
         inner.onGradientCalculation(model);
-        nanos += System.nanoTime() - t;
+        long d = System.nanoTime() - t;
+        nanos += d;
+        current += d;
     }
 
     @Override
     public void onBackwardPass(Model model) {
         long t = System.nanoTime();
         inner.onBackwardPass(model);
-        nanos += System.nanoTime() - t;
+        long d = System.nanoTime() - t;
+        nanos += d;
+        current += d;
     }
 }

@@ -43,7 +43,7 @@ final class RunCheckpoints {
     private CheckpointKeeper keeper;
     /** Copies of thinned checkpoints, handed back by the writer once written, reused for new ones. */
     private final Queue<INDArray> spare = new ConcurrentLinkedQueue<>();
-    /** Periodic checkpoints the keeper holds at most (0 with a sketch); a spare is made ahead while it has room. */
+    /** Periodic checkpoints the keeper holds at most (0 with a sketch); a spare is made ahead (see prepareSpare). */
     private final int periodic;
     /** Whether the writer's thread is making a spare copy. */
     private final AtomicBoolean preparing = new AtomicBoolean();
@@ -166,13 +166,14 @@ final class RunCheckpoints {
     }
 
     /**
-     * Has the writer's thread make the copy the next periodic checkpoint fills, while the keeper has room for one
-     * more (so the copies stay within the budget): a fresh array page-faults on first touch, ~1 ms for 80k floats on
-     * the training thread of a small VM, where filling a ready one is one memcpy ({@link #fill}). Once the keeper
-     * thins, the copies it drops are the spares.
+     * Has the writer's thread make the copy the next periodic checkpoint fills: a fresh array page-faults on first
+     * touch, ~1 ms for 80k floats on the training thread of a small VM (27 ms measured once, at the checkpoint that
+     * first thins a full keeper), where filling a ready one is one memcpy ({@link #fill}). Also when the keeper is
+     * full: its next checkpoint needs a copy before the thinning frees any, as many copies as the fresh one it would
+     * otherwise allocate (the budget counts it). Once the keeper thins, the copies it drops are the spares.
      */
     private void prepareSpare(INDArray like) {
-        if (keeper == null || periodic == 0 || keeper.kept().size() >= periodic || !spare.isEmpty()
+        if (keeper == null || periodic == 0 || !spare.isEmpty()
                 || !preparing.compareAndSet(false, true)) {
             return;
         }

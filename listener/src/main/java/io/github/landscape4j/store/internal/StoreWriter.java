@@ -8,9 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -74,7 +72,7 @@ public final class StoreWriter implements AutoCloseable {
     private final long commitMillis;
     private final Consumer<Throwable> onFault;
     private final int nice;
-    private final BlockingQueue<Command> queue = new LinkedBlockingQueue<>();
+    private final WriterQueue<Command> queue = new WriterQueue<>();
     private final Thread thread;
     private List<IterationRow> batch = new ArrayList<>();
     private long batchStartNanos;
@@ -99,6 +97,7 @@ public final class StoreWriter implements AutoCloseable {
         this.onFault = onFault;
         this.thread = new Thread(this::loop, "landscape4j-writer-" + sessionId);
         this.thread.setDaemon(true);
+        this.queue.consumer(thread);
         this.thread.start();
     }
 
@@ -226,7 +225,7 @@ public final class StoreWriter implements AutoCloseable {
         if ((failed && !(c instanceof Stop)) || stopped || !thread.isAlive()) {
             return false;
         }
-        queue.add(c);
+        queue.add(c, c instanceof Flush || c instanceof Stop); // others wait for the writer to look (WriterQueue)
         return true;
     }
 
@@ -281,7 +280,7 @@ public final class StoreWriter implements AutoCloseable {
             return queue.take();
         }
         long wait = pendingSinceNanos + commitMillis * 1_000_000L - System.nanoTime();
-        return wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+        return queue.poll(Math.max(0, wait));
     }
 
     private void handle(Command c) {

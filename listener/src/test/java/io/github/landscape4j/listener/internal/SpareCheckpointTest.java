@@ -19,12 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Periodic checkpoints fill copies the writer's thread made ahead (a fresh array page-faults on the training
- * thread), only while the keeper has room for one more, so the copies stay within the budget.
+ * thread), also the one that thins a full keeper, and the copies stay within the budget: the keeper's, plus one.
  */
 class SpareCheckpointTest {
 
     @Test
-    void periodicCheckpointsFillCopiesMadeAheadWhileTheKeeperHasRoom() {
+    void periodicCheckpointsFillCopiesMadeAheadAlsoWhenTheKeeperThins() {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(4).nOut(2).build()).build());
         net.init();
@@ -45,10 +45,19 @@ class SpareCheckpointTest {
                 assertThat(last.params()).isEqualTo(net.params());
             }
             writer.flush();
-            // the keeper is full: the next checkpoint thins it, and the copies it drops become the spares
-            assertThat(checkpoints.spares()).isEmpty();
-            checkpoints.afterIteration(net, max + 1, 0);
+            // the keeper is full: its next checkpoint, which thins it, fills a copy made ahead too (one, as many as
+            // the fresh copy it would otherwise allocate on the training thread, the budget's one extra copy)
+            assertThat(checkpoints.spares()).hasSize(1);
+            assertThat(checkpoints.kept().size() + checkpoints.spares().size()).isEqualTo(max + 1);
+            INDArray prepared = checkpoints.spares().peek();
+            net.params().addi(1);
+            checkpoints.afterIteration(net, 2 * max, 0); // a multiple of twice the interval: kept by the thinning
+            CheckpointKeeper.Kept last = checkpoints.kept().get(checkpoints.kept().size() - 1);
+            assertThat(last.iteration()).isEqualTo(2 * max);
+            assertThat(last.params()).isSameAs(prepared).isEqualTo(net.params());
             writer.flush();
+            // the copies it dropped became the spares
+            assertThat(checkpoints.spares()).isNotEmpty();
             assertThat(checkpoints.kept().size() + checkpoints.spares().size()).isLessThanOrEqualTo(max + 1);
         } finally {
             writer.close();
