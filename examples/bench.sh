@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark program, which prints one JSON line: examples/bench.sh NAME
-#   overhead        recording cost on training steps of the Fashion-MNIST MLP
+#   overhead        recording cost on training steps of the Fashion-MNIST MLP (one ND4J thread; then its own threads)
 #   surface         one grid point vs one bare forward pass, 21x21 plane, 2,000-example probe
 #   surface-linear  the same with the first-layer linearity path (and its difference to the generic path)
 #   hessian         power-iteration top eigenvalue vs the exact Hessian of a small network

@@ -10,11 +10,12 @@ import java.util.Locale;
  * Internal: which iterations get a scalar row. Fixed ({@code every=N}: every N-th), or {@code every=auto}: every
  * iteration while a row costs the training thread under {@link #TARGET} of the wall time between iterations, else
  * every 2nd, 4th, ... iteration (back down when it costs under a quarter of that). A row is three BLAS dots over
- * the parameters and the gradient buffer (~35-45 µs for the 80k parameters of {@code bench.sh overhead}, as the
- * arrays come from memory): 1% of that MLP's 3.5 ms step, so it gets a row every 4th or 8th iteration; a model whose
- * step takes 16 ms or more gets every iteration. Measured over windows of {@link #WINDOW} iterations, as medians
- * (the wall time between iterations has a long tail on a busy machine: the mean can be twice the median). The
- * interval changes between rows only, so a row's gradient and update norms come from the same iteration.
+ * the parameters and the gradient buffer (73-98 µs inside training for the 80k parameters of {@code bench.sh
+ * overhead}, as the arrays come from memory): 3-4% of that MLP's 2.5 ms step, so it gets a row every 16th or 32nd
+ * iteration; a model whose step takes about 30 ms or more gets every iteration. Measured over windows of {@link
+ * #WINDOW} iterations, as medians (the wall time between iterations has a long tail on a busy machine: the mean can be
+ * twice the median). The interval changes between rows only, so a row's gradient and update norms come from the same
+ * iteration.
  */
 final class Cadence {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
