@@ -239,6 +239,16 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
     }
 
     /** The file system of the file, looked up once (the lookup reads the mount table); null when unknown. */
+    /** The usable space of the file's disk, -1 when it cannot be read. */
+    public long usableSpace() {
+        FileStore store = fileStore();
+        try {
+            return store == null ? -1 : store.getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private FileStore fileStore() {
         if (fileStore == null && !fileStoreUnknown) {
             try {

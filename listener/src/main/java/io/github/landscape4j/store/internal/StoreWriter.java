@@ -28,39 +28,28 @@ public final class StoreWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.landscape4j");
     /** How long {@link #flush()} and {@link #close()} wait for the writer thread (a hung disk, a huge backlog). */
     static final long CLOSE_TIMEOUT_SECONDS = 60;
-    /** Writes in one commit at most, when the queue does not empty; and the disk space it may need at most. */
-    static final int MAX_GROUP = 256;
-    static final long MAX_GROUP_SPACE = 3L << 20;
-
-    private sealed interface Command permits RunInfo, Rows, Put, Drop, Release, Flush, Stop, Progress {
-    }
-
-    private record RunInfo(Supplier<String> json, long timestamp) implements Command { }
-
-    private record Rows(List<IterationRow> rows) implements Command { }
-
-    /** {@code json} is a JSON string or a record that Gson writes on the writer thread. */
-    private record Put(String typeId, Object json, INDArray floats, Long checkpointKey) implements Command {
-    }
-
-    private record Drop(long checkpointKey) implements Command { }
-
-    private record Release(INDArray array, Consumer<INDArray> to) implements Command { }
-
-    private record Flush(CountDownLatch done) implements Command { }
-
     /**
-     * The run's progress record, written under key 0 over the previous one; {@code json} is a JSON string or a
-     * record that Gson writes on the writer thread.
+     * Writes in one commit at most, when the queue does not empty; and the disk space it may need at most: a quarter
+     * of the disk's free space at the group's start, within these bounds (a commit costs ~5 ms of the writer's CPU
+     * whatever it holds, so groups of a few checkpoints halve it; a nearly full disk keeps what fits).
      */
-    private record Progress(Object json) implements Command {
-    }
+    static final int MAX_GROUP = 256;
+    static final long MIN_GROUP_SPACE = 3L << 20;
+    static final long MAX_GROUP_SPACE = 24L << 20;
 
+    private sealed interface Command permits RunInfo, Rows, Put, Drop, Release, Flush, Stop, Progress { }
+    private record RunInfo(Supplier<String> json, long timestamp) implements Command { }
+    private record Rows(List<IterationRow> rows) implements Command { }
+    /** {@code json} is a JSON string or a record that Gson writes on the writer thread. */
+    private record Put(String typeId, Object json, INDArray floats, Long checkpointKey) implements Command { }
+    private record Drop(long checkpointKey) implements Command { }
+    private record Release(INDArray array, Consumer<INDArray> to) implements Command { }
+    private record Flush(CountDownLatch done) implements Command { }
+    /** The run's progress record, over the previous one under key 0; {@code json} as {@link Put}'s. */
+    private record Progress(Object json) implements Command { }
     private record Stop(CountDownLatch done) implements Command { }
-
     /** A checkpoint record to remove at the next commit. */
-    private record Removal(String typeId, long key) {
-    }
+    private record Removal(String typeId, long key) { }
 
     /** Written on the writer thread only (a {@link DeferredRouter} is resolved there, at the first command). */
     private StatsStorageRouter router;
@@ -80,6 +69,7 @@ public final class StoreWriter implements AutoCloseable {
     private final List<Object> pending = new ArrayList<>();
     private long pendingSinceNanos;
     private long pendingBytes;
+    private long groupSpace = MIN_GROUP_SPACE;
     /** Whether a write that is not to wait (scalars, a snapshot, progress) is pending. */
     private boolean commitDue;
     private volatile boolean failed;
@@ -318,13 +308,18 @@ public final class StoreWriter implements AutoCloseable {
 
     /**
      * Whether the pending writes must be committed although more commands are queued: the oldest is {@code
-     * commitMillis} old, or there are {@link #MAX_GROUP}, or they may need {@link #MAX_GROUP_SPACE} on disk (a queue
+     * commitMillis} old, or there are {@link #MAX_GROUP}, or they may need {@link #groupSpace} on disk (a queue
      * that never empties still commits; a writer behind training makes no commit a nearly full disk refuses whole).
      */
     private boolean overdue() {
         return !pending.isEmpty() && (pending.size() >= MAX_GROUP
-                || LandscapeFileStatsStorage.spaceNeeded(pendingBytes, pending.size()) >= MAX_GROUP_SPACE
+                || LandscapeFileStatsStorage.spaceNeeded(pendingBytes, pending.size()) >= groupSpace
                 || System.nanoTime() - pendingSinceNanos >= commitMillis * 1_000_000L);
+    }
+
+    /** The space a group may need on a disk with {@code usable} bytes free (-1: unknown). */
+    static long groupSpace(long usable) {
+        return usable < 0 ? MIN_GROUP_SPACE : Math.max(MIN_GROUP_SPACE, Math.min(MAX_GROUP_SPACE, usable / 4));
     }
 
     /** A write that waits for the next commit; {@code now}: that commit is due once the queue is empty. */
@@ -332,6 +327,7 @@ public final class StoreWriter implements AutoCloseable {
         if (pending.isEmpty()) {
             pendingSinceNanos = System.nanoTime();
             pendingBytes = 0;
+            groupSpace = groupSpace(router instanceof LandscapeFileStatsStorage f ? f.usableSpace() : -1);
         }
         pendingBytes += write instanceof LandscapeRecord r ? r.sizeBound() : 0;
         pending.add(write);
