@@ -238,7 +238,6 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
         heldBytes = 0;
     }
 
-    /** The file system of the file, looked up once (the lookup reads the mount table); null when unknown. */
     /** The usable space of the file's disk, -1 when it cannot be read. */
     public long usableSpace() {
         FileStore store = fileStore();
@@ -249,6 +248,7 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
         }
     }
 
+    /** The file system of the file, looked up once (the lookup reads the mount table); null when unknown. */
     private FileStore fileStore() {
         if (fileStore == null && !fileStoreUnknown) {
             try {

@@ -215,7 +215,8 @@ public final class StoreWriter implements AutoCloseable {
         if ((failed && !(c instanceof Stop)) || stopped || !thread.isAlive()) {
             return false;
         }
-        queue.add(c, c instanceof Flush || c instanceof Stop); // others wait for the writer to look (WriterQueue)
+        // a commit due (a batch of rows handed over), a flush or a stop wakes the writer; others wait for its look
+        queue.add(c, c instanceof Rows || c instanceof Flush || c instanceof Stop);
         return true;
     }
 

@@ -10,7 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * cost the training thread 40-60 µs a command on a 2-core VM (a futex wake that becomes an inter-processor interrupt,
  * which exits to the hypervisor): two per periodic checkpoint, 66 when the checkpoints are thinned. A command added
  * quietly waits until the writer looks again on its own, at least every {@link #LOOK_NANOS}; one added with {@code
- * wake} (a flush or a stop, which a caller waits for) and every {@link #WAKE_AFTER}-th added quietly wake it at once.
+ * wake} (a commit that is due, a flush or a stop, which a caller waits for) and every {@link #WAKE_AFTER}-th added
+ * quietly wake it at once.
  */
 final class WriterQueue<T> {
     /** Longest a command added quietly waits for the writer to look (its own timer, no cost to the producer). */
