@@ -202,14 +202,8 @@ public final class LandscapeFileStatsStorage extends FileStatsStorage implements
      * as before.
      */
     private void checkSpace(long bytes) {
-        FileStore store = fileStore();
-        if (store == null) {
-            return;
-        }
-        long free;
-        try {
-            free = store.getUsableSpace();
-        } catch (IOException | RuntimeException e) {
+        long free = usableSpace();
+        if (free < 0) {
             return;
         }
         long need = spaceNeeded(heldBytes + bytes, heldRecords + 1);
