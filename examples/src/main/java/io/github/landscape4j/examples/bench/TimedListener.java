@@ -36,13 +36,19 @@ final class TimedListener implements TrainingListener {
         return byIteration.get(iteration);
     }
 
+    /** Adds the time since {@code start} to the total and to the current iteration's. */
+    private void spent(long start) {
+        long d = System.nanoTime() - start;
+        nanos += d;
+        current += d;
+    }
+
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
         long t = System.nanoTime();
         inner.iterationDone(model, iteration, epoch);
-        long d = System.nanoTime() - t;
-        nanos += d;
-        byIteration.put(iteration, current + d);
+        spent(t);
+        byIteration.put(iteration, current);
         current = 0;
     }
 
@@ -50,53 +56,41 @@ final class TimedListener implements TrainingListener {
     public void onEpochStart(Model model) {
         long t = System.nanoTime();
         inner.onEpochStart(model);
-        long d = System.nanoTime() - t;
-        nanos += d;
-        current += d;
+        spent(t);
     }
 
     @Override
     public void onEpochEnd(Model model) {
         long t = System.nanoTime();
         inner.onEpochEnd(model);
-        long d = System.nanoTime() - t;
-        nanos += d;
-        current += d;
+        spent(t);
     }
 
     @Override
     public void onForwardPass(Model model, List<INDArray> activations) {
         long t = System.nanoTime();
         inner.onForwardPass(model, activations);
-        long d = System.nanoTime() - t;
-        nanos += d;
-        current += d;
+        spent(t);
     }
 
     @Override
     public void onForwardPass(Model model, Map<String, INDArray> activations) {
         long t = System.nanoTime();
         inner.onForwardPass(model, activations);
-        long d = System.nanoTime() - t;
-        nanos += d;
-        current += d;
+        spent(t);
     }
 
     @Override
     public void onGradientCalculation(Model model) {
         long t = System.nanoTime();
         inner.onGradientCalculation(model);
-        long d = System.nanoTime() - t;
-        nanos += d;
-        current += d;
+        spent(t);
     }
 
     @Override
     public void onBackwardPass(Model model) {
         long t = System.nanoTime();
         inner.onBackwardPass(model);
-        long d = System.nanoTime() - t;
-        nanos += d;
-        current += d;
+        spent(t);
     }
 }
