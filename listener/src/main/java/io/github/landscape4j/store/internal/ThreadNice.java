@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * instead of one of ND4J's OpenMP threads, and a parallel step waits for its slowest thread, so a writer at the
  * JVM's priority slowed training by about its own CPU time: {@code bench.sh overhead} with a commit every iteration
  * (the writer's CPU 12-14% of the steps) measured 0.053-0.120 in nine runs before, -0.022 to 0.039 (mean 0.007) in
- * five at nice 10, where the scheduler gives the writer the time training leaves. Java's {@code Thread.setPriority} does nothing on Linux (unless the JVM runs
- * with {@code -XX:ThreadPriorityPolicy=1} as root), and the JDK has no call for it, so this runs {@code renice} on
- * the thread's id ({@code /proc/thread-self}; on Linux {@code setpriority} takes a thread id). Lowering one's own
+ * five at nice 10, where the scheduler gives the writer the time training leaves. Java's {@code
+ * Thread.setPriority} does nothing on Linux (unless the JVM runs with {@code -XX:ThreadPriorityPolicy=1} as root),
+ * and the JDK has no call for it, so this runs {@code renice} on the thread's id ({@code /proc/thread-self}; on
+ * Linux {@code setpriority} takes a thread id). Lowering one's own
  * priority needs no privilege; a nice value at or above the target is left alone. Elsewhere, or without
  * {@code renice}, nothing happens (said once per JVM).
  */
